@@ -1,0 +1,2 @@
+export { type ErrorType, Failure } from './failure.js';
+export { setErrorName, WovenError } from './woven-error.js';

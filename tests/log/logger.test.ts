@@ -1,0 +1,72 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  eventAsJSON,
+  FilteringLogObserver,
+  Failure,
+  formatEvent,
+  globalLogPublisher,
+  type LogEvent,
+  Logger,
+  LogLevelFilterPredicate,
+  textFileLogObserver,
+} from '../../lib/index.js';
+
+const collected: LogEvent[] = [];
+const collect = (e: LogEvent) => collected.push(e);
+
+afterEach(() => {
+  globalLogPublisher.removeObserver(collect);
+  collected.length = 0;
+});
+
+describe('Logger', () => {
+  it('emits plain events with the log_* fields', () => {
+    globalLogPublisher.addObserver(collect);
+    new Logger('a.b').info('hello {who}', { who: 'world' });
+    expect(collected).toHaveLength(1);
+    const [e] = collected;
+    expect(e).toMatchObject({
+      who: 'world',
+      log_namespace: 'a.b',
+      log_level: 'info',
+      log_format: 'hello {who}',
+    });
+    expect(typeof e!.log_time).toBe('number');
+    expect(formatEvent(e!)).toBe('hello world');
+  });
+
+  it('failure attaches a Failure, at critical by default', () => {
+    globalLogPublisher.addObserver(collect);
+    new Logger('x').failure('oops', new Error('bad'));
+    expect(collected[0]!.log_level).toBe('critical');
+    expect(collected[0]!.log_failure).toBeInstanceOf(Failure);
+  });
+
+  it('formatEvent handles dotted keys, escapes and missing fields', () => {
+    const e = { log_format: '{a.b} {{x}} {nope}', a: { b: 1 } };
+    expect(formatEvent(e)).toBe('1 {x} MISSING');
+  });
+
+  it('text and JSON observers write one line per event', () => {
+    const out: string[] = [];
+    const sink = { write: (s: string) => out.push(s) };
+    new Logger('n', textFileLogObserver(sink)).warn('w {n}', { n: 2 });
+    expect(out[0]).toMatch(/\[n#warn\] w 2\n$/);
+    const json = JSON.parse(
+      eventAsJSON({ log_namespace: 'n', log_level: 'info', log_format: 'f', log_time: 1, big: 1n }),
+    );
+    expect(json.big).toBe('1');
+    expect(json.log_text).toBe('f');
+  });
+
+  it('filters by level with namespaces covering their children', () => {
+    const seen: LogEvent[] = [];
+    const levels = new LogLevelFilterPredicate('warn');
+    levels.setLogLevelForNamespace('a', 'debug');
+    const filter = new FilteringLogObserver((e) => seen.push(e), [levels]);
+    new Logger('a.b.c', filter.observer).debug('in');
+    new Logger('z', filter.observer).info('out');
+    new Logger('z', filter.observer).error('in');
+    expect(seen.map((e) => e.log_namespace)).toEqual(['a.b.c', 'z']);
+  });
+});

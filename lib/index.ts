@@ -1,10 +1,16 @@
-// The public surface of woven: re-exports only.
+// The public surface of woven: re-exports only, grouped by area.
+// Each area's block is maintained by whoever owns that area.
+
+// --- failure ---
 export { type ErrorType, Failure, WovenError } from './failure/index.js';
+
+// --- log ---
 export {
   eventAsJSON,
   FilteringLogObserver,
   formatEvent,
   globalLogPublisher,
+  jsonFileLogObserver,
   type LogEvent,
   type LogFilterPredicate,
   Logger,
@@ -13,6 +19,24 @@ export {
   type LogObserver,
   LogPublisher,
   PredicateResult,
-  jsonFileLogObserver,
   textFileLogObserver,
 } from './log/index.js';
+
+// --- defer ---
+
+// --- time ---
+export type { IDelayedCall, IReactorTime } from './time/ireactortime.js';
+
+// --- protocols ---
+
+// --- protocols/framing and protocols/basic ---
+
+// --- transports ---
+
+// --- endpoints ---
+
+// --- plugins ---
+
+// --- app ---
+
+// --- testing ---

@@ -23,6 +23,15 @@ export {
 } from './log/index.js';
 
 // --- defer ---
+export {
+  AlreadyCalledError,
+  CancelledError,
+  FailureGroup,
+  FirstError,
+  QueueOverflow,
+  QueueUnderflow,
+  TimeoutError,
+} from './defer/index.js';
 
 // --- time ---
 export type { IDelayedCall, IReactorTime } from './time/ireactortime.js';

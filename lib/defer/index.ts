@@ -1,0 +1,9 @@
+export {
+  AlreadyCalledError,
+  CancelledError,
+  FailureGroup,
+  FirstError,
+  QueueOverflow,
+  QueueUnderflow,
+  TimeoutError,
+} from './errors.js';

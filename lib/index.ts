@@ -37,6 +37,34 @@ export {
 export type { IDelayedCall, IReactorTime } from './time/ireactortime.js';
 
 // --- protocols ---
+export {
+  type Address,
+  BaseProtocol,
+  ClientFactory,
+  type Connection,
+  ConnectionAborted,
+  ConnectionClosed,
+  ConnectionClosedError,
+  ConnectionDone,
+  ConnectionLost,
+  type Data,
+  Factory,
+  type Handler,
+  type IConnector,
+  type IConsumer,
+  type IHalfCloseableProtocol,
+  type InetAddress,
+  type IProducer,
+  type IPullProducer,
+  type IPushProducer,
+  type ITLSTransport,
+  type ITransport,
+  Protocol,
+  type ProtocolClass,
+  type StartTLSOptions,
+  type StreamProtocol,
+  type UNIXAddress,
+} from './protocols/index.js';
 
 // --- protocols/framing and protocols/basic ---
 

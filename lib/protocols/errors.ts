@@ -1,0 +1,55 @@
+// Tests: tests/protocols/errors.test.ts
+import { setErrorName, WovenError } from '../failure/index.js';
+
+/** The base of {@link ConnectionDone} and {@link ConnectionLost}, as Twisted's `ConnectionClosed`. */
+export class ConnectionClosed extends WovenError {
+  static {
+    setErrorName(this, 'ConnectionClosed', 'ERR_CONNECTION_ENDED');
+  }
+}
+
+/**
+ * The connection was closed cleanly. `connectionLost` receives it in a
+ * `Failure`; iterating a `Connection` simply ends.
+ */
+export class ConnectionDone extends ConnectionClosed {
+  static {
+    setErrorName(this, 'ConnectionDone', 'ERR_CONNECTION_DONE');
+  }
+  constructor(message = 'Connection was closed cleanly.', options?: ErrorOptions) {
+    super(message, options);
+  }
+}
+
+/**
+ * The connection was lost uncleanly (reset, aborted, failed). Iterating a
+ * `Connection` throws it; `cause` holds the underlying error when known.
+ */
+export class ConnectionLost extends ConnectionClosed {
+  static {
+    setErrorName(this, 'ConnectionLost', 'ERR_CONNECTION_LOST');
+  }
+  constructor(message = 'Connection to the other side was lost.', options?: ErrorOptions) {
+    super(message, options);
+  }
+}
+
+/** The connection was aborted locally (`abortConnection()`), as Twisted's `ConnectionAborted`. */
+export class ConnectionAborted extends ConnectionLost {
+  static {
+    setErrorName(this, 'ConnectionAborted', 'ERR_CONNECTION_ABORTED');
+  }
+  constructor(message = 'Connection was aborted locally.', options?: ErrorOptions) {
+    super(message, options);
+  }
+}
+
+/** A write was attempted on a connection that is closed or closing. */
+export class ConnectionClosedError extends WovenError {
+  static {
+    setErrorName(this, 'ConnectionClosedError', 'ERR_CONNECTION_CLOSED');
+  }
+  constructor(message = 'Cannot write: the connection is closed.', options?: ErrorOptions) {
+    super(message, options);
+  }
+}

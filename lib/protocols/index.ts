@@ -1,0 +1,24 @@
+export type { Address, InetAddress, UNIXAddress } from './address.js';
+export type { Connection, Handler, StreamProtocol } from './connection.js';
+export {
+  ConnectionAborted,
+  ConnectionClosed,
+  ConnectionClosedError,
+  ConnectionDone,
+  ConnectionLost,
+} from './errors.js';
+export { ClientFactory, Factory, type IConnector } from './factory.js';
+export { BaseProtocol, Protocol, type ProtocolClass } from './protocol.js';
+export {
+  type Data,
+  type IConsumer,
+  type IHalfCloseableProtocol,
+  type IProducer,
+  type IPullProducer,
+  type IPushProducer,
+  type ITLSTransport,
+  type ITransport,
+  isTLSTransport,
+  type StartTLSOptions,
+  toBytes,
+} from './transport.js';

@@ -34,7 +34,28 @@ export {
 } from './defer/index.js';
 
 // --- time ---
-export type { IDelayedCall, IReactorTime } from './time/ireactortime.js';
+export {
+  AlreadyCalled,
+  AlreadyCancelled,
+  Clock,
+  DelayedCall,
+  type IDelayedCall,
+  type IReactorTime,
+  NotPaused,
+  Reactor,
+  ReactorAlreadyRunning,
+  ReactorNotRunning,
+  reactor,
+  SchedulerError,
+  SchedulerStopped,
+  type SystemEventTriggerId,
+  type SystemEventType,
+  TaskDone,
+  TaskFailed,
+  TaskFinished,
+  TaskStopped,
+  type TriggerPhase,
+} from './time/index.js';
 
 // --- protocols ---
 export {

@@ -25,7 +25,11 @@ export interface IReactorTime {
   /** The current time in seconds. */
   seconds(): number;
   /** Run `fn(...args)` after `delay` seconds. A negative or non-finite delay is a `RangeError`. */
-  callLater<A extends unknown[]>(delay: number, fn: (...args: A) => unknown, ...args: A): IDelayedCall;
+  callLater<A extends unknown[]>(
+    delay: number,
+    fn: (...args: A) => unknown,
+    ...args: A
+  ): IDelayedCall;
   /** Every call scheduled and still pending. */
   getDelayedCalls(): IDelayedCall[];
 }

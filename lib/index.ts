@@ -92,6 +92,17 @@ export {
 // --- transports ---
 
 // --- endpoints ---
+export {
+  EndpointDescriptionError,
+  type EndpointParser,
+  type EndpointPrefixDefinition,
+  EndpointPrefixError,
+  endpointPrefixes,
+  type ParsedDescription,
+  parseDescription,
+  quoteStringArgument,
+  registerEndpointPrefix,
+} from './endpoints/index.js';
 
 // --- plugins ---
 

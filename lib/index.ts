@@ -24,13 +24,35 @@ export {
 
 // --- defer ---
 export {
+  type AddCallbacksOptions,
   AlreadyCalledError,
   CancelledError,
+  Deferred,
+  ensureDeferred,
   FailureGroup,
   FirstError,
+  fail,
+  maybeDeferred,
   QueueOverflow,
   QueueUnderflow,
+  succeed,
   TimeoutError,
+} from './defer/index.js';
+export {
+  ConcurrencyPrimitive,
+  type DeferredInput,
+  DeferredList,
+  type DeferredListEntry,
+  type DeferredListOptions,
+  type DeferredListResult,
+  DeferredLock,
+  DeferredQueue,
+  type DeferredQueueOptions,
+  DeferredSemaphore,
+  type GatherResultsOptions,
+  gatherResults,
+  NotLockedError,
+  race,
 } from './defer/index.js';
 
 // --- time ---
@@ -88,6 +110,26 @@ export {
 } from './protocols/index.js';
 
 // --- protocols/framing and protocols/basic ---
+export {
+  ByteReader,
+  type ByteReaderOptions,
+  type ByteSource,
+  type BytesLike,
+  encodeLengthPrefixed,
+  encodeNetstring,
+  FrameTooLong,
+  FramingError,
+  type LengthPrefixedOptions,
+  type LinesOptions,
+  lengthPrefixed,
+  lines,
+  type NetstringsOptions,
+  netstrings,
+  type PrefixBytes,
+  type ReadLimitOptions,
+  StringTooLongError,
+  UnexpectedEOF,
+} from './protocols/framing/index.js';
 
 // --- transports ---
 

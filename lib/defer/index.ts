@@ -1,3 +1,4 @@
+export { type AddCallbacksOptions, Deferred } from './deferred.js';
 export {
   AlreadyCalledError,
   CancelledError,
@@ -7,3 +8,16 @@ export {
   QueueUnderflow,
   TimeoutError,
 } from './errors.js';
+export { ensureDeferred, fail, maybeDeferred, succeed } from './functions.js';
+export {
+  type DeferredInput,
+  DeferredList,
+  type DeferredListEntry,
+  type DeferredListOptions,
+  type DeferredListResult,
+} from './deferred-list.js';
+export { type GatherResultsOptions, gatherResults } from './gather.js';
+export { ConcurrencyPrimitive, DeferredLock, NotLockedError } from './lock.js';
+export { DeferredQueue, type DeferredQueueOptions } from './queue.js';
+export { race } from './race.js';
+export { DeferredSemaphore } from './semaphore.js';

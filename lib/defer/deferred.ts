@@ -1,0 +1,600 @@
+// Tests: tests/defer/deferred*.test.ts, tests/defer/aplus.test.ts, tests/defer/unhandled.test.ts
+import { Failure } from '../failure/index.js';
+import type { IDelayedCall, IReactorTime } from '../time/ireactortime.js';
+import { AlreadyCalledError, CancelledError, TimeoutError } from './errors.js';
+import {
+  forgetUnhandled,
+  isHandled,
+  markHandled,
+  trackUnhandled,
+  type UnhandledFailure,
+} from './unhandled.js';
+
+/** A callback or errback as stored in the chain. */
+type Step = (result: unknown, ...args: unknown[]) => unknown;
+
+/** Options of {@link Deferred.addCallbacks}: extra arguments for each side. */
+export interface AddCallbacksOptions {
+  /** Extra arguments passed to the callback after the result. */
+  callbackArgs?: unknown[];
+  /** Extra arguments passed to the errback after the failure. */
+  errbackArgs?: unknown[];
+}
+
+/**
+ * The marker of a chain step that hands this Deferred's result to another
+ * Deferred waiting on it (Twisted's `_CONTINUE`). Its argument slot holds the
+ * waiting Deferred.
+ */
+const CONTINUE: Step = () => undefined;
+
+/** Each chain step takes four slots: callback, errback, callback args, errback args. */
+const STEP = 4;
+
+let nextId = 0;
+
+/**
+ * A result that is not there yet, with a synchronous chain of callbacks and
+ * cancellation, as Twisted's `Deferred`. Fire it once with {@link callback}
+ * or {@link errback}; each callback gets the previous one's result. It is also
+ * a thenable, so `await d` works.
+ *
+ * @example
+ * ```ts
+ * const d = new Deferred<number>();
+ * d.addCallback((n) => n * 2).addErrback((f) => { f.trap(CancelledError); return 0; });
+ * d.callback(21); // callbacks run now, synchronously
+ * console.log(await d); // 42
+ * ```
+ */
+export class Deferred<T = unknown> implements PromiseLike<T> {
+  #called = false;
+  #paused = 0;
+  #result: unknown = undefined;
+  #steps: unknown[] = [];
+  #next = 0;
+  #running = false;
+  #suppressAlreadyCalled = false;
+  #canceller: ((d: never) => void) | undefined;
+  /** The Deferred or thenable the chain is paused on, if any. */
+  #waitingOn: object | null = null;
+  #unhandled: UnhandledFailure | null = null;
+  #id = 0;
+
+  /**
+   * @param canceller called by {@link cancel} while this Deferred has not
+   *   fired; it may fire it (otherwise it fails with `CancelledError`).
+   */
+  constructor(canceller?: (d: Deferred<T>) => void) {
+    this.#canceller = canceller;
+  }
+
+  /** Whether `callback` or `errback` has been called. */
+  get called(): boolean {
+    return this.#called;
+  }
+
+  /** How many `pause()` calls (or pending returned Deferreds) hold the chain. */
+  get paused(): number {
+    return this.#paused;
+  }
+
+  /**
+   * The current result: the last callback's return value, a `Failure` on the
+   * error path, the Deferred being waited on, or `undefined` before firing.
+   * Meant for tests and debugging.
+   */
+  get result(): unknown {
+    return this.#result;
+  }
+
+  /**
+   * Fire with `result`: the callback chain runs now. A `Failure` takes the
+   * error path. Throws `AlreadyCalledError` if already fired.
+   */
+  callback(result: T | Failure): void {
+    if (result instanceof Deferred) {
+      throw new TypeError('Deferred.callback() with a Deferred: chain it instead');
+    }
+    this.#start(result);
+  }
+
+  /**
+   * Fire on the error path with `reason` (wrapped in a {@link Failure} unless
+   * it is one). Throws `AlreadyCalledError` if already fired.
+   */
+  errback(reason?: unknown): void {
+    this.#start(reason instanceof Failure ? reason : new Failure(reason));
+  }
+
+  /**
+   * Add `fn(result, ...args)` on the success path; failures pass it by.
+   * Returns this Deferred, re-typed to `fn`'s result.
+   *
+   * @example
+   * ```ts
+   * succeed(2).addCallback((n, m) => n * m, 21); // fires with 42
+   * ```
+   */
+  addCallback<U, A extends unknown[] = []>(
+    fn: (result: T, ...args: A) => U | PromiseLike<U>,
+    ...args: A
+  ): Deferred<U> {
+    return this.#add(fn as Step, undefined, args.length === 0 ? undefined : args, undefined);
+  }
+
+  /**
+   * Add `fn(failure, ...args)` on the error path; successes pass it by. A
+   * return value switches back to the success path; throwing (or
+   * `failure.trap` not matching) stays on the error path.
+   */
+  addErrback<U = T, A extends unknown[] = []>(
+    fn: (failure: Failure, ...args: A) => U | PromiseLike<U>,
+    ...args: A
+  ): Deferred<T | U> {
+    return this.#add(undefined, fn as Step, undefined, args.length === 0 ? undefined : args);
+  }
+
+  /** Add `fn(resultOrFailure, ...args)` on both paths. */
+  addBoth<U, A extends unknown[] = []>(
+    fn: (result: T | Failure, ...args: A) => U | PromiseLike<U>,
+    ...args: A
+  ): Deferred<U> {
+    const a = args.length === 0 ? undefined : args;
+    return this.#add(fn as Step, fn as Step, a, a);
+  }
+
+  /**
+   * Add a callback and an errback as one step: exactly one of them runs.
+   * A missing side passes the result through.
+   */
+  addCallbacks<U = T, V = never>(
+    callback: ((result: T, ...args: never[]) => U | PromiseLike<U>) | null | undefined,
+    errback?: ((failure: Failure, ...args: never[]) => V | PromiseLike<V>) | null,
+    options?: AddCallbacksOptions,
+  ): Deferred<U | V> {
+    const ca = options?.callbackArgs;
+    const ea = options?.errbackArgs;
+    return this.#add(
+      (callback ?? undefined) as Step | undefined,
+      (errback ?? undefined) as Step | undefined,
+      ca === undefined || ca.length === 0 ? undefined : ca,
+      ea === undefined || ea.length === 0 ? undefined : ea,
+    );
+  }
+
+  /**
+   * Fire `other` with this Deferred's result at this point of the chain
+   * (`addCallbacks(other.callback, other.errback)`); this chain continues with
+   * `undefined`.
+   */
+  chainDeferred(other: Deferred<T>): Deferred<void> {
+    return this.#add(fireOther as Step, fireOtherFailure as Step, [other], [other]);
+  }
+
+  /** Stop running callbacks until a matching {@link unpause}. */
+  pause(): void {
+    this.#paused++;
+  }
+
+  /** Undo one {@link pause}; when none is left, run any pending callbacks. */
+  unpause(): void {
+    this.#paused--;
+    if (this.#paused === 0 && this.#called) this.#runCallbacks();
+  }
+
+  /**
+   * Cancel: if not fired, call the canceller and, if that did not fire this
+   * Deferred, fail with `CancelledError`. If the chain waits on a returned
+   * Deferred, cancel that one; if it waits on another thenable, go on at once
+   * with `CancelledError` and ignore that thenable's late settlement.
+   */
+  cancel(): void {
+    if (!this.#called) {
+      const canceller = this.#canceller;
+      if (canceller !== undefined) canceller(this as never);
+      else this.#suppressAlreadyCalled = true;
+      if (!this.#called) this.errback(new CancelledError());
+      return;
+    }
+    const waitingOn = this.#waitingOn;
+    if (waitingOn instanceof Deferred) {
+      waitingOn.cancel();
+    } else if (waitingOn !== null) {
+      this.#waitingOn = null;
+      this.#result = new Failure(new CancelledError());
+      this.unpause();
+    }
+  }
+
+  /**
+   * Cancel after `seconds` on `clock` unless fired first (the timer is then
+   * cancelled). The `CancelledError` of that cancel becomes a `TimeoutError`,
+   * or whatever `onTimeoutCancel(resultOrFailure, seconds)` returns.
+   *
+   * @example
+   * ```ts
+   * getPage(url).addTimeout(30, reactor).addErrback((f) => f.trap(TimeoutError));
+   * ```
+   */
+  addTimeout(
+    seconds: number,
+    clock: IReactorTime,
+    onTimeoutCancel?: (result: unknown, seconds: number) => unknown,
+  ): Deferred<T> {
+    let timedOut = false;
+    const delayedCall: IDelayedCall = clock.callLater(seconds, () => {
+      timedOut = true;
+      this.cancel();
+    });
+    const convert = onTimeoutCancel ?? cancelledToTimeoutError;
+    this.addBoth((result) => (timedOut ? convert(result, seconds) : result));
+    return this.addBoth((result) => {
+      if (delayedCall.active()) delayedCall.cancel();
+      return result;
+    }) as Deferred<T>;
+  }
+
+  /**
+   * Cancel this Deferred when `signal` aborts (at once if it already has).
+   * The listener is removed when the chain reaches this point.
+   */
+  cancelOn(signal: AbortSignal): this {
+    if (signal.aborted) {
+      this.cancel();
+      return this;
+    }
+    const onAbort = () => this.cancel();
+    signal.addEventListener('abort', onAbort, { once: true });
+    const args = [signal, onAbort];
+    this.#add(removeAbortListener as Step, removeAbortListener as Step, args, args);
+    return this;
+  }
+
+  /**
+   * Promise interop: observe the result at this point of the chain without
+   * consuming it, and return a native Promise (Promises/A+: handlers run
+   * asynchronously). A rejection carries the raw error (`failure.value`); a
+   * failure observed here counts as handled.
+   */
+  then<R1 = T, R2 = never>(
+    onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    let resolve!: (v: unknown) => void;
+    let reject!: (e: unknown) => void;
+    const promise = new Promise<R1 | R2>((res, rej) => {
+      resolve = res as (v: unknown) => void;
+      reject = rej;
+    });
+    const args = [resolve, reject, onFulfilled, onRejected];
+    this.#add(settleFulfilled as Step, settleRejected as Step, args, args);
+    return promise;
+  }
+
+  /** As `Promise.prototype.catch`, observing this chain (see {@link then}). */
+  catch<R = never>(onRejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T | R> {
+    return this.then(undefined, onRejected);
+  }
+
+  /** As `Promise.prototype.finally`, observing this chain (see {@link then}). */
+  finally(onFinally?: (() => void) | null): Promise<T> {
+    return this.asPromise().finally(onFinally);
+  }
+
+  /** A native Promise of the result at this point of the chain (see {@link then}). */
+  asPromise(): Promise<T> {
+    return this.then();
+  }
+
+  /**
+   * Wrap any thenable. `cancel()` fails the Deferred with `CancelledError` at
+   * once; the thenable's late settlement is then ignored.
+   */
+  static fromPromise<T>(promise: PromiseLike<T>): Deferred<T> {
+    if (promise instanceof Deferred) return promise;
+    const d = new Deferred<T>(ignoreCancel);
+    d.#follow(promise);
+    return d;
+  }
+
+  /**
+   * Run `fn(signal)` now with a fresh `AbortSignal` and follow its promise.
+   * `cancel()` aborts the signal and fails the Deferred with `CancelledError`,
+   * whatever `fn` then rejects with.
+   *
+   * @example
+   * ```ts
+   * const d = Deferred.fromAsync((signal) => fetch(url, { signal }));
+   * d.cancel(); // aborts the fetch
+   * ```
+   */
+  static fromAsync<T>(fn: (signal: AbortSignal) => PromiseLike<T>): Deferred<T> {
+    const controller = new AbortController();
+    const d = new Deferred<T>(() => controller.abort(new CancelledError()));
+    let promise: PromiseLike<T>;
+    try {
+      promise = fn(controller.signal);
+    } catch (error) {
+      d.errback(error);
+      return d;
+    }
+    d.#follow(promise);
+    return d;
+  }
+
+  /** `<Deferred #n>`, with its state once fired (for debugging). */
+  toString(): string {
+    const waitingOn = this.#waitingOn;
+    const state = !this.#called
+      ? ''
+      : waitingOn instanceof Deferred
+        ? ` waiting on Deferred #${waitingOn.#debugId()}`
+        : ` current result: ${String(this.#result)}`;
+    return `<Deferred #${this.#debugId()}${state}>`;
+  }
+
+  #debugId(): number {
+    if (this.#id === 0) this.#id = ++nextId;
+    return this.#id;
+  }
+
+  /** Fire with the settlement of `promise` unless already fired (by a cancel). */
+  #follow(promise: PromiseLike<T>): void {
+    if (typeof promise?.then !== 'function') {
+      this.callback(promise as T);
+      return;
+    }
+    promise.then(
+      (value) => {
+        if (!this.#called) this.#start(value);
+      },
+      (error) => {
+        if (!this.#called) this.#start(new Failure(error));
+      },
+    );
+  }
+
+  #start(result: unknown): void {
+    if (this.#called) {
+      if (this.#suppressAlreadyCalled) {
+        this.#suppressAlreadyCalled = false;
+        return;
+      }
+      throw new AlreadyCalledError();
+    }
+    this.#called = true;
+    this.#result = result;
+    this.#runCallbacks();
+  }
+
+  #add<U>(
+    callback: Step | undefined,
+    errback: Step | undefined,
+    callbackArgs: unknown[] | undefined,
+    errbackArgs: unknown[] | undefined,
+  ): Deferred<U> {
+    this.#steps.push(callback, errback, callbackArgs, errbackArgs);
+    if (this.#called) this.#runCallbacks();
+    return this as unknown as Deferred<U>;
+  }
+
+  /**
+   * Run the pending steps, iteratively across Deferreds waiting on each other
+   * (as Twisted's `_runCallbacks`), so long chains of returned Deferreds do
+   * not grow the stack. `resumeStack` holds the Deferreds whose chain handed
+   * its result on and must continue once the one being run is done.
+   */
+  #runCallbacks(): void {
+    if (this.#running) return;
+    let current: Deferred<unknown> = this;
+    let resumeStack: Deferred<unknown>[] | null = null;
+    for (;;) {
+      if (current.#paused > 0) return;
+      const next = current.#runSteps();
+      if (next !== null) {
+        if (resumeStack === null) resumeStack = [];
+        resumeStack.push(current);
+        current = next;
+        continue;
+      }
+      current.#noteEndOfChain();
+      if (resumeStack === null || resumeStack.length === 0) return;
+      current = resumeStack.pop()!;
+    }
+  }
+
+  /**
+   * Run this Deferred's steps until none is left, the chain pauses, or a
+   * step hands the result to a waiting Deferred (returned, to be run next).
+   */
+  #runSteps(): Deferred<unknown> | null {
+    const steps = this.#steps;
+    while (this.#next < steps.length) {
+      const i = this.#next;
+      this.#next = i + STEP;
+      const failed = this.#result instanceof Failure;
+      const fn = steps[failed ? i + 1 : i] as Step | undefined;
+      if (fn === undefined) continue;
+      const args = steps[failed ? i + 3 : i + 2] as unknown[] | undefined;
+      if (fn === CONTINUE) {
+        const waiting = args as unknown as Deferred<unknown>;
+        steps[i + 2] = steps[i + 3] = undefined;
+        waiting.#result = this.#result;
+        waiting.#waitingOn = null;
+        waiting.#paused--;
+        this.#result = undefined;
+        this.#forgetUnhandled();
+        return waiting;
+      }
+      let result: unknown;
+      this.#running = true;
+      try {
+        result = args === undefined ? fn(this.#result) : fn(this.#result, ...args);
+      } catch (error) {
+        result = error instanceof Failure ? error : new Failure(error);
+      }
+      this.#running = false;
+      this.#result = result;
+      if (typeof result === 'object' ? result !== null : typeof result === 'function') {
+        if (!this.#adopt(result as object)) break;
+      }
+    }
+    if (this.#next >= steps.length) {
+      steps.length = 0;
+      this.#next = 0;
+    }
+    return null;
+  }
+
+  /**
+   * A step returned the object `result`: if it is a Deferred or thenable,
+   * take its result now when it has one, else pause until it has. Returns
+   * false when the chain is now paused.
+   */
+  #adopt(result: object): boolean {
+    if (result instanceof Deferred) {
+      if (result === this) {
+        this.#result = new Failure(
+          new TypeError('A callback returned the Deferred it was attached to'),
+        );
+        return true;
+      }
+      if (!result.#called || result.#paused > 0 || result.#waitingOn !== null) {
+        this.#paused++;
+        this.#waitingOn = result;
+        result.#steps.push(CONTINUE, CONTINUE, this, this);
+        return false;
+      }
+      this.#result = result.#result;
+      result.#result = undefined;
+      result.#forgetUnhandled();
+      return true;
+    }
+    let then: unknown;
+    try {
+      then = (result as { then?: unknown }).then;
+    } catch (error) {
+      this.#result = new Failure(error);
+      return true;
+    }
+    if (typeof then !== 'function') return true;
+    return this.#awaitThenable(result, then as PromiseLike<unknown>['then']);
+  }
+
+  /**
+   * Pause on a non-Deferred thenable. Returns true (not paused) when it
+   * settled synchronously, inside its own `then`.
+   */
+  #awaitThenable(thenable: object, then: PromiseLike<unknown>['then']): boolean {
+    const token = { thenable };
+    let inThen = true;
+    let early: { result: unknown } | null = null;
+    const settle = (result: unknown) => {
+      if (this.#waitingOn !== token) return;
+      this.#waitingOn = null;
+      if (inThen) {
+        early = { result };
+        return;
+      }
+      this.#result = result;
+      this.unpause();
+    };
+    this.#paused++;
+    this.#waitingOn = token;
+    try {
+      then.call(
+        thenable,
+        (value) => settle(value),
+        (error) => settle(new Failure(error)),
+      );
+    } catch (error) {
+      settle(new Failure(error));
+    }
+    inThen = false;
+    if (early === null) return false;
+    this.#paused--;
+    this.#result = (early as { result: unknown }).result;
+    return true;
+  }
+
+  /** The chain ran out of steps: track a failure left unhandled at its end. */
+  #noteEndOfChain(): void {
+    const result = this.#result;
+    if (result instanceof Failure && !isHandled(result)) {
+      if (this.#unhandled?.failure === result) return;
+      this.#forgetUnhandled();
+      this.#unhandled = trackUnhandled(this, result);
+    } else if (this.#unhandled !== null) {
+      this.#forgetUnhandled();
+    }
+  }
+
+  #forgetUnhandled(): void {
+    if (this.#unhandled !== null) {
+      forgetUnhandled(this.#unhandled);
+      this.#unhandled = null;
+    }
+  }
+}
+
+function fireOther(result: unknown, other: Deferred<unknown>): void {
+  other.callback(result);
+}
+
+function fireOtherFailure(failure: Failure, other: Deferred<unknown>): void {
+  other.errback(failure);
+}
+
+function removeAbortListener(result: unknown, signal: AbortSignal, onAbort: () => void): unknown {
+  signal.removeEventListener('abort', onAbort);
+  return result;
+}
+
+function ignoreCancel(): void {}
+
+/** Twisted's `_cancelledToTimedOutError`: a `CancelledError` becomes a `TimeoutError`. */
+function cancelledToTimeoutError(result: unknown, seconds: number): unknown {
+  if (result instanceof Failure) {
+    result.trap(CancelledError);
+    throw new TimeoutError(`Deferred timed out after ${seconds} seconds`);
+  }
+  return result;
+}
+
+function settleFulfilled(
+  value: unknown,
+  resolve: (v: unknown) => void,
+  reject: (e: unknown) => void,
+  onFulfilled: ((v: unknown) => unknown) | null | undefined,
+): unknown {
+  if (typeof onFulfilled !== 'function') resolve(value);
+  else queueMicrotask(() => runHandler(onFulfilled, value, resolve, reject));
+  return value;
+}
+
+function settleRejected(
+  failure: Failure,
+  resolve: (v: unknown) => void,
+  reject: (e: unknown) => void,
+  _onFulfilled: unknown,
+  onRejected: ((e: unknown) => unknown) | null | undefined,
+): Failure {
+  markHandled(failure);
+  if (typeof onRejected !== 'function') reject(failure.value);
+  else queueMicrotask(() => runHandler(onRejected, failure.value, resolve, reject));
+  return failure;
+}
+
+function runHandler(
+  handler: (v: unknown) => unknown,
+  arg: unknown,
+  resolve: (v: unknown) => void,
+  reject: (e: unknown) => void,
+): void {
+  try {
+    resolve(handler(arg));
+  } catch (error) {
+    reject(error);
+  }
+}

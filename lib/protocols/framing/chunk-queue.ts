@@ -1,0 +1,291 @@
+// Internal: the byte buffer shared by every framing in this folder.
+// Tests: tests/protocols/framing/byte-reader.test.ts (through its users)
+import { Buffer } from 'node:buffer';
+import { UnexpectedEOF } from './errors.js';
+
+/** Bytes to send or match: a string means its UTF-8 bytes. */
+export type BytesLike = Uint8Array | string;
+
+/** What the framings read from: chunks of bytes (strings are taken as UTF-8). */
+export type ByteSource = AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
+
+const EMPTY = Buffer.alloc(0);
+/** Chunks smaller than this are copied together rather than queued one by one. */
+const SMALL_CHUNK = 512;
+const ACCUMULATOR_SIZE = 16384;
+
+/** A `Buffer` view of `data` (no copy for bytes; UTF-8 encoding for strings). */
+export function toBuffer(data: BytesLike): Buffer {
+  if (typeof data === 'string') return Buffer.from(data, 'utf8');
+  if (Buffer.isBuffer(data)) return data;
+  return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/**
+ * A FIFO of received chunks with the synchronous operations framings need
+ * (find a delimiter, take n bytes), plus pulling from an optional source.
+ * Whole chunks are kept as they arrived (frames are zero-copy views into
+ * them when they do not straddle chunks); small chunks arriving behind
+ * buffered data are gathered into one accumulator so the chunk list stays
+ * short whatever the chunking.
+ */
+export class ChunkQueue {
+  #chunks: Buffer[] = [];
+  #head = 0;
+  #size = 0;
+  #offset = 0;
+  #acc: Buffer = EMPTY;
+  #accStart = 0;
+  #accEnd = 0;
+  #accQueued = false;
+  #scanDelim: Buffer | null = null;
+  #scanned = 0;
+  #source: ByteSource | null;
+  #iterator: AsyncIterator<Uint8Array | string> | Iterator<Uint8Array | string> | null = null;
+  #ended: boolean;
+
+  constructor(source: ByteSource | null = null) {
+    this.#source = source;
+    this.#ended = source === null;
+  }
+
+  /** Number of bytes buffered. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Stream offset of the first buffered byte (bytes consumed so far). */
+  get offset(): number {
+    return this.#offset;
+  }
+
+  /** True once the source has ended (or was detached). */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /** Append received bytes. */
+  push(data: Uint8Array): void {
+    const n = data.byteLength;
+    if (n === 0) return;
+    if (this.#size > 0 && n < SMALL_CHUNK) {
+      this.#append(data);
+    } else {
+      this.#chunks.push(toBuffer(data));
+      this.#accQueued = false;
+    }
+    this.#size += n;
+  }
+
+  #append(data: Uint8Array): void {
+    const n = data.byteLength;
+    if (!this.#accQueued || this.#accEnd + n > this.#acc.length) {
+      this.#acc = Buffer.allocUnsafe(Math.max(ACCUMULATOR_SIZE, n));
+      this.#accStart = 0;
+      this.#accEnd = 0;
+      this.#chunks.push(EMPTY);
+      this.#accQueued = true;
+    }
+    this.#acc.set(data, this.#accEnd);
+    this.#accEnd += n;
+    this.#chunks[this.#chunks.length - 1] = this.#acc.subarray(this.#accStart, this.#accEnd);
+  }
+
+  /**
+   * Pull one more chunk from the source into the buffer. Resolves `false`
+   * at the end of the source (or if there is none), `true` otherwise (the
+   * chunk may have been empty).
+   */
+  async pull(): Promise<boolean> {
+    if (this.#ended) return false;
+    this.#iterator ??= openIterator(this.#source!);
+    const it = this.#iterator;
+    let r: IteratorResult<Uint8Array | string>;
+    try {
+      r = await it.next();
+    } catch (e) {
+      this.#ended = true;
+      this.#iterator = null;
+      throw e;
+    }
+    if (r.done) {
+      this.#ended = true;
+      return false;
+    }
+    this.push(toBuffer(r.value));
+    return true;
+  }
+
+  /** Stop pulling: later pulls report the end; the source is left open. */
+  detach(): void {
+    this.#ended = true;
+  }
+
+  /**
+   * Close the source's iterator (as `for await` does when left early),
+   * unless the source has already ended or failed.
+   */
+  async close(): Promise<void> {
+    if (this.#ended) return;
+    this.#ended = true;
+    const it = this.#iterator;
+    this.#iterator = null;
+    if (it?.return) await it.return();
+  }
+
+  /**
+   * Index (relative to the first buffered byte) of the first occurrence of
+   * `delim`, or -1. Bytes already searched for the same delimiter object
+   * are not searched again.
+   */
+  find(delim: Buffer): number {
+    const from = this.#scanDelim === delim ? this.#scanned : 0;
+    const i = this.#indexOf(delim, from);
+    if (i < 0) {
+      this.#scanDelim = delim;
+      this.#scanned = Math.max(0, this.#size - delim.length + 1);
+    }
+    return i;
+  }
+
+  #indexOf(delim: Buffer, from: number): number {
+    const chunks = this.#chunks;
+    if (chunks.length === 1) {
+      const i = chunks[0]!.indexOf(delim, this.#head + from);
+      return i < 0 ? -1 : i - this.#head;
+    }
+    const d = delim.length;
+    let base = 0;
+    for (let c = 0; c < chunks.length; c++) {
+      const chunk = chunks[c]!;
+      const start = c === 0 ? this.#head : 0;
+      const len = chunk.length - start;
+      if (from < base + len) {
+        const i = chunk.indexOf(delim, start + Math.max(0, from - base));
+        if (i >= 0) return base + i - start;
+        // A delimiter may start in this chunk's last d - 1 bytes and end later.
+        for (let p = Math.max(from, base + len - d + 1); p < base + len; p++) {
+          if (this.#matchesAt(delim, c, p - base + start)) return p;
+        }
+      }
+      base += len;
+    }
+    return -1;
+  }
+
+  /** Whether `delim` occurs at index `i` of chunk `c` (possibly straddling chunks). */
+  #matchesAt(delim: Buffer, c: number, i: number): boolean {
+    const chunks = this.#chunks;
+    for (let k = 0; k < delim.length; k++, i++) {
+      while (i >= chunks[c]!.length) {
+        i -= chunks[c]!.length;
+        c++;
+        if (c >= chunks.length) return false;
+      }
+      if (chunks[c]![i] !== delim[k]) return false;
+    }
+    return true;
+  }
+
+  /** The byte at index `i` of the buffer (`i < size`). */
+  byteAt(i: number): number {
+    i += this.#head;
+    for (const chunk of this.#chunks) {
+      if (i < chunk.length) return chunk[i]!;
+      i -= chunk.length;
+    }
+    throw new RangeError(`byte ${i} is past the buffered data`);
+  }
+
+  /** Remove and return the first `n` bytes (`n <= size`). */
+  take(n: number): Buffer {
+    const first = this.#chunks[0];
+    if (n === 0 || first === undefined) return EMPTY;
+    let out: Buffer;
+    if (this.#head + n <= first.length) {
+      out = first.subarray(this.#head, this.#head + n);
+    } else {
+      out = Buffer.allocUnsafe(n);
+      this.#copyTo(out, n);
+    }
+    this.skip(n);
+    return out;
+  }
+
+  /** A copy of the first `n` bytes, left in the buffer. */
+  peek(n: number): Buffer {
+    const first = this.#chunks[0];
+    if (first !== undefined && this.#head + n <= first.length) {
+      return first.subarray(this.#head, this.#head + n);
+    }
+    const out = Buffer.allocUnsafe(n);
+    this.#copyTo(out, n);
+    return out;
+  }
+
+  #copyTo(out: Buffer, n: number): void {
+    let written = 0;
+    let start = this.#head;
+    for (const chunk of this.#chunks) {
+      if (written >= n) break;
+      const count = Math.min(chunk.length - start, n - written);
+      chunk.copy(out, written, start, start + count);
+      written += count;
+      start = 0;
+    }
+  }
+
+  /** Drop the first `n` bytes (`n <= size`). */
+  skip(n: number): void {
+    this.#size -= n;
+    this.#offset += n;
+    this.#scanDelim = null;
+    const chunks = this.#chunks;
+    if (this.#size === 0) {
+      chunks.length = 0;
+      this.#head = 0;
+      this.#accQueued = false;
+      return;
+    }
+    let head = this.#head + n;
+    while (head >= chunks[0]!.length) {
+      head -= chunks[0]!.length;
+      chunks.shift();
+    }
+    this.#head = head;
+  }
+
+  /** Remove and return everything buffered. */
+  takeAll(): Buffer {
+    return this.take(this.#size);
+  }
+
+  /** Replace the whole buffer with `data` (offsets keep counting). */
+  replace(data: Uint8Array): void {
+    this.skip(this.#size);
+    this.push(data);
+  }
+
+  /**
+   * Consume what is buffered into an {@link UnexpectedEOF} for a stream
+   * that ended inside a `what` (e.g. `'line'`).
+   */
+  unexpectedEOF(what: string): UnexpectedEOF {
+    const start = this.#offset;
+    const partial = this.takeAll();
+    const end = this.#offset;
+    return new UnexpectedEOF(
+      `stream ended at byte offset ${end} inside a ${what} that started at byte offset ${start} (${partial.length} bytes received)`,
+      end,
+      partial,
+    );
+  }
+}
+
+function openIterator(
+  source: ByteSource,
+): AsyncIterator<Uint8Array | string> | Iterator<Uint8Array | string> {
+  const asyncIt = (source as AsyncIterable<Uint8Array | string>)[Symbol.asyncIterator];
+  if (typeof asyncIt === 'function') return asyncIt.call(source);
+  return (source as Iterable<Uint8Array | string>)[Symbol.iterator]();
+}

@@ -1,0 +1,23 @@
+export { ByteReader, type ByteReaderOptions, type ReadLimitOptions } from './byte-reader.js';
+export { type ByteSource, type BytesLike, ChunkQueue, toBuffer } from './chunk-queue.js';
+export {
+  FrameTooLong,
+  FramingError,
+  StringTooLongError,
+  UnexpectedEOF,
+} from './errors.js';
+export {
+  checkPrefixBytes,
+  encodeLengthPrefixed,
+  type LengthPrefixedOptions,
+  lengthPrefixed,
+  type PrefixBytes,
+  peekLength,
+} from './length-prefixed.js';
+export { type LinesOptions, lines, takeUntil, toDelimiter } from './lines.js';
+export {
+  encodeNetstring,
+  type NetstringsOptions,
+  netstrings,
+  takeNetstring,
+} from './netstrings.js';

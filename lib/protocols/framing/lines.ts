@@ -1,0 +1,88 @@
+// Tests: tests/protocols/framing/lines.test.ts
+import type { Buffer } from 'node:buffer';
+import { type ByteSource, type BytesLike, type ChunkQueue, toBuffer } from './chunk-queue.js';
+import { FrameTooLong } from './errors.js';
+import { frameStream } from './frame-stream.js';
+
+/** Options of {@link lines}. */
+export interface LinesOptions {
+  /** What ends a line (a string means its UTF-8 bytes). Default `'\r\n'`. */
+  delimiter?: BytesLike;
+  /** Longest line accepted, in bytes, delimiter excluded. Default 16384. */
+  maxLength?: number;
+  /** When given, lines are decoded to strings with this encoding. */
+  encoding?: BufferEncoding;
+}
+
+/** A delimiter as bytes; an empty delimiter is a `RangeError`. */
+export function toDelimiter(delimiter: BytesLike): Buffer {
+  const bytes = toBuffer(delimiter);
+  if (bytes.length === 0) throw new RangeError('a delimiter must not be empty');
+  return bytes;
+}
+
+/**
+ * Take the bytes up to the first `delimiter` off the queue, consuming the
+ * delimiter; `null` if no delimiter is buffered yet. Throws
+ * {@link FrameTooLong} once the frame is certain to be longer than
+ * `maxLength` (as Twisted's LineReceiver: `maxLength + delimiter.length`
+ * bytes without a delimiter, or a delimiter found past `maxLength`).
+ */
+export function takeUntil(queue: ChunkQueue, delimiter: Buffer, maxLength: number): Buffer | null {
+  const i = queue.find(delimiter);
+  if (i < 0) {
+    if (queue.size >= maxLength + delimiter.length) {
+      throw tooLong(queue.offset, maxLength, queue.size, 'without a delimiter');
+    }
+    return null;
+  }
+  if (i > maxLength) throw tooLong(queue.offset, maxLength, i, 'before its delimiter');
+  const line = queue.take(i);
+  queue.skip(delimiter.length);
+  return line;
+}
+
+function tooLong(offset: number, maxLength: number, length: number, how: string): FrameTooLong {
+  return new FrameTooLong(
+    `line starting at byte offset ${offset} is longer than maxLength ${maxLength} (${length} bytes ${how})`,
+    offset,
+    maxLength,
+    length,
+  );
+}
+
+/**
+ * The lines of a byte stream, without their delimiters: `Uint8Array`s, or
+ * strings when `encoding` is given. Reads from `source` only as lines are
+ * consumed (backpressure); a final unterminated line throws
+ * `UnexpectedEOF`; a line over `maxLength` throws `FrameTooLong`. Lines
+ * that arrived in one chunk are views into it (no copy).
+ *
+ * @example
+ * ```ts
+ * const server: StreamProtocol = async function* (conn) {
+ *   for await (const line of lines(conn, { encoding: 'utf8' })) yield `you said: ${line}\r\n`;
+ * };
+ * ```
+ */
+export function lines(
+  source: ByteSource,
+  options: LinesOptions & { encoding: BufferEncoding },
+): AsyncGenerator<string, void, undefined>;
+export function lines(
+  source: ByteSource,
+  options?: LinesOptions,
+): AsyncGenerator<Uint8Array, void, undefined>;
+export function lines(
+  source: ByteSource,
+  options: LinesOptions = {},
+): AsyncGenerator<Uint8Array | string, void, undefined> {
+  const delimiter = toDelimiter(options.delimiter ?? '\r\n');
+  const maxLength = options.maxLength ?? 16384;
+  const encoding = options.encoding;
+  if (encoding === undefined) {
+    return frameStream(source, (q) => takeUntil(q, delimiter, maxLength), 'line');
+  }
+  const decode = (q: ChunkQueue) => takeUntil(q, delimiter, maxLength)?.toString(encoding) ?? null;
+  return frameStream<string>(source, decode, 'line');
+}

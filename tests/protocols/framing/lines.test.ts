@@ -1,0 +1,106 @@
+import { Buffer } from 'node:buffer';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { FrameTooLong, FramingError, lines, UnexpectedEOF } from '../../../lib/index.js';
+import { b, chunked, collect, cutAt, source, strs } from './helpers.js';
+
+describe('lines', () => {
+  it('yields CRLF-delimited lines without their delimiters', async () => {
+    const out = await collect(lines([b('one\r\ntwo\r\n\r\nthree\r\n')]));
+    expect(strs(out)).toEqual(['one', 'two', '', 'three']);
+  });
+
+  it('decodes lines to strings when an encoding is given', async () => {
+    const out = await collect(lines([b('héllo\nwörld\n')], { delimiter: '\n', encoding: 'utf8' }));
+    expect(out).toEqual(['héllo', 'wörld']);
+  });
+
+  it('accepts a bytes delimiter, even one split across chunks', async () => {
+    const data = b('a<END>bb<END>ccc<END>');
+    for (let size = 1; size <= 9; size++) {
+      const out = await collect(lines(chunked(data, size), { delimiter: b('<END>') }));
+      expect(strs(out)).toEqual(['a', 'bb', 'ccc']);
+    }
+  });
+
+  it('gives the same lines for every chunk size from 1 to 9', async () => {
+    const data = b('len 10\r\n0123456789\r\n\r\nfoo 123\r\nx\r\n');
+    for (let size = 1; size <= 9; size++) {
+      const out = await collect(lines(chunked(data, size)));
+      expect(strs(out)).toEqual(['len 10', '0123456789', '', 'foo 123', 'x']);
+    }
+  });
+
+  it('throws UnexpectedEOF carrying the unterminated last line', async () => {
+    const err = await collect(lines([b('ok\r\npart')])).catch((e) => e);
+    expect(err).toBeInstanceOf(UnexpectedEOF);
+    expect(err).toBeInstanceOf(FramingError);
+    expect(err.code).toBe('ERR_UNEXPECTED_EOF');
+    expect(err.name).toBe('UnexpectedEOF');
+    expect(Buffer.from(err.partial).toString()).toBe('part');
+    expect(err.offset).toBe(8);
+  });
+
+  it('throws FrameTooLong with the offset of the over-long line', async () => {
+    const err = await collect(
+      lines([b('short\r\n'), b('x'.repeat(11)), b('\r\n')], { maxLength: 10 }),
+    ).catch((e) => e);
+    expect(err).toBeInstanceOf(FrameTooLong);
+    expect(err.code).toBe('ERR_FRAME_TOO_LONG');
+    expect(err.offset).toBe(7);
+    expect(err.maxLength).toBe(10);
+  });
+
+  it('accepts a line of exactly maxLength bytes', async () => {
+    const out = await collect(lines(chunked(b(`${'x'.repeat(10)}\r\n`), 1), { maxLength: 10 }));
+    expect(strs(out)).toEqual(['x'.repeat(10)]);
+  });
+
+  it('detects an endless line without waiting for a delimiter', async () => {
+    const endless = {
+      async *[Symbol.asyncIterator]() {
+        for (let i = 0; i < 1000; i++) yield b('xxxxxxxxxx');
+      },
+    };
+    const err = await collect(lines(endless, { maxLength: 100 })).catch((e) => e);
+    expect(err).toBeInstanceOf(FrameTooLong);
+    expect(err.offset).toBe(0);
+  });
+
+  it('pulls from the source only when it needs more bytes', async () => {
+    const { iterable, state } = source([b('a\r\nb\r\n'), b('c\r\n')]);
+    const it = lines(iterable)[Symbol.asyncIterator]();
+    await it.next();
+    await it.next();
+    expect(state.pulled).toBe(1);
+    await it.next();
+    expect(state.pulled).toBe(2);
+  });
+
+  it('closes the source when the consumer leaves early', async () => {
+    const { iterable, state } = source([b('a\r\nb\r\n'), b('c\r\n')]);
+    for await (const _ of lines(iterable)) break;
+    expect(state.returned).toBe(true);
+  });
+
+  it('rejects an empty delimiter', () => {
+    expect(() => lines([], { delimiter: '' })).toThrow(RangeError);
+  });
+
+  it('decodes any chunking of a valid stream to the same lines (property)', async () => {
+    const line = fc
+      .stringMatching(/^[a-z\r ]{0,20}$/)
+      .filter((s) => !s.includes('\r\n') && !s.endsWith('\r'));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(line, { maxLength: 20 }),
+        fc.array(fc.nat(), { maxLength: 30 }),
+        async (ls, cuts) => {
+          const data = b(ls.map((l) => `${l}\r\n`).join(''));
+          const out = await collect(lines(cutAt(data, cuts), { encoding: 'latin1' }));
+          expect(out).toEqual(ls);
+        },
+      ),
+    );
+  });
+});

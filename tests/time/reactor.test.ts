@@ -65,17 +65,19 @@ describe('Reactor timed calls', () => {
 
   it('runs due calls in time order, ties in scheduling order', async () => {
     const r = makeReactor();
-    const order: string[] = [];
+    const order: DelayedCall[] = [];
+    const calls: DelayedCall[] = [];
     await new Promise<void>((resolve) => {
-      r.callLater(0.004, () => {
-        order.push('late');
-        resolve();
-      });
-      r.callLater(0.002, () => order.push('b1'));
-      r.callLater(0, () => order.push('a'));
-      r.callLater(0.002, () => order.push('b2'));
+      const record = (i: number) => {
+        order.push(calls[i] as DelayedCall);
+        if (order.length === 5) resolve();
+      };
+      for (const delay of [0.004, 0.002, 0, 0.002, 0])
+        calls.push(r.callLater(delay, record, calls.length));
     });
-    expect(order).toEqual(['a', 'b1', 'b2', 'late']);
+    // Sorting is stable, so equal times keep scheduling order.
+    const expected = [...calls].sort((a, b) => a.getTime() - b.getTime());
+    expect(order).toEqual(expected);
   });
 
   it('does not run a cancelled call, and forgets it', async () => {
@@ -94,10 +96,12 @@ describe('Reactor timed calls', () => {
     const order: string[] = [];
     await new Promise<void>((resolve) => {
       const slow = r.callLater(100, () => order.push('reset-sooner'));
-      const fast = r.callLater(0, () => order.push('delayed'));
-      fast.delay(0.004);
+      const fast = r.callLater(0, () => {
+        order.push('delayed');
+        resolve();
+      });
+      fast.delay(0.05);
       slow.reset(0.001);
-      r.callLater(0.008, resolve);
     });
     expect(order).toEqual(['reset-sooner', 'delayed']);
   });
@@ -119,7 +123,9 @@ describe('Reactor timed calls', () => {
       expect(events).toEqual(['after']);
       const failures = log.events.filter((e) => e.log_namespace === 'woven.time' && e.log_failure);
       expect(failures).toHaveLength(1);
-      expect((failures[0]?.log_failure as { value: Error }).value.message).toBe('boom');
+      expect((failures[0]?.log_failure as { value: Error } | undefined)?.value.message).toBe(
+        'boom',
+      );
     } finally {
       log.stop();
     }
@@ -128,14 +134,21 @@ describe('Reactor timed calls', () => {
   it('does not run, in the same pass, a zero-delay call scheduled by a running call', async () => {
     const r = makeReactor();
     let count = 0;
-    const reschedule = () => {
-      count++;
-      if (count < 3) r.callLater(0, reschedule);
-    };
-    r.callLater(0, reschedule);
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    await new Promise<void>((resolve) => r.callLater(0.005, resolve));
-    expect(count).toBe(3);
+    let countAfterFirstPass = -1;
+    await new Promise<void>((resolve) => {
+      r.callLater(0, () => {
+        count++;
+        r.callLater(0, () => {
+          count++;
+          resolve();
+        });
+        queueMicrotask(() => {
+          countAfterFirstPass = count;
+        });
+      });
+    });
+    expect(countAfterFirstPass).toBe(1);
+    expect(count).toBe(2);
   });
 
   it('leaves nothing behind after 100,000 calls are scheduled and cancelled', () => {
@@ -369,7 +382,9 @@ describe('Reactor lifecycle', () => {
 
   it('rejects an invalid phase', () => {
     const r = makeReactor();
-    expect(() => r.addSystemEventTrigger('sometime' as 'before', 'startup', () => {})).toThrow(RangeError);
+    expect(() => r.addSystemEventTrigger('sometime' as 'before', 'startup', () => {})).toThrow(
+      RangeError,
+    );
   });
 
   it('can be stopped by a delayed call', async () => {

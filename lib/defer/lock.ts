@@ -1,0 +1,129 @@
+// Tests: tests/defer/lock.test.ts, tests/defer/semaphore.test.ts
+import { setErrorName, WovenError } from '../failure/index.js';
+import { Deferred } from './deferred.js';
+import { maybeDeferred } from './functions.js';
+
+/**
+ * Thrown by `release()` on a {@link DeferredLock} that is not locked, or on a
+ * {@link DeferredSemaphore} released more times than it was acquired (where
+ * Twisted fails an assertion).
+ */
+export class NotLockedError extends WovenError {
+  static {
+    setErrorName(this, 'NotLockedError', 'ERR_NOT_LOCKED');
+  }
+}
+
+/**
+ * What {@link DeferredLock} and {@link DeferredSemaphore} share (Twisted's
+ * `_ConcurrencyPrimitive`): up to `limit` holders at once, a first-in
+ * first-out list of waiting acquires (each cancellable: a cancelled acquire
+ * leaves the list and fails with `CancelledError`), and {@link run}.
+ */
+export abstract class ConcurrencyPrimitive {
+  readonly #limit: number;
+  #tokens: number;
+  // A Set keeps insertion order and removes a cancelled waiter in O(1).
+  readonly #waiting = new Set<Deferred<this>>();
+
+  protected constructor(limit: number) {
+    this.#limit = limit;
+    this.#tokens = limit;
+  }
+
+  /** How many more holders may acquire at once without waiting. */
+  get tokens(): number {
+    return this.#tokens;
+  }
+
+  /** How many holders may hold this at once. */
+  get limit(): number {
+    return this.#limit;
+  }
+
+  /** The acquires waiting, first to be served first (a copy). */
+  get waiting(): Deferred<this>[] {
+    return [...this.#waiting];
+  }
+
+  /**
+   * Acquire: a Deferred that fires with this object once acquired, at once
+   * if a token is free, otherwise after earlier waiters. Cancelling it while
+   * it waits removes it from the waiting list; cancelling it once it fired
+   * does nothing (the caller then holds it and must `release()`).
+   */
+  acquire(): Deferred<this> {
+    const d = new Deferred<this>((waiter) => {
+      this.#waiting.delete(waiter);
+    });
+    if (this.#tokens > 0) {
+      this.#tokens -= 1;
+      d.callback(this);
+    } else {
+      this.#waiting.add(d);
+    }
+    return d;
+  }
+
+  /**
+   * Release what `acquire()` gave; the first waiter, if any, acquires it at
+   * once (synchronously). Throws {@link NotLockedError} when nothing is held.
+   */
+  release(): void {
+    if (this.#tokens >= this.#limit) {
+      throw new NotLockedError(`release() of a ${this.constructor.name} that is not acquired`);
+    }
+    const next = this.#waiting.values().next();
+    if (next.done) {
+      this.#tokens += 1;
+      return;
+    }
+    this.#waiting.delete(next.value);
+    next.value.callback(this);
+  }
+
+  /**
+   * Acquire, call `fn(...args)`, and release once its result settles (`fn`
+   * may return a value, a Deferred or a Promise; a throw is a failure). The
+   * returned Deferred fires with `fn`'s result; cancelling it while it
+   * waits to acquire means `fn` is never called.
+   *
+   * @example
+   * ```ts
+   * const lock = new DeferredLock();
+   * await lock.run(async () => { await writeFile(path, data); });
+   * ```
+   */
+  run<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Deferred<Awaited<R>> {
+    if (typeof fn !== 'function') throw new TypeError('run() needs a function to call');
+    return this.acquire().addCallback(() =>
+      maybeDeferred(fn, ...args).addBoth((result) => {
+        this.release();
+        return result;
+      }),
+    ) as unknown as Deferred<Awaited<R>>;
+  }
+}
+
+/**
+ * A lock for event-driven code, as Twisted's `DeferredLock`: one holder at a
+ * time; `acquire()` fires with the lock when it is this caller's turn.
+ *
+ * @example
+ * ```ts
+ * const lock = new DeferredLock();
+ * const held = await lock.acquire();
+ * try { await critical(); } finally { held.release(); }
+ * // or: await lock.run(critical);
+ * ```
+ */
+export class DeferredLock extends ConcurrencyPrimitive {
+  constructor() {
+    super(1);
+  }
+
+  /** Whether the lock is held (a non-blocking check). */
+  get locked(): boolean {
+    return this.tokens === 0;
+  }
+}

@@ -1,0 +1,55 @@
+// Tests: tests/defer/race.test.ts
+import type { Failure } from '../failure/index.js';
+import { Deferred } from './deferred.js';
+import type { DeferredInput } from './deferred-list.js';
+import { FailureGroup } from './errors.js';
+import { ensureDeferred } from './functions.js';
+
+/**
+ * Wait for the first of several Deferreds (or thenables) to succeed, as
+ * Twisted's `race`: the result fires with `[index, value]` of the first
+ * success and every other input is cancelled. If every input fails, it fails
+ * with a {@link FailureGroup} whose `failures` are in input order (an empty
+ * input fails at once with an empty group, as `Promise.any([])` rejects).
+ * Cancelling the result cancels every input.
+ *
+ * The inputs' results are consumed: a failed input is never reported as
+ * unhandled, and later callbacks on an input see `undefined`.
+ *
+ * @example
+ * ```ts
+ * const [index, conn] = await race([connect(primary), connect(backup)]);
+ * ```
+ */
+export function race<T>(
+  deferreds: Iterable<DeferredInput<T>>,
+): Deferred<[index: number, value: T]> {
+  const inputs = Array.from(deferreds, (d) => ensureDeferred(d));
+  const failures: (Failure | undefined)[] = new Array(inputs.length).fill(undefined);
+  let failed = 0;
+  let winner: Deferred<T> | undefined;
+  const result = new Deferred<[number, T]>(() => {
+    for (const d of inputs) d.cancel();
+  });
+  const succeeded = (value: T, index: number): void => {
+    // A second success can only come from an input whose canceller fires it
+    // with a value; it is ignored.
+    if (winner !== undefined) return;
+    winner = inputs[index];
+    for (const d of inputs) if (d !== winner) d.cancel();
+    result.callback([index, value]);
+  };
+  const lost = (failure: Failure, index: number): void => {
+    failures[index] = failure;
+    failed += 1;
+    if (failed === inputs.length) result.errback(new FailureGroup(failures as Failure[]));
+  };
+  if (inputs.length === 0) result.errback(new FailureGroup([]));
+  inputs.forEach((d, index) => {
+    d.addCallbacks(
+      (value: T) => succeeded(value, index),
+      (failure: Failure) => lost(failure, index),
+    );
+  });
+  return result;
+}

@@ -1,0 +1,119 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CancelledError, Deferred, Failure, FailureGroup, race } from '../../lib/index.js';
+
+/** Everything `d` fires with from now on, consumed. */
+function outcomes(d: Deferred<unknown>): unknown[] {
+  const seen: unknown[] = [];
+  d.addBoth((r: unknown) => {
+    seen.push(r);
+  });
+  return seen;
+}
+
+function failureValue(d: Deferred<unknown>): unknown {
+  const [r] = outcomes(d);
+  expect(r).toBeInstanceOf(Failure);
+  return (r as Failure).value;
+}
+
+describe('race', () => {
+  it('fires with [index, value] of the first success and cancels every other input', () => {
+    fc.assert(
+      fc.property(fc.nat(10), fc.nat(10), (before, after) => {
+        const cancelled: number[] = [];
+        const ds = Array.from(
+          { length: before + 1 + after },
+          (_, i) => new Deferred<object>(() => cancelled.push(i)),
+        );
+        const raced = race(ds);
+        const value = {};
+        ds[before].callback(value);
+        expect(outcomes(raced)).toEqual([[before, value]]);
+        expect(cancelled).toEqual(ds.map((_, i) => i).filter((i) => i !== before));
+        // race consumes what its inputs fire with: nothing is left unhandled
+        for (const d of ds) expect(d.result).toBeUndefined();
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it('fails with FailureGroup of every failure, in input order, when all fail', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 10 }), (count) => {
+        const ds = Array.from({ length: count }, () => new Deferred<never>());
+        const raced = race(ds);
+        const errors = ds.map((_, i) => new RangeError(String(i)));
+        // fire in reverse order: the group is still in input order
+        for (let i = count - 1; i >= 0; i--) {
+          expect(raced.called).toBe(false);
+          ds[i].errback(errors[i]);
+        }
+        const group = failureValue(raced) as FailureGroup;
+        expect(group).toBeInstanceOf(FailureGroup);
+        expect(group.name).toBe('FailureGroup');
+        expect(group.failures.map((f) => f.value)).toEqual(errors);
+      }),
+      { numRuns: 20 },
+    );
+  });
+
+  it('does not fail while one input may still succeed', () => {
+    const a = new Deferred<number>();
+    const b = new Deferred<number>();
+    const raced = race([a, b]);
+    a.errback(new RangeError('a'));
+    expect(raced.called).toBe(false);
+    b.callback(2);
+    expect(outcomes(raced)).toEqual([[1, 2]]);
+  });
+
+  it('ignores a success arriving after the winner from an input cancel could not stop', () => {
+    const late = new Deferred<string>();
+    late.pause();
+    late.callback('late'); // fired but paused: cancel() cannot change it
+    const winner = new Deferred<string>();
+    const raced = race([late, winner]);
+    winner.callback('won');
+    late.unpause();
+    expect(outcomes(raced)).toEqual([[1, 'won']]);
+    expect(outcomes(late)).toEqual([undefined]);
+  });
+
+  it('keeps the first success when a loser’s canceller fires it with a value', () => {
+    const winner = new Deferred<object>();
+    const loser = new Deferred<object>((d) => d.callback({}));
+    const raced = race([winner, loser]);
+    const expected = {};
+    winner.callback(expected);
+    expect(outcomes(raced)).toEqual([[0, expected]]);
+  });
+
+  it('cancels every input when cancelled, failing with FailureGroup of CancelledErrors', () => {
+    const cancelled: number[] = [];
+    const ds = [
+      new Deferred<void>(() => cancelled.push(0)),
+      new Deferred<void>(() => cancelled.push(1)),
+    ];
+    const raced = race(ds);
+    raced.cancel();
+    expect(cancelled).toEqual([0, 1]);
+    const group = failureValue(raced) as FailureGroup;
+    expect(group).toBeInstanceOf(FailureGroup);
+    expect(group.failures.map((f) => f.check(CancelledError))).toEqual([
+      CancelledError,
+      CancelledError,
+    ]);
+  });
+
+  it('fails at once with an empty FailureGroup for no inputs', () => {
+    const group = failureValue(race([])) as FailureGroup;
+    expect(group).toBeInstanceOf(FailureGroup);
+    expect(group.failures).toEqual([]);
+  });
+
+  it('accepts promises and works with await', async () => {
+    const never = new Promise<number>(() => {});
+    await expect(race([never, Promise.resolve(7)])).resolves.toEqual([1, 7]);
+  });
+});

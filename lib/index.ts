@@ -105,7 +105,10 @@ export {
   Protocol,
   type ProtocolClass,
   type StartTLSOptions,
+  StreamConnection,
+  type StreamConnectionOptions,
   type StreamProtocol,
+  toFactory,
   type UNIXAddress,
 } from './protocols/index.js';
 
@@ -132,6 +135,26 @@ export {
 } from './protocols/framing/index.js';
 
 // --- transports ---
+export {
+  BadFileError,
+  type BindAddress,
+  CannotListenError,
+  ConnectBindError,
+  ConnectError,
+  ConnectionRefusedError,
+  Connector,
+  type ConnectorState,
+  ConnectTimeoutError,
+  DNSLookupError,
+  ListeningPort,
+  NoRouteError,
+  NotConnectingError,
+  type PEM,
+  SocketTransport,
+  TLSError,
+  type TLSOptions,
+  UserError,
+} from './transports/index.js';
 
 // --- endpoints ---
 export {
@@ -147,7 +170,56 @@ export {
 } from './endpoints/index.js';
 
 // --- plugins ---
+export {
+  type DiscoveryOptions,
+  defineEndpointPlugin,
+  defineServicePlugin,
+  discoverPlugins,
+  type EndpointPlugin,
+  getPlugins,
+  InvalidPluginError,
+  type OptionSpec,
+  type OptionsSpec,
+  type OptionType,
+  type ParsedOptions,
+  type Plugin,
+  PluginCatalog,
+  PluginConflictError,
+  type PluginKind,
+  registerPlugin,
+  type ServicePlugin,
+  UnknownPluginError,
+} from './plugins/index.js';
 
 // --- app ---
+export {
+  AlreadyRunningError,
+  backoffPolicy,
+  ClientService,
+  type ClientServiceOptions,
+  type IService,
+  type IServiceCollection,
+  MultiService,
+  NoSuchServiceError,
+  PidFile,
+  PidfileError,
+  type RetryPolicy,
+  Service,
+  ServiceNameError,
+  StreamServerEndpointService,
+  TimerService,
+  UsageError,
+} from './app/index.js';
 
 // --- testing ---
+export {
+  type ConnectionPairOptions,
+  connectionPair,
+  loopback,
+  MemoryTransport,
+  type MemoryTransportOptions,
+  memoryTransportPair,
+  type ProducerState,
+  StringTransport,
+  StringTransportWithDisconnection,
+} from './testing/index.js';

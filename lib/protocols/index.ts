@@ -8,7 +8,9 @@ export {
   ConnectionLost,
 } from './errors.js';
 export { ClientFactory, Factory, type IConnector } from './factory.js';
+export { isProtocolClass, StreamFactory, toFactory } from './handler.js';
 export { BaseProtocol, Protocol, type ProtocolClass } from './protocol.js';
+export { StreamConnection, type StreamConnectionOptions } from './stream-connection.js';
 export {
   type Data,
   type IConsumer,

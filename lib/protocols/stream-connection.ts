@@ -1,0 +1,422 @@
+// Tests: tests/protocols/stream-connection.test.ts, tests/protocols/connection-conformance.ts
+import type { Failure } from '../failure/index.js';
+import { Logger } from '../log/index.js';
+import type { Address } from './address.js';
+import type { Connection, StreamProtocol } from './connection.js';
+import {
+  ConnectionAborted,
+  ConnectionClosedError,
+  ConnectionDone,
+  ConnectionLost,
+} from './errors.js';
+import { Protocol } from './protocol.js';
+import {
+  type Data,
+  type IHalfCloseableProtocol,
+  type IPushProducer,
+  isTLSTransport,
+  type StartTLSOptions,
+} from './transport.js';
+
+const log = new Logger('woven.protocols');
+
+/** Options of a {@link StreamConnection}. */
+export interface StreamConnectionOptions {
+  /**
+   * Bytes received but not yet read above which the transport is told to stop
+   * reading (default 65536); reading resumes once the reader drains half.
+   */
+  readHighWaterMark?: number;
+  /** Yielded bytes collected into one transport write, at most (default 65536). */
+  batchBytes?: number;
+}
+
+type Waiter = {
+  resolve: (r: IteratorResult<Uint8Array>) => void;
+  reject: (e: unknown) => void;
+};
+
+const RESOLVED: Promise<void> = Promise.resolve();
+const DONE: IteratorResult<Uint8Array> = Object.freeze({ value: undefined, done: true });
+const noop = (): void => {};
+
+/** A rejected promise that is harmless if nobody awaits it. */
+function rejected<T>(error: unknown): Promise<T> {
+  const p = Promise.reject(error);
+  p.catch(noop);
+  return p as Promise<T>;
+}
+
+function isAsyncIterable(x: unknown): x is AsyncIterable<Data> {
+  return x != null && typeof (x as AsyncIterable<Data>)[Symbol.asyncIterator] === 'function';
+}
+
+function isThenable(x: unknown): x is PromiseLike<unknown> {
+  return x != null && typeof (x as PromiseLike<unknown>).then === 'function';
+}
+
+/** The loss as a ConnectionDone / ConnectionLost instance. */
+function lossError(reason: Failure | undefined, abortReason: unknown): Error {
+  if (abortReason !== undefined) {
+    return abortReason instanceof ConnectionLost
+      ? abortReason
+      : new ConnectionAborted(undefined, { cause: abortReason });
+  }
+  const v = reason?.value;
+  if (v instanceof ConnectionDone || v instanceof ConnectionLost) return v;
+  return new ConnectionLost(undefined, { cause: v });
+}
+
+/**
+ * The adapter that runs a stream-style protocol over any {@link ITransport}:
+ * a classic {@link Protocol} on the transport side, a {@link Connection} on
+ * the user side. Transports and endpoints build one per connection; without
+ * a handler the connection stays open until its user closes it.
+ *
+ * @example
+ * ```ts
+ * const factory = toFactory(async function* (conn) {
+ *   for await (const chunk of conn) yield chunk;
+ * }); // builds StreamConnections running the generator
+ * ```
+ */
+export class StreamConnection
+  extends Protocol
+  implements Connection, IHalfCloseableProtocol, AsyncIterable<Uint8Array>
+{
+  readonly #handler: StreamProtocol | undefined;
+  readonly #readHigh: number;
+  readonly #batchMax: number;
+
+  // Read side: chunks received and not yet read, and readers waiting for one.
+  #chunks: Uint8Array[] = [];
+  #buffered = 0;
+  #waiters: Waiter[] = [];
+  #readPaused = false;
+  /** Set when no more data will arrive: a ConnectionDone (clean) or the loss error. */
+  #readEnd: Error | null = null;
+
+  // Write side.
+  #writePaused = false;
+  #drainWaiters: (() => void)[] = [];
+  #writeClosed = false;
+  #batch: Data[] = [];
+  #batchSize = 0;
+  #batchScheduled = false;
+
+  // Lifecycle.
+  #lost: Error | null = null;
+  #abortReason: unknown;
+  #controller: AbortController | undefined;
+  #closed: Promise<void> | undefined;
+  #resolveClosed: (() => void) | undefined;
+  #generator: AsyncIterator<Data> | undefined;
+
+  /**
+   * @param handler the stream protocol to run once connected; without one,
+   *   the connection stays open until closed through its methods.
+   */
+  constructor(handler?: StreamProtocol, options: StreamConnectionOptions = {}) {
+    super();
+    this.#handler = handler;
+    this.#readHigh = options.readHighWaterMark ?? 65536;
+    this.#batchMax = options.batchBytes ?? 65536;
+  }
+
+  // --- Protocol side (called by the transport) ---
+
+  /** Registers for write backpressure, then starts the handler, if any. */
+  override connectionMade(): void {
+    const producer: IPushProducer = {
+      pauseProducing: () => {
+        this.#writePaused = true;
+      },
+      resumeProducing: () => this.#resumeWriting(),
+      stopProducing: () => this.#resumeWriting(),
+    };
+    this.transport!.registerProducer(producer, true);
+    if (this.#handler) this.#run(this.#handler);
+  }
+
+  /** Queues `data` for the reader, pausing the transport when too much is waiting. */
+  override dataReceived(data: Uint8Array): void {
+    const waiter = this.#waiters.shift();
+    if (waiter) {
+      waiter.resolve({ value: data, done: false });
+      return;
+    }
+    this.#chunks.push(data);
+    this.#buffered += data.byteLength;
+    if (this.#buffered > this.#readHigh && !this.#readPaused && this.#lost === null) {
+      this.#readPaused = true;
+      this.transport!.pauseProducing();
+    }
+  }
+
+  /** The peer half-closed: reading ends cleanly, writing may go on. */
+  readConnectionLost(): void {
+    if (this.#readEnd === null) this.#endReading(new ConnectionDone());
+    // Both halves are done: nothing more can happen on this connection.
+    if (this.#writeClosed && this.#lost === null) this.transport!.loseConnection();
+  }
+
+  /** Our write side was half-closed; nothing to do. */
+  writeConnectionLost(): void {}
+
+  /** Ends reading (cleanly or with `ConnectionLost`), aborts {@link signal}, resolves {@link closed}. */
+  override connectionLost(reason: Failure): void {
+    if (this.#lost !== null) return;
+    const error = lossError(reason, this.#abortReason);
+    this.#lost = error;
+    this.connected = false;
+    this.#writeClosed = true;
+    this.#batch = [];
+    this.#batchSize = 0;
+    if (this.#readEnd === null) this.#endReading(error);
+    this.#resumeWriting();
+    this.#controller?.abort(error);
+    this.#resolveClosed?.();
+    const gen = this.#generator;
+    if (gen) {
+      this.#generator = undefined;
+      this.#finish(gen);
+    }
+  }
+
+  // --- Connection side (called by the user) ---
+
+  /** Async-iterates the received chunks. `break` leaves the connection open. */
+  [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    return {
+      next: () => this.#read(),
+      return: () => Promise.resolve(DONE),
+    };
+  }
+
+  /** Send `data`; resolves once accepted below the transport's high-water mark. */
+  write(data: Data): Promise<void> {
+    if (this.#writeClosed) return rejected(new ConnectionClosedError());
+    if (this.#batch.length > 0) this.#flush();
+    this.transport!.write(data);
+    return this.#writePaused ? this.#drained() : RESOLVED;
+  }
+
+  /** Half-close after flushing: send `data` if given, then EOF. Reading goes on. */
+  end(data?: Data): Promise<void> {
+    if (this.#writeClosed) return data === undefined ? RESOLVED : this.write(data);
+    if (this.#batch.length > 0) this.#flush();
+    const transport = this.transport!;
+    if (data !== undefined) transport.write(data);
+    this.#writeClosed = true;
+    if (this.#readEnd !== null || !transport.loseWriteConnection) transport.loseConnection();
+    else transport.loseWriteConnection();
+    return RESOLVED;
+  }
+
+  /** Close gracefully after flushing; resolves once the connection is gone. */
+  close(): Promise<void> {
+    if (this.#lost === null) {
+      if (this.#batch.length > 0) this.#flush();
+      this.#writeClosed = true;
+      this.transport?.loseConnection();
+    }
+    return this.closed;
+  }
+
+  /** Close at once, dropping buffered data. `reason` becomes `signal.reason` (wrapped in `ConnectionAborted` unless already a `ConnectionLost`). */
+  abort(reason?: unknown): void {
+    if (this.#lost !== null) return;
+    if (reason !== undefined && this.#abortReason === undefined) this.#abortReason = reason;
+    this.#writeClosed = true;
+    this.#batch = [];
+    this.#batchSize = 0;
+    this.transport?.abortConnection();
+  }
+
+  /** Aborted once the connection is lost; `reason` is a `ConnectionDone` or `ConnectionLost`. */
+  get signal(): AbortSignal {
+    if (!this.#controller) {
+      this.#controller = new AbortController();
+      if (this.#lost !== null) this.#controller.abort(this.#lost);
+    }
+    return this.#controller.signal;
+  }
+
+  /** Resolves (never rejects) once the connection is gone. */
+  get closed(): Promise<void> {
+    if (!this.#closed) {
+      if (this.#lost !== null) this.#closed = RESOLVED;
+      else {
+        this.#closed = new Promise((resolve) => {
+          this.#resolveClosed = resolve;
+        });
+      }
+    }
+    return this.#closed;
+  }
+
+  /** This end's address. */
+  get localAddress(): Address {
+    return this.transport!.getHost();
+  }
+
+  /** The peer's address. */
+  get remoteAddress(): Address {
+    return this.transport!.getPeer();
+  }
+
+  /**
+   * Switch the transport to TLS. Bytes received but not yet read are fed to
+   * TLS after `pending`, so nothing read past the STARTTLS exchange is lost.
+   */
+  startTLS(options: StartTLSOptions, pending?: Uint8Array): Promise<void> {
+    const transport = this.transport;
+    if (this.#lost !== null || !transport) return rejected(new ConnectionClosedError());
+    if (!isTLSTransport(transport)) {
+      return rejected(new TypeError('this transport does not support startTLS'));
+    }
+    if (this.#batch.length > 0) this.#flush();
+    const unread = this.#takeUnread(pending);
+    return transport.startTLS(options, unread);
+  }
+
+  // --- internals ---
+
+  #read(): Promise<IteratorResult<Uint8Array>> {
+    const chunk = this.#chunks.shift();
+    if (chunk !== undefined) {
+      this.#buffered -= chunk.byteLength;
+      if (this.#readPaused && this.#buffered <= this.#readHigh / 2) this.#resumeReading();
+      return Promise.resolve({ value: chunk, done: false });
+    }
+    const end = this.#readEnd;
+    if (end !== null) return end instanceof ConnectionDone ? Promise.resolve(DONE) : rejected(end);
+    // The reader is about to wait for input: what was yielded meanwhile goes out now.
+    if (this.#batch.length > 0) this.#flush();
+    if (this.#readPaused) this.#resumeReading();
+    return new Promise((resolve, reject) => {
+      this.#waiters.push({ resolve, reject });
+    });
+  }
+
+  #resumeReading(): void {
+    this.#readPaused = false;
+    if (this.#lost === null) this.transport!.resumeProducing();
+  }
+
+  #endReading(error: Error): void {
+    this.#readEnd = error;
+    const waiters = this.#waiters;
+    if (waiters.length === 0) return;
+    this.#waiters = [];
+    const clean = error instanceof ConnectionDone;
+    for (const w of waiters) {
+      if (clean) w.resolve(DONE);
+      else w.reject(error);
+    }
+  }
+
+  #takeUnread(pending: Uint8Array | undefined): Uint8Array | undefined {
+    if (this.#chunks.length === 0) return pending;
+    const parts = pending ? [pending, ...this.#chunks] : this.#chunks;
+    this.#chunks = [];
+    this.#buffered = 0;
+    return Buffer.concat(parts);
+  }
+
+  #drained(): Promise<void> {
+    return new Promise((resolve) => {
+      this.#drainWaiters.push(resolve);
+    });
+  }
+
+  #resumeWriting(): void {
+    this.#writePaused = false;
+    const waiters = this.#drainWaiters;
+    if (waiters.length === 0) return;
+    this.#drainWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  #enqueue(value: Data): void {
+    this.#batch.push(value);
+    this.#batchSize += typeof value === 'string' ? value.length : value.byteLength;
+    if (this.#batchSize >= this.#batchMax) this.#flush();
+    else if (!this.#batchScheduled) {
+      this.#batchScheduled = true;
+      setImmediate(this.#flushLater);
+    }
+  }
+
+  readonly #flushLater = (): void => {
+    this.#batchScheduled = false;
+    if (this.#batch.length > 0 && !this.#writeClosed) this.#flush();
+  };
+
+  #flush(): void {
+    const batch = this.#batch;
+    this.#batch = [];
+    this.#batchSize = 0;
+    if (batch.length === 1) this.transport!.write(batch[0]!);
+    else this.transport!.writeSequence(batch);
+  }
+
+  #run(handler: StreamProtocol): void {
+    let result: ReturnType<StreamProtocol>;
+    try {
+      result = handler(this);
+    } catch (e) {
+      this.#fail(e);
+      return;
+    }
+    if (isAsyncIterable(result)) {
+      const gen = result[Symbol.asyncIterator]();
+      this.#generator = gen;
+      this.#pump(gen);
+    } else if (isThenable(result)) {
+      result.then(
+        () => this.close(),
+        (e) => this.#fail(e),
+      );
+    }
+  }
+
+  async #pump(gen: AsyncIterator<Data>): Promise<void> {
+    try {
+      for (;;) {
+        if (this.#writePaused) {
+          if (this.#batch.length > 0) this.#flush();
+          await this.#drained();
+        }
+        if (this.#lost !== null) return; // connectionLost called gen.return()
+        const step = await gen.next();
+        if (this.#lost !== null) return;
+        if (step.done) break;
+        this.#enqueue(step.value);
+      }
+      this.#generator = undefined;
+      this.close();
+    } catch (e) {
+      this.#generator = undefined;
+      this.#fail(e);
+    }
+  }
+
+  /** Call `return()` on a generator cut short by the loss, logging what its `finally` throws. */
+  #finish(gen: AsyncIterator<Data>): void {
+    if (!gen.return) return;
+    Promise.resolve()
+      .then(() => gen.return!())
+      .catch((e: unknown) => {
+        if (e !== this.#lost) log.failure('stream protocol failed while closing', e);
+      });
+  }
+
+  #fail(error: unknown): void {
+    // Ending because the connection itself was lost is not the protocol's fault.
+    if (error !== this.#lost && !(error instanceof ConnectionLost && this.#lost !== null)) {
+      log.failure('stream protocol failed', error, { log_level: 'error' });
+    }
+    this.abort(error);
+  }
+}

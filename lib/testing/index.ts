@@ -1,0 +1,12 @@
+export { type ConnectionPairOptions, connectionPair } from './connection-pair.js';
+export { loopback } from './loopback.js';
+export {
+  MemoryTransport,
+  type MemoryTransportOptions,
+  memoryTransportPair,
+} from './memory-transport.js';
+export {
+  type ProducerState,
+  StringTransport,
+  StringTransportWithDisconnection,
+} from './string-transport.js';

@@ -1,0 +1,28 @@
+import './network-reactor.js';
+
+export { type ConnectorState, Connector, type DialSpec } from './connector.js';
+export {
+  BadFileError,
+  CannotListenError,
+  ConnectBindError,
+  ConnectError,
+  ConnectionRefusedError,
+  ConnectTimeoutError,
+  DNSLookupError,
+  NoRouteError,
+  NotConnectingError,
+  nodeErrorCode,
+  TLSError,
+  toConnectError,
+  toTLSError,
+  UserError,
+} from './errors.js';
+export { type ListenSpec, ListeningPort } from './listening-port.js';
+export {
+  connectionLostReason,
+  SocketTransport,
+  type SocketTransportOptions,
+} from './socket-transport.js';
+export { type BindAddress, connectTCP, listenTCP } from './tcp.js';
+export { connectSSL, listenSSL, nodeTLSOptions, type PEM, type TLSOptions } from './tls.js';
+export { connectUNIX, listenUNIX } from './unix.js';

@@ -1,0 +1,196 @@
+// Tests: tests/transports/tcp.test.ts, tests/transports/unix.test.ts, tests/transports/tls.test.ts
+import type { Server, Socket } from 'node:net';
+import { Logger } from '../log/index.js';
+import type { Address, Factory, Protocol } from '../protocols/index.js';
+import { CannotListenError } from './errors.js';
+import { SocketTransport } from './socket-transport.js';
+
+const log = new Logger('woven.transports.port');
+
+/** How a {@link ListeningPort} listens: what to pass to `server.listen` and how to name things. */
+export interface ListenSpec {
+  /** `'TCP'` or `'UNIX'`: the kind of addresses reported. */
+  kind: 'TCP' | 'UNIX';
+  /** Options for Node's `server.listen()`. */
+  listen: { port?: number; host?: string; path?: string; backlog: number };
+  /** The event carrying accepted sockets: `'connection'`, or `'secureConnection'` for TLS. */
+  connectionEvent: 'connection' | 'secureConnection';
+  /** Run before listening (e.g. take a lock file); a throw fails the listen. */
+  beforeListen?: () => void;
+  /** Run after listening succeeds, before the factory starts (e.g. chmod a Unix socket); may throw. */
+  afterListen?: () => void;
+  /** Run once the server is closed (e.g. remove a lock file). */
+  afterClose?: () => void;
+}
+
+/**
+ * A listening server socket, as Twisted's `IListeningPort`: each accepted
+ * connection gets a protocol from the factory (`buildProtocol(peer)`; `null`
+ * refuses it) over a {@link SocketTransport}. An error in one connection
+ * closes only that connection. Returned (in a Promise) by `listenTCP`,
+ * `listenSSL` and `listenUNIX`.
+ *
+ * @example
+ * ```ts
+ * const port = await reactor.listenTCP(0, Echo, 50, '127.0.0.1');
+ * console.log(port.getHost()); // { type: 'TCP', host: '127.0.0.1', port: 40123 }
+ * await port.stopListening();
+ * ```
+ */
+export class ListeningPort {
+  readonly #server: Server;
+  readonly #factory: Factory;
+  readonly #spec: ListenSpec;
+  #host: Address | undefined;
+  #stopping: Promise<void> | undefined;
+
+  private constructor(server: Server, factory: Factory, spec: ListenSpec) {
+    this.#server = server;
+    this.#factory = factory;
+    this.#spec = spec;
+  }
+
+  /**
+   * Listen on `server` as `spec` says, serving `factory`. Resolves once
+   * listening (after `factory.doStart()`); rejects with
+   * {@link CannotListenError} when the address cannot be used.
+   */
+  static async open(server: Server, factory: Factory, spec: ListenSpec): Promise<ListeningPort> {
+    const port = new ListeningPort(server, factory, spec);
+    await port.#listen();
+    return port;
+  }
+
+  /** The factory serving this port's connections. */
+  get factory(): Factory {
+    return this.#factory;
+  }
+
+  /** True until {@link stopListening} is called. */
+  get listening(): boolean {
+    return this.#stopping === undefined;
+  }
+
+  #listen(): Promise<void> {
+    const server = this.#server;
+    const spec = this.#spec;
+    return new Promise<void>((resolve, reject) => {
+      try {
+        spec.beforeListen?.();
+      } catch (error) {
+        reject(this.#cannotListen(error));
+        return;
+      }
+      const onError = (error: Error) => {
+        server.off('listening', onListening);
+        spec.afterClose?.();
+        reject(this.#cannotListen(error));
+      };
+      const onListening = () => {
+        server.off('error', onError);
+        try {
+          spec.afterListen?.();
+        } catch (error) {
+          server.close();
+          spec.afterClose?.();
+          reject(this.#cannotListen(error));
+          return;
+        }
+        this.#started();
+        resolve();
+      };
+      server.once('error', onError);
+      server.once('listening', onListening);
+      server.listen(spec.listen);
+    });
+  }
+
+  #cannotListen(error: unknown): CannotListenError {
+    const { host = '', port = 0, path } = this.#spec.listen;
+    return new CannotListenError(path === undefined ? host : '', path ?? port, error);
+  }
+
+  #started(): void {
+    const server = this.#server;
+    server.on(this.#spec.connectionEvent, (socket: Socket) => this.#accept(socket));
+    server.on('error', (error) =>
+      log.failure('Error on listening port {address}', error, { address: this.#describe() }),
+    );
+    const host = this.getHost();
+    log.info('{factory} starting on {address}', {
+      factory: this.#factory.logPrefix(),
+      address: this.#describe(),
+      ...(host.type === 'UNIX' ? { path: host.name } : { host: host.host, port: host.port }),
+    });
+    this.#factory.doStart();
+  }
+
+  #describe(): string {
+    const host = this.getHost();
+    return host.type === 'UNIX' ? String(host.name) : `${host.host}:${host.port}`;
+  }
+
+  #accept(socket: Socket): void {
+    const kind = this.#spec.kind;
+    const peer: Address =
+      kind === 'UNIX'
+        ? { type: 'UNIX', name: null }
+        : { type: 'TCP', host: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
+    let protocol: Protocol | null;
+    try {
+      protocol = this.#factory.buildProtocol(peer);
+    } catch (error) {
+      log.failure('Error in {factory}.buildProtocol', error, {
+        factory: this.#factory.logPrefix(),
+      });
+      protocol = null;
+    }
+    if (protocol === null) {
+      socket.destroy();
+      return;
+    }
+    const transport = new SocketTransport(socket, protocol, {
+      isServer: true,
+      kind,
+      unixPath: this.#spec.listen.path ?? null,
+      peer,
+    });
+    transport.start();
+  }
+
+  /** The address this port listens on: `{type: 'TCP', host, port}` or `{type: 'UNIX', name}`. */
+  getHost(): Address {
+    if (this.#host) return this.#host;
+    const path = this.#spec.listen.path;
+    if (path !== undefined) {
+      this.#host = { type: 'UNIX', name: path };
+    } else {
+      const info = this.#server.address();
+      if (info === null || typeof info === 'string') throw new Error('the port is not listening');
+      this.#host = { type: 'TCP', host: info.address, port: info.port };
+    }
+    return this.#host;
+  }
+
+  /**
+   * Stop accepting connections and close the listening socket (connections
+   * already made stay open), then call `factory.doStop()`. Resolves once
+   * the socket is closed; calling it again returns the same Promise.
+   */
+  stopListening(): Promise<void> {
+    this.#stopping ??= new Promise<void>((resolve) => {
+      this.#server.close();
+      // server.close()'s callback waits for every connection to end; the
+      // listening socket itself is released by the next loop turn.
+      setImmediate(() => {
+        try {
+          this.#spec.afterClose?.();
+        } finally {
+          this.#factory.doStop();
+          resolve();
+        }
+      });
+    });
+    return this.#stopping;
+  }
+}

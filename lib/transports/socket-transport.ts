@@ -1,0 +1,537 @@
+// Tests: tests/transports/tcp.test.ts, tests/transports/tls.test.ts, tests/transports/backpressure.test.ts
+import type { Socket } from 'node:net';
+import { Duplex } from 'node:stream';
+import * as tls from 'node:tls';
+import { Failure } from '../failure/index.js';
+import { Logger } from '../log/index.js';
+import {
+  type Address,
+  ConnectionAborted,
+  ConnectionDone,
+  ConnectionLost,
+  type Data,
+  type IPullProducer,
+  type IPushProducer,
+  type ITLSTransport,
+  type Protocol,
+  type StartTLSOptions,
+} from '../protocols/index.js';
+import { toTLSError } from './errors.js';
+
+const log = new Logger('woven.transports.socket');
+
+/** Something told when a {@link SocketTransport}'s connection is gone (a port or connector). */
+export type LostListener = (reason: Failure) => void;
+
+/** How a {@link SocketTransport} reports its addresses and role. */
+export interface SocketTransportOptions {
+  /** True on the accepting side: `startTLS` then acts as the TLS server by default. */
+  isServer: boolean;
+  /** `'TCP'` or `'UNIX'`: the kind of address `getHost`/`getPeer` report. */
+  kind: 'TCP' | 'UNIX';
+  /** For Unix sockets: the path of the listening socket (the server's name). */
+  unixPath?: string | null;
+  /** The peer's address, when already known (it is then not asked of the socket again). */
+  peer?: Address;
+  /** Called once, after the protocol's `connectionLost`. */
+  onLost?: LostListener;
+}
+
+type HalfCloseable = Protocol & { readConnectionLost?(): void; writeConnectionLost?(): void };
+
+const kTransport = Symbol('woven.transport');
+type OwnedSocket = Socket & { [kTransport]?: SocketTransport };
+
+/** Wrap an error from the socket as the `connectionLost` reason: always a `ConnectionLost`. */
+export function connectionLostReason(error: unknown): ConnectionLost {
+  if (error instanceof ConnectionLost) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new ConnectionLost(`Connection to the other side was lost: ${message}`, { cause: error });
+}
+
+/**
+ * The transport of one socket connection (TCP, TLS or Unix), as Twisted's
+ * `tcp.Connection`: it feeds the socket's data to its protocol, writes with
+ * flow control (a registered producer is paused while Node's write buffer is
+ * above its high-water mark and resumed on `'drain'`), supports half-close,
+ * and can switch to TLS with {@link startTLS}. Ports and connectors create
+ * these; users see them as `protocol.transport`.
+ *
+ * @example
+ * ```ts
+ * class Hello extends Protocol {
+ *   override connectionMade() {
+ *     this.transport!.write('hello\r\n');
+ *     this.transport!.loseConnection();
+ *   }
+ * }
+ * await reactor.listenTCP(0, Hello);
+ * ```
+ */
+export class SocketTransport implements ITLSTransport {
+  #socket: OwnedSocket;
+  readonly #protocol: HalfCloseable;
+  readonly #options: SocketTransportOptions;
+  #producer: IPushProducer | IPullProducer | null = null;
+  #streaming = false;
+  #producerPaused = false;
+  #pullScheduled = false;
+  /** loseConnection() was called (it may wait for the producer to unregister). */
+  #disconnecting = false;
+  /** Our write side has been ended (FIN sent or pending). */
+  #writeClosed = false;
+  #readPaused = false;
+  #lost = false;
+  #tls = false;
+  #error: unknown = undefined;
+  #abortReason: ConnectionLost | undefined = undefined;
+  #host: Address | undefined = undefined;
+  #peer: Address | undefined = undefined;
+
+  constructor(socket: Socket, protocol: Protocol, options: SocketTransportOptions) {
+    this.#socket = socket;
+    this.#protocol = protocol as HalfCloseable;
+    this.#options = options;
+    this.#tls = socket instanceof tls.TLSSocket;
+    this.#peer = options.peer;
+    SocketTransport.#attach(socket, this);
+  }
+
+  /** True while the connection is open and `loseConnection()` has not been called. */
+  get connected(): boolean {
+    return !this.#lost;
+  }
+
+  /** True once `loseConnection()` has been called (Twisted's `disconnecting`). */
+  get disconnecting(): boolean {
+    return this.#disconnecting;
+  }
+
+  /** True once the connection runs over TLS (from the start, or after {@link startTLS}). */
+  get secure(): boolean {
+    return this.#tls;
+  }
+
+  /** The underlying Node socket (a `tls.TLSSocket` once secure). For diagnostics. */
+  get socket(): Socket {
+    return this.#socket;
+  }
+
+  /** Attach the protocol: calls `protocol.makeConnection(this)`. */
+  start(): void {
+    try {
+      this.#protocol.makeConnection(this);
+    } catch (error) {
+      log.failure('Unhandled error in {protocol}.connectionMade', error, {
+        protocol: this.#protocol.logPrefix(),
+      });
+      this.abortConnection();
+    }
+  }
+
+  // --- events, as shared functions (no per-connection closures) ---
+
+  static #attach(socket: OwnedSocket, transport: SocketTransport): void {
+    socket[kTransport] = transport;
+    socket.on('data', SocketTransport.#onData);
+    socket.on('end', SocketTransport.#onEnd);
+    socket.on('error', SocketTransport.#onError);
+    socket.on('close', SocketTransport.#onClose);
+    socket.on('drain', SocketTransport.#onDrain);
+  }
+
+  static #detach(socket: OwnedSocket): void {
+    socket.off('data', SocketTransport.#onData);
+    socket.off('end', SocketTransport.#onEnd);
+    socket.off('error', SocketTransport.#onError);
+    socket.off('close', SocketTransport.#onClose);
+    socket.off('drain', SocketTransport.#onDrain);
+    socket[kTransport] = undefined;
+  }
+
+  static #onData(this: OwnedSocket, chunk: Buffer): void {
+    const t = this[kTransport] as SocketTransport;
+    if (t.#disconnecting || t.#lost) return;
+    try {
+      t.#protocol.dataReceived(chunk);
+    } catch (error) {
+      t.#protocolFailed('dataReceived', error);
+    }
+  }
+
+  static #onEnd(this: OwnedSocket): void {
+    (this[kTransport] as SocketTransport).#readEnded();
+  }
+
+  static #onError(this: OwnedSocket, error: Error): void {
+    const t = this[kTransport] as SocketTransport;
+    t.#error ??= error;
+  }
+
+  static #onClose(this: OwnedSocket): void {
+    (this[kTransport] as SocketTransport).#closed();
+  }
+
+  static #onDrain(this: OwnedSocket): void {
+    (this[kTransport] as SocketTransport).#drained();
+  }
+
+  #protocolFailed(method: string, error: unknown): void {
+    log.failure('Unhandled error in {protocol}.{method}', error, {
+      protocol: this.#protocol.logPrefix(),
+      method,
+    });
+    this.#abortReason ??= connectionLostReason(error);
+    this.abortConnection();
+  }
+
+  #readEnded(): void {
+    if (this.#lost) return;
+    this.#keepAddresses();
+    const protocol = this.#protocol;
+    if (typeof protocol.readConnectionLost === 'function' && !this.#disconnecting) {
+      try {
+        protocol.readConnectionLost();
+      } catch (error) {
+        this.#protocolFailed('readConnectionLost', error);
+      }
+      return;
+    }
+    // Not half-closeable: the peer's EOF closes the whole connection cleanly.
+    this.#endWrite();
+  }
+
+  #closed(): void {
+    if (this.#lost) return;
+    this.#lost = true;
+    const reason =
+      this.#abortReason ??
+      (this.#error === undefined ? new ConnectionDone() : connectionLostReason(this.#error));
+    const failure = new Failure(reason);
+    const producer = this.#producer;
+    this.#producer = null;
+    if (producer) {
+      try {
+        producer.stopProducing();
+      } catch (error) {
+        log.failure('Error in stopProducing', error);
+      }
+    }
+    try {
+      this.#protocol.connectionLost(failure);
+    } catch (error) {
+      log.failure('Unhandled error in {protocol}.connectionLost', error, {
+        protocol: this.#protocol.logPrefix(),
+      });
+    }
+    SocketTransport.#detach(this.#socket);
+    this.#options.onLost?.(failure);
+  }
+
+  #drained(): void {
+    if (this.#producer === null) return;
+    if (this.#streaming) {
+      if (this.#producerPaused) {
+        this.#producerPaused = false;
+        (this.#producer as IPushProducer).resumeProducing();
+      }
+    } else {
+      this.#schedulePull();
+    }
+  }
+
+  #schedulePull(): void {
+    if (this.#pullScheduled) return;
+    this.#pullScheduled = true;
+    setImmediate(() => {
+      this.#pullScheduled = false;
+      const producer = this.#producer;
+      if (producer === null || this.#streaming || this.#lost) return;
+      producer.resumeProducing();
+      if (this.#producer === producer && !this.#socket.writableNeedDrain) this.#schedulePull();
+    });
+  }
+
+  #afterWrite(accepted: boolean): void {
+    if (accepted || this.#producer === null || !this.#streaming || this.#producerPaused) return;
+    this.#producerPaused = true;
+    (this.#producer as IPushProducer).pauseProducing();
+  }
+
+  // --- ITransport ---
+
+  /** Send `data` (a string means its UTF-8 bytes). Ignored once the write side is closed. */
+  write(data: Data): void {
+    if (this.#writeClosed || this.#lost) return;
+    this.#afterWrite(this.#socket.write(data));
+  }
+
+  /** Send every chunk of `data`, in order, in one underlying write (`writev`). */
+  writeSequence(data: Iterable<Data>): void {
+    if (this.#writeClosed || this.#lost) return;
+    const socket = this.#socket;
+    socket.cork();
+    let accepted = true;
+    for (const chunk of data) accepted = socket.write(chunk);
+    socket.uncork();
+    this.#afterWrite(accepted && !socket.writableNeedDrain);
+  }
+
+  /**
+   * Close after every buffered byte is sent; `connectionLost` then receives
+   * `ConnectionDone`. Reading stops at once. With a pull producer registered,
+   * the close waits until it is unregistered (as Twisted).
+   */
+  loseConnection(): void {
+    if (this.#disconnecting || this.#lost) return;
+    this.#disconnecting = true;
+    this.#socket.pause();
+    if (this.#producer === null || this.#streaming) this.#finishClose();
+  }
+
+  /** Remember both addresses while the socket still knows them (it forgets once closed). */
+  #keepAddresses(): void {
+    this.getHost();
+    this.getPeer();
+  }
+
+  #finishClose(): void {
+    this.#keepAddresses();
+    const socket = this.#socket;
+    if (socket.destroyed) return;
+    if (this.#writeClosed) {
+      if (socket.writableFinished) socket.destroy();
+      else socket.once('finish', () => socket.destroy());
+      return;
+    }
+    this.#writeClosed = true;
+    socket.end(() => socket.destroy());
+  }
+
+  /** Half-close: send EOF after the buffered data and keep reading. */
+  loseWriteConnection(): void {
+    if (this.#writeClosed || this.#lost) return;
+    this.#writeClosed = true;
+    const socket = this.#socket;
+    socket.end(() => {
+      if (this.#lost) return;
+      try {
+        this.#protocol.writeConnectionLost?.();
+      } catch (error) {
+        this.#protocolFailed('writeConnectionLost', error);
+      }
+    });
+  }
+
+  #endWrite(): void {
+    if (this.#writeClosed) return;
+    this.#writeClosed = true;
+    this.#socket.end();
+  }
+
+  /** Close at once, dropping buffered data (a TCP reset where possible); `connectionLost` receives `ConnectionAborted`. */
+  abortConnection(): void {
+    if (this.#lost) return;
+    this.#abortReason ??= new ConnectionAborted();
+    this.#writeClosed = true;
+    this.#keepAddresses();
+    const socket = this.#socket;
+    if (socket.destroyed) return;
+    if (!this.#tls && this.#options.kind === 'TCP') {
+      try {
+        socket.resetAndDestroy();
+        return;
+      } catch {
+        // not a TCP handle (e.g. wrapped): fall back to destroy()
+      }
+    }
+    socket.destroy();
+  }
+
+  /** The remote address: `{type: 'TCP', host, port}` or `{type: 'UNIX', name}`. */
+  getPeer(): Address {
+    this.#peer ??= this.#address(true);
+    return this.#peer;
+  }
+
+  /** The local address: `{type: 'TCP', host, port}` or `{type: 'UNIX', name}`. */
+  getHost(): Address {
+    this.#host ??= this.#address(false);
+    return this.#host;
+  }
+
+  #address(remote: boolean): Address {
+    const socket = this.#socket;
+    if (this.#options.kind === 'UNIX') {
+      // The server end has the listening path as its name; the client end is unbound.
+      const local = this.#options.isServer !== remote;
+      return { type: 'UNIX', name: local ? (this.#options.unixPath ?? null) : null };
+    }
+    return remote
+      ? { type: 'TCP', host: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 }
+      : { type: 'TCP', host: socket.localAddress ?? '', port: socket.localPort ?? 0 };
+  }
+
+  // --- IConsumer ---
+
+  /**
+   * Register a producer: a streaming one ({@link IPushProducer}) is paused
+   * while the write buffer is full; a pull one ({@link IPullProducer}) is
+   * asked for more whenever it has room. Throws if one is already registered.
+   */
+  registerProducer(producer: IPushProducer | IPullProducer, streaming: boolean): void {
+    if (this.#producer !== null) {
+      throw new Error(
+        'Cannot register a producer: another one is registered and was never unregistered',
+      );
+    }
+    if (this.#lost) {
+      producer.stopProducing();
+      return;
+    }
+    this.#producer = producer;
+    this.#streaming = streaming;
+    this.#producerPaused = false;
+    if (!streaming) this.#schedulePull();
+    else if (this.#socket.writableNeedDrain) this.#afterWrite(false);
+  }
+
+  /** Forget the registered producer; a pending `loseConnection()` then proceeds. */
+  unregisterProducer(): void {
+    const wasPull = this.#producer !== null && !this.#streaming;
+    this.#producer = null;
+    this.#producerPaused = false;
+    if (wasPull && this.#disconnecting && !this.#lost) this.#finishClose();
+  }
+
+  // --- IPushProducer: flow control of reading ---
+
+  /** Stop reading from the socket (the peer is slowed by TCP flow control). */
+  pauseProducing(): void {
+    this.#readPaused = true;
+    this.#socket.pause();
+  }
+
+  /** Resume reading after {@link pauseProducing}. */
+  resumeProducing(): void {
+    this.#readPaused = false;
+    if (!this.#disconnecting && !this.#lost) this.#socket.resume();
+  }
+
+  /** Stop for good: closes the connection, as Twisted's transports do. */
+  stopProducing(): void {
+    this.loseConnection();
+  }
+
+  // --- ITLSTransport ---
+
+  /**
+   * Switch this live connection to TLS. `pending` holds bytes already read
+   * past the STARTTLS exchange; they are fed to TLS first. Writes made after
+   * this call are sent encrypted once the handshake completes. Resolves after
+   * the handshake; rejects with a `TLSError` (and the connection is lost with
+   * a `ConnectionLost`) when it fails. As a client it verifies the server's
+   * certificate and name (`options.host`/`servername`, default the peer's
+   * address) unless `rejectUnauthorized: false`.
+   */
+  startTLS(options: StartTLSOptions, pending?: Uint8Array): Promise<void> {
+    const result = this.#startTLS(options, pending);
+    result.catch(() => {}); // never an unhandled rejection for callers that ignore it
+    return result;
+  }
+
+  #startTLS(options: StartTLSOptions, pending?: Uint8Array): Promise<void> {
+    if (this.#lost) return Promise.reject(connectionLostReason('the connection is closed'));
+    if (this.#tls) return Promise.reject(toTLSError(new Error('TLS is already started')));
+    const old = this.#socket;
+    old.pause();
+    SocketTransport.#detach(old);
+    const base = needsWrapper(old, pending) ? new PrefixedDuplex(old, pending) : old;
+    const { isServer = this.#options.isServer, ...tlsOptions } = options;
+    const secure = isServer
+      ? new tls.TLSSocket(base, { ...tlsOptions, isServer: true })
+      : tls.connect({ ...clientIdentity(tlsOptions, old), ...tlsOptions, socket: base });
+    this.#socket = secure;
+    this.#tls = true;
+    SocketTransport.#attach(secure, this);
+    if (this.#readPaused || this.#disconnecting) secure.pause();
+    return new Promise<void>((resolve, reject) => {
+      const done = (error?: Error) => {
+        secure.off(isServer ? 'secure' : 'secureConnect', onSecure);
+        secure.off('error', done);
+        secure.off('close', onClose);
+        if (error) reject(toTLSError(error));
+        else resolve();
+      };
+      const onSecure = () => done();
+      const onClose = () =>
+        done(
+          this.#error instanceof Error
+            ? this.#error
+            : new Error('connection closed during the TLS handshake'),
+        );
+      secure.once(isServer ? 'secure' : 'secureConnect', onSecure);
+      secure.once('error', done);
+      secure.once('close', onClose);
+    });
+  }
+}
+
+/** Default `host`/`servername` for a client-side `startTLS`: the peer's address. */
+function clientIdentity(options: tls.ConnectionOptions, socket: Socket): tls.ConnectionOptions {
+  const host = options.host ?? options.servername ?? socket.remoteAddress ?? 'localhost';
+  return isIP(host) ? { host } : { host, servername: host };
+}
+
+function isIP(host: string): boolean {
+  return /^[\d.]+$/.test(host) || host.includes(':');
+}
+
+function needsWrapper(socket: Socket, pending: Uint8Array | undefined): boolean {
+  return (
+    (pending !== undefined && pending.length > 0) ||
+    socket.readableLength > 0 ||
+    socket.writableLength > 0
+  );
+}
+
+/**
+ * A duplex over a socket that first yields `pending` (bytes already read),
+ * then the socket's own data: what TLS reads when `startTLS` got leftovers.
+ */
+class PrefixedDuplex extends Duplex {
+  readonly #socket: Socket;
+
+  constructor(socket: Socket, pending: Uint8Array | undefined) {
+    super({ allowHalfOpen: true });
+    this.#socket = socket;
+    if (pending !== undefined && pending.length > 0) this.push(pending);
+    socket.on('data', (chunk: Buffer) => {
+      if (!this.push(chunk)) socket.pause();
+    });
+    socket.on('end', () => this.push(null));
+    socket.on('error', (error) => this.destroy(error));
+    socket.on('close', () => this.destroy());
+  }
+
+  override _read(): void {
+    this.#socket.resume();
+  }
+
+  override _write(
+    chunk: Buffer,
+    _encoding: BufferEncoding,
+    callback: (error?: Error | null) => void,
+  ): void {
+    this.#socket.write(chunk, callback);
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    this.#socket.end(callback);
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.#socket.destroy(error ?? undefined);
+    callback(error);
+  }
+}

@@ -1,0 +1,106 @@
+// Tests: tests/transports/tls.test.ts
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+import { type Handler, toFactory } from '../protocols/index.js';
+import type { IReactorTime } from '../time/index.js';
+import { Connector } from './connector.js';
+import { ListeningPort } from './listening-port.js';
+import { Logger } from '../log/index.js';
+import { type BindAddress, bindOptions } from './tcp.js';
+
+const log = new Logger('woven.transports.tls');
+
+/** PEM text or bytes (one or several certificates). */
+export type PEM = string | Buffer;
+
+/**
+ * TLS options: Node's `tls` options, plus `trustRoots`/`caCerts` (PEM
+ * certificates the peer's certificate must chain to; they become Node's
+ * `ca`). Clients verify the server's certificate and host name by default.
+ */
+export type TLSOptions = tls.TlsOptions &
+  tls.ConnectionOptions & {
+    /** Certificates to trust as roots (Twisted's `trustRoot`); replaces the system roots. */
+    trustRoots?: PEM | PEM[];
+    /** Same as `trustRoots` (the name used by endpoint descriptions). */
+    caCerts?: PEM | PEM[];
+  };
+
+/** `options` as Node's: `trustRoots`/`caCerts` merged into `ca`. */
+export function nodeTLSOptions(options: TLSOptions): tls.TlsOptions & tls.ConnectionOptions {
+  const { trustRoots, caCerts, ...rest } = options;
+  const roots = [trustRoots, caCerts].flat().filter((r): r is PEM => r !== undefined);
+  if (roots.length === 0) return rest;
+  const ca = rest.ca === undefined ? [] : [rest.ca].flat();
+  return { ...rest, ca: [...ca, ...roots] };
+}
+
+/**
+ * Listen for TLS connections on `port`, as Twisted's `listenSSL`. A client
+ * that fails the handshake is logged and dropped; the port keeps serving.
+ */
+export function listenSSL(
+  port: number,
+  handler: Handler,
+  options: TLSOptions,
+  backlog = 50,
+  iface = '',
+): Promise<ListeningPort> {
+  const server = tls.createServer({
+    ...nodeTLSOptions(options),
+    allowHalfOpen: true,
+    noDelay: true,
+  });
+  server.on('tlsClientError', (error, socket) => {
+    log.info('TLS handshake with {host} failed: {error}', {
+      host: socket.remoteAddress,
+      error: error.message,
+      tlsCode: (error as { code?: string }).code,
+    });
+  });
+  return ListeningPort.open(server, toFactory(handler), {
+    kind: 'TCP',
+    listen: iface === '' ? { port, backlog } : { port, host: iface, backlog },
+    connectionEvent: 'secureConnection',
+  });
+}
+
+/**
+ * Connect over TLS to `host`:`port`, as Twisted's `connectSSL`. The protocol
+ * is built once the handshake and the certificate check succeed; a failure
+ * reaches `clientConnectionFailed` as a `TLSError`. The server's certificate
+ * and name are verified unless `rejectUnauthorized: false`.
+ */
+export function connectSSL(
+  clock: IReactorTime,
+  host: string,
+  port: number,
+  handler: Handler,
+  options: TLSOptions = {},
+  timeout: number | null = 30,
+  bindAddress?: BindAddress,
+): Connector {
+  const nodeOptions = nodeTLSOptions(options);
+  const servername = nodeOptions.servername ?? (net.isIP(host) ? undefined : host);
+  const connector = new Connector(
+    {
+      kind: 'TCP',
+      destination: { type: 'TCP', host, port },
+      tls: true,
+      dial: () =>
+        tls.connect({
+          ...nodeOptions,
+          ...(servername === undefined ? {} : { servername }),
+          host,
+          port,
+          ...bindOptions(bindAddress),
+          allowHalfOpen: true, // supported at runtime, missing from @types/node
+        } as tls.ConnectionOptions),
+    },
+    toFactory(handler),
+    timeout,
+    clock,
+  );
+  connector.connect();
+  return connector;
+}

@@ -21,17 +21,30 @@ function toParseArgs(spec: OptionsSpec): ParseArgsOptions {
   return out;
 }
 
-/** Rewrite `--no-<flag>` for boolean flags into a form parseArgs understands. */
-function negations(
+/**
+ * Rewrite `--no-<flag>` for boolean flags, and join `--<number flag> -5`
+ * into `--<flag>=-5` (parseArgs would take `-5` for a flag).
+ */
+function normalize(
   spec: OptionsSpec,
   argv: readonly string[],
 ): { argv: string[]; off: Set<string> } {
   const off = new Set<string>();
   const rest: string[] = [];
-  for (const arg of argv) {
-    const key = arg.startsWith('--no-') ? arg.slice(5) : undefined;
-    if (key && spec[key]?.type === 'boolean') off.add(key);
-    else rest.push(arg);
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const negated = arg.startsWith('--no-') ? arg.slice(5) : undefined;
+    const next = argv[i + 1];
+    if (negated && spec[negated]?.type === 'boolean') off.add(negated);
+    else if (
+      spec[arg.slice(2)]?.type === 'number' &&
+      arg.startsWith('--') &&
+      next !== undefined &&
+      /^-[\d.]/.test(next)
+    ) {
+      rest.push(`${arg}=${next}`);
+      i++;
+    } else rest.push(arg);
   }
   return { argv: rest, off };
 }
@@ -76,7 +89,7 @@ export function parseOptions<O extends OptionsSpec>(
   argv: readonly string[],
   { allowPositionals = false }: { allowPositionals?: boolean } = {},
 ): OptionsResult<O> {
-  const { argv: args, off } = negations(spec, argv);
+  const { argv: args, off } = normalize(spec, argv);
   let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
     parsed = parseArgs({ args, options: toParseArgs(spec), strict: true, allowPositionals });

@@ -5,7 +5,7 @@ import {
   CancelledError,
   Clock,
   Deferred,
-  Failure,
+  type Failure,
   succeed,
   TimeoutError,
 } from '../../lib/index.js';

@@ -237,7 +237,7 @@ describe('thenable returned from a callback', () => {
 
   it('a thenable settling synchronously inside then continues at once', () => {
     const thenable = { then: (ok: (v: number) => void) => ok(5) };
-    const d = succeed(1).addCallback(() => thenable);
+    const d = succeed(1).addCallback(() => thenable as unknown as PromiseLike<number>);
     expect(d.paused).toBe(0);
     expect(d.result).toBe(5);
   });
@@ -258,12 +258,13 @@ describe('thenable returned from a callback', () => {
   it('only the first settlement of a thenable counts', () => {
     let ok!: (v: number) => void;
     let bad!: (e: unknown) => void;
-    const d = succeed(1).addCallback(() => ({
+    const thenable = {
       then(a: (v: number) => void, b: (e: unknown) => void) {
         ok = a;
         bad = b;
       },
-    }));
+    };
+    const d = succeed(1).addCallback(() => thenable as unknown as PromiseLike<number>);
     ok(3);
     bad(new Error());
     ok(4);

@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest';
+import {
+  backoffPolicy,
+  CancelledError,
+  ClientService,
+  Clock,
+  type Connection,
+  connectionPair,
+  Failure,
+  Protocol,
+} from '../../lib/index.js';
+
+/** Let promise callbacks run (no timers involved). */
+const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+type Outcome = 'refuse' | 'accept';
+
+/** A client endpoint whose attempts succeed or fail as scripted; keeps the server ends. */
+class ScriptedEndpoint {
+  attempts = 0;
+  readonly servers: Connection[] = [];
+  constructor(private readonly script: Outcome[]) {}
+  async connect(): Promise<Connection> {
+    const outcome = this.script[this.attempts++] ?? 'refuse';
+    if (outcome === 'refuse') throw new Error('connection refused');
+    const [client, server] = connectionPair();
+    this.servers.push(server);
+    return client;
+  }
+}
+
+describe('backoffPolicy', () => {
+  it('grows by factor from initialDelay up to maxDelay, plus jitter', () => {
+    const policy = backoffPolicy({ jitter: () => 0 });
+    expect([0, 1, 2, 3].map(policy)).toEqual([1, 1.5, 2.25, 3.375]);
+    expect(policy(50)).toBe(60);
+    expect(policy(1e9)).toBe(60);
+    expect(backoffPolicy({ jitter: () => 0.5 })(0)).toBe(1.5);
+    expect(backoffPolicy({ initialDelay: 2, factor: 2, maxDelay: 5, jitter: () => 0 })(2)).toBe(5);
+  });
+});
+
+describe('ClientService', () => {
+  it('connects at start and gives the Connection to whenConnected', async () => {
+    const endpoint = new ScriptedEndpoint(['accept']);
+    const service = new ClientService(endpoint, undefined, { clock: new Clock() });
+    const waiting = service.whenConnected();
+    service.startService();
+    const conn = await waiting;
+    expect(conn).toBeDefined();
+    expect(await service.whenConnected()).toBe(conn);
+    await service.stopService();
+  });
+
+  it('retries after retryPolicy(failedAttempts) seconds', async () => {
+    const clock = new Clock();
+    const endpoint = new ScriptedEndpoint(['refuse', 'refuse', 'accept']);
+    const delays: number[] = [];
+    const service = new ClientService(endpoint, undefined, {
+      clock,
+      retryPolicy: (n) => {
+        delays.push(n);
+        return n * 10;
+      },
+    });
+    service.startService();
+    await flush();
+    expect(endpoint.attempts).toBe(1);
+    clock.advance(9.9);
+    expect(endpoint.attempts).toBe(1);
+    clock.advance(0.1);
+    await flush();
+    expect(endpoint.attempts).toBe(2);
+    clock.advance(20);
+    await flush();
+    expect(endpoint.attempts).toBe(3);
+    expect(delays).toEqual([1, 2]);
+    await service.whenConnected();
+    await service.stopService();
+  });
+
+  it('reconnects when the connection is lost', async () => {
+    const clock = new Clock();
+    const endpoint = new ScriptedEndpoint(['accept', 'accept']);
+    const service = new ClientService(endpoint, undefined, { clock, retryPolicy: () => 5 });
+    service.startService();
+    const first = await service.whenConnected();
+    await endpoint.servers[0]?.close();
+    await (first as Connection).closed;
+    await flush();
+    const next = service.whenConnected();
+    expect(next.called).toBe(false);
+    clock.advance(5);
+    const second = await next;
+    expect(second).not.toBe(first);
+    expect(endpoint.attempts).toBe(2);
+    await service.stopService();
+  });
+
+  it('fails pending whenConnected calls with CancelledError when stopped, and stops retrying', async () => {
+    const clock = new Clock();
+    const endpoint = new ScriptedEndpoint([]);
+    const service = new ClientService(endpoint, undefined, { clock, retryPolicy: () => 1 });
+    service.startService();
+    await flush();
+    const pending = service.whenConnected();
+    await service.stopService();
+    await expect(pending).rejects.toBeInstanceOf(CancelledError);
+    clock.advance(10);
+    await flush();
+    expect(endpoint.attempts).toBe(1);
+    expect(clock.getDelayedCalls()).toEqual([]);
+  });
+
+  it('closes the connection when stopped, and fires once it is closed', async () => {
+    const endpoint = new ScriptedEndpoint(['accept']);
+    const service = new ClientService(endpoint, undefined, { clock: new Clock() });
+    service.startService();
+    const conn = (await service.whenConnected()) as Connection;
+    await service.stopService();
+    expect(conn.signal.aborted).toBe(true);
+    expect(service.running).toBe(false);
+  });
+
+  it('gives the connected protocol for a classic handler and notices its connectionLost', async () => {
+    const clock = new Clock();
+    const lost: Failure[] = [];
+    class Client extends Protocol {
+      override connectionLost(reason: Failure) {
+        lost.push(reason);
+      }
+    }
+    const protocols: Client[] = [];
+    const endpoint = {
+      async connect() {
+        const p = new Client();
+        p.transport = {
+          loseConnection: () => p.connectionLost(new Failure(new Error('closed'))),
+        } as never;
+        protocols.push(p);
+        return p;
+      },
+    };
+    const service = new ClientService(endpoint, Client, { clock, retryPolicy: () => 1 });
+    service.startService();
+    const proto = await service.whenConnected();
+    expect(proto).toBe(protocols[0]);
+    protocols[0]?.connectionLost(new Failure(new Error('gone')));
+    expect(lost).toHaveLength(1);
+    clock.advance(1);
+    expect(await service.whenConnected()).toBe(protocols[1]);
+    await service.stopService();
+    expect(lost).toHaveLength(2);
+  });
+});

@@ -104,6 +104,7 @@ export {
   type ITransport,
   Protocol,
   type ProtocolClass,
+  ReconnectingClientFactory,
   type StartTLSOptions,
   StreamConnection,
   type StreamConnectionOptions,
@@ -133,6 +134,16 @@ export {
   StringTooLongError,
   UnexpectedEOF,
 } from './protocols/framing/index.js';
+export {
+  Int8StringReceiver,
+  Int16StringReceiver,
+  Int32StringReceiver,
+  IntNStringReceiver,
+  LineOnlyReceiver,
+  LineReceiver,
+  NetstringReceiver,
+  NotImplementedError,
+} from './protocols/basic/index.js';
 
 // --- transports ---
 export {
@@ -158,15 +169,39 @@ export {
 
 // --- endpoints ---
 export {
+  type ConnectOptions,
+  type Connected,
+  clientFromString,
+  connect,
+  connectProtocol,
   EndpointDescriptionError,
   type EndpointParser,
   type EndpointPrefixDefinition,
   EndpointPrefixError,
   endpointPrefixes,
+  HostnameEndpoint,
+  type IListeningPort,
+  type IReactorSSL,
+  type IReactorTCP,
+  type IReactorUNIX,
+  type IStreamClientEndpoint,
+  type IStreamServerEndpoint,
+  listen,
+  NoProtocol,
   type ParsedDescription,
   parseDescription,
   quoteStringArgument,
   registerEndpointPrefix,
+  SSL4ClientEndpoint,
+  SSL4ServerEndpoint,
+  StreamClientEndpoint,
+  serverFromString,
+  TCP4ClientEndpoint,
+  TCP4ServerEndpoint,
+  TCP6ClientEndpoint,
+  TCP6ServerEndpoint,
+  UNIXClientEndpoint,
+  UNIXServerEndpoint,
 } from './endpoints/index.js';
 
 // --- plugins ---
@@ -222,4 +257,12 @@ export {
   type ProducerState,
   StringTransport,
   StringTransportWithDisconnection,
+} from './testing/index.js';
+export {
+  FakeConnector,
+  FakePort,
+  type MemoryBindAddress,
+  MemoryReactor,
+  MemoryReactorClock,
+  RaisingMemoryReactor,
 } from './testing/index.js';

@@ -10,6 +10,7 @@ export {
 export { ClientFactory, Factory, type IConnector } from './factory.js';
 export { isProtocolClass, StreamFactory, toFactory } from './handler.js';
 export { BaseProtocol, Protocol, type ProtocolClass } from './protocol.js';
+export { ReconnectingClientFactory } from './reconnecting.js';
 export { StreamConnection, type StreamConnectionOptions } from './stream-connection.js';
 export {
   type Data,

@@ -39,7 +39,7 @@ export class ReconnectingClientFactory extends ClientFactory {
   /** The delay before the first retry, in seconds. */
   initialDelay = 1.0;
   /** The multiplier applied to the delay at each retry (e). */
-  factor = 2.7182818284590451;
+  factor = Math.E; // 2.7182818284590451, as Twisted
   /** The relative standard deviation of the random spread applied to each delay. */
   jitter = 0.119626565582;
   /** Stop after this many consecutive failed attempts (no limit when unset). */

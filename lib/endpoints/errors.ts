@@ -39,3 +39,14 @@ export class EndpointPrefixError extends WovenError {
     setErrorName(this, 'EndpointPrefixError', 'ERR_ENDPOINT_PREFIX');
   }
 }
+
+/**
+ * The factory given to a client endpoint built no protocol (its
+ * `buildProtocol` returned `null`), so the connection was dropped, as
+ * Twisted's `NoProtocol`.
+ */
+export class NoProtocol extends WovenError {
+  static {
+    setErrorName(this, 'NoProtocol', 'ERR_NO_PROTOCOL');
+  }
+}

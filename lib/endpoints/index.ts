@@ -1,8 +1,30 @@
+export { StreamClientEndpoint } from './client-endpoint.js';
 export { type ParsedDescription, parseDescription, quoteStringArgument } from './description.js';
-export { EndpointDescriptionError, EndpointPrefixError } from './errors.js';
+export { EndpointDescriptionError, EndpointPrefixError, NoProtocol } from './errors.js';
+export { clientFromString, serverFromString } from './from-string.js';
+export type {
+  BindAddress,
+  IListeningPort,
+  IReactorSSL,
+  IReactorTCP,
+  IReactorUNIX,
+  IStreamClientEndpoint,
+  IStreamServerEndpoint,
+} from './interfaces.js';
 export {
   type EndpointParser,
   type EndpointPrefixDefinition,
   endpointPrefixes,
   registerEndpointPrefix,
 } from './registry.js';
+export { connect, connectProtocol, listen } from './shortcuts.js';
+export { SSL4ClientEndpoint, SSL4ServerEndpoint } from './ssl.js';
+export {
+  HostnameEndpoint,
+  TCP4ClientEndpoint,
+  TCP4ServerEndpoint,
+  TCP6ClientEndpoint,
+  TCP6ServerEndpoint,
+} from './tcp.js';
+export { UNIXClientEndpoint, UNIXServerEndpoint } from './unix.js';
+export { type ConnectOptions, type Connected, WrappingFactory } from './wrapping-factory.js';

@@ -10,3 +10,11 @@ export {
   StringTransport,
   StringTransportWithDisconnection,
 } from './string-transport.js';
+export {
+  FakeConnector,
+  FakePort,
+  type MemoryBindAddress,
+  MemoryReactor,
+  MemoryReactorClock,
+  RaisingMemoryReactor,
+} from './memory-reactor.js';

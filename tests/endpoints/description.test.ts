@@ -48,7 +48,7 @@ describe('parseDescription', () => {
   it('returns keyword arguments without inherited keys', () => {
     const { kwargs } = parseDescription('x:__proto__=1');
     expect(Object.keys(kwargs)).toEqual(['__proto__']);
-    expect(kwargs.__proto__).toBe('1');
+    expect(Object.getOwnPropertyDescriptor(kwargs, '__proto__')?.value).toBe('1');
   });
 
   it('rejects a description ending in a lone backslash', () => {

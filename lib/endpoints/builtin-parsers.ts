@@ -1,0 +1,344 @@
+import { isIP } from 'node:net';
+import type { ConnectionOptions, TlsOptions } from 'node:tls';
+import {
+  bindArguments,
+  requireArgument,
+  toCount,
+  toFlag,
+  toMode,
+  toPort,
+  toSeconds,
+} from './arguments.js';
+import { EndpointDescriptionError } from './errors.js';
+import type { BindAddress, IReactorSSL, IReactorTCP, IReactorUNIX } from './interfaces.js';
+import { registerBuiltinEndpointPrefix } from './registry.js';
+import { SSL4ClientEndpoint, SSL4ServerEndpoint } from './ssl.js';
+import {
+  TCP4ClientEndpoint,
+  TCP4ServerEndpoint,
+  TCP6ClientEndpoint,
+  TCP6ServerEndpoint,
+} from './tcp.js';
+import {
+  readCertificateChain,
+  readCertificateFile,
+  readPrivateKeyFile,
+  readTextFile,
+  readTrustRoots,
+} from './tls-files.js';
+import { UNIXClientEndpoint, UNIXServerEndpoint } from './unix.js';
+
+type Args = string[];
+type Kwargs = Record<string, string>;
+
+const DEFAULT_TIMEOUT = 30;
+const DEFAULT_BACKLOG = 50;
+
+function backlogOf(prefix: string, value: string | undefined): number {
+  return value === undefined ? DEFAULT_BACKLOG : toCount(prefix, 'backlog', value);
+}
+
+function timeoutOf(prefix: string, value: string | undefined): number {
+  return value === undefined ? DEFAULT_TIMEOUT : toSeconds(prefix, 'timeout', value);
+}
+
+function bindAddressOf(value: string | undefined): BindAddress | undefined {
+  return value === undefined ? undefined : [value, 0];
+}
+
+/** `tcp:PORT[:interface=IP][:backlog=N]`, as Twisted's `_parseTCP`. */
+function tcpServer(reactor: unknown, args: Args, kwargs: Kwargs): TCP4ServerEndpoint {
+  const a = bindArguments('tcp', ['port', 'interface', 'backlog'], args, kwargs);
+  return new TCP4ServerEndpoint(
+    reactor as IReactorTCP,
+    toPort('tcp', 'port', requireArgument('tcp', 'port', a.port)),
+    backlogOf('tcp', a.backlog),
+    a.interface ?? '',
+  );
+}
+
+/** `tcp6:PORT[:backlog=N][:interface=IP]`, as Twisted's `_TCP6ServerParser`. */
+function tcp6Server(reactor: unknown, args: Args, kwargs: Kwargs): TCP6ServerEndpoint {
+  const a = bindArguments('tcp6', ['port', 'backlog', 'interface'], args, kwargs);
+  return new TCP6ServerEndpoint(
+    reactor as IReactorTCP,
+    toPort('tcp6', 'port', requireArgument('tcp6', 'port', a.port)),
+    backlogOf('tcp6', a.backlog),
+    a.interface ?? '::',
+  );
+}
+
+/** `unix:PATH[:mode=666][:backlog=N][:lockfile=1]`, as Twisted's `_parseUNIX`. */
+function unixServer(reactor: unknown, args: Args, kwargs: Kwargs): UNIXServerEndpoint {
+  const a = bindArguments('unix', ['address', 'mode', 'backlog', 'lockfile'], args, kwargs);
+  return new UNIXServerEndpoint(
+    reactor as IReactorUNIX,
+    requireArgument('unix', 'address', a.address),
+    backlogOf('unix', a.backlog),
+    a.mode === undefined ? 0o666 : toMode('unix', 'mode', a.mode),
+    a.lockfile === undefined ? true : toFlag('unix', 'lockfile', a.lockfile),
+  );
+}
+
+const SSL_METHODS: Record<string, string | undefined> = {
+  SSLv23_METHOD: undefined,
+  TLS_METHOD: undefined,
+  TLSv1_METHOD: 'TLSv1_method',
+  TLSv1_1_METHOD: 'TLSv1_1_method',
+  TLSv1_2_METHOD: 'TLSv1_2_method',
+};
+
+/**
+ * `ssl:PORT[:privateKey=server.pem][:certKey=FILE][:extraCertChain=FILE]
+ * [:dhParameters=FILE][:sslmethod=M][:interface=IP][:backlog=N]`, as
+ * Twisted's `_parseSSL`; the files are read now.
+ */
+function sslServer(reactor: unknown, args: Args, kwargs: Kwargs): SSL4ServerEndpoint {
+  const p = 'ssl';
+  const a = bindArguments(
+    p,
+    [
+      'port',
+      'privateKey',
+      'certKey',
+      'sslmethod',
+      'interface',
+      'backlog',
+      'extraCertChain',
+      'dhParameters',
+    ],
+    args,
+    kwargs,
+  );
+  const port = toPort(p, 'port', requireArgument(p, 'port', a.port));
+  const keyPath = a.privateKey ?? 'server.pem';
+  const key = readPrivateKeyFile(p, 'privateKey', keyPath);
+  const cert = readCertificateFile(p, 'certKey', a.certKey ?? keyPath);
+  const chain =
+    a.extraCertChain === undefined
+      ? []
+      : readCertificateChain(p, 'extraCertChain', a.extraCertChain);
+  const options: TlsOptions = { key, cert: [cert, ...chain].join('\n') };
+  if (a.dhParameters !== undefined)
+    options.dhparam = readTextFile(p, 'dhParameters', a.dhParameters);
+  if (a.sslmethod !== undefined) {
+    if (!(a.sslmethod in SSL_METHODS)) {
+      throw new EndpointDescriptionError(
+        `${p}: unknown sslmethod ${JSON.stringify(a.sslmethod)} (known: ${Object.keys(SSL_METHODS).join(', ')})`,
+        a.sslmethod,
+      );
+    }
+    const secureProtocol = SSL_METHODS[a.sslmethod];
+    if (secureProtocol !== undefined) options.secureProtocol = secureProtocol;
+  }
+  return new SSL4ServerEndpoint(
+    reactor as IReactorSSL,
+    port,
+    options,
+    backlogOf(p, a.backlog),
+    a.interface ?? '',
+  );
+}
+
+/**
+ * Move a client description's positional host and port into `kwargs`, as
+ * Twisted's `_parseClientTCP`: `HOST:PORT`, or one positional that is the
+ * port when `host=` is given and the host otherwise.
+ */
+function hostPortKeywords(prefix: string, args: Args, kwargs: Kwargs): Kwargs {
+  const out: Kwargs = { ...kwargs };
+  const claim = (name: string, value: string): void => {
+    if (name in out) {
+      throw new EndpointDescriptionError(
+        `${prefix}: argument ${JSON.stringify(name)} given twice (positionally and as ${name}=)`,
+        name,
+      );
+    }
+    out[name] = value;
+  };
+  if (args.length > 2) {
+    throw new EndpointDescriptionError(
+      `${prefix}: unexpected argument ${JSON.stringify(args[2])} (takes at most host and port positionally)`,
+      args[2],
+    );
+  }
+  if (args.length === 2) {
+    claim('host', args[0]!);
+    claim('port', args[1]!);
+  } else if (args.length === 1) {
+    claim('host' in out ? 'port' : 'host', args[0]!);
+  }
+  return out;
+}
+
+const TCP_CLIENT_KEYS = ['host', 'port', 'timeout', 'bindAddress'] as const;
+
+function tcpClientWith<E>(
+  prefix: string,
+  make: (
+    reactor: IReactorTCP,
+    host: string,
+    port: number,
+    timeout: number,
+    bind?: BindAddress,
+  ) => E,
+) {
+  return (reactor: unknown, args: Args, kwargs: Kwargs): E => {
+    const a = bindArguments(prefix, TCP_CLIENT_KEYS, [], hostPortKeywords(prefix, args, kwargs));
+    return make(
+      reactor as IReactorTCP,
+      requireArgument(prefix, 'host', a.host),
+      toPort(prefix, 'port', requireArgument(prefix, 'port', a.port)),
+      timeoutOf(prefix, a.timeout),
+      bindAddressOf(a.bindAddress),
+    );
+  };
+}
+
+/** Files naming a client certificate and trust roots, as in `ssl:` and `tls:` client descriptions. */
+interface ClientTLSFiles {
+  certificate?: string | undefined;
+  privateKey?: string | undefined;
+  trustRoots?: string | undefined;
+  hostname?: string | undefined;
+}
+
+/**
+ * Node TLS client options from description files: `ca` from the trust
+ * roots, `cert`/`key` from the client certificate (the key defaults to the
+ * certificate's file), `servername` from `hostname`. Verification stays on.
+ */
+function clientTLSOptions(prefix: string, files: ClientTLSFiles): ConnectionOptions {
+  const options: ConnectionOptions = {};
+  if (files.trustRoots !== undefined) {
+    options.ca = readTrustRoots(prefix, 'trustRoots', files.trustRoots);
+  }
+  const certPath = files.certificate ?? files.privateKey;
+  if (certPath !== undefined) {
+    options.cert = readCertificateFile(prefix, 'certificate', certPath);
+    options.key = readPrivateKeyFile(prefix, 'privateKey', files.privateKey ?? certPath);
+  }
+  if (files.hostname !== undefined && isIP(files.hostname) === 0) {
+    options.servername = files.hostname;
+  }
+  return options;
+}
+
+/** The first of several synonymous options given, or an error when two are. */
+function oneOf(prefix: string, kwargs: Kwargs, names: readonly string[]): string | undefined {
+  const given = names.filter((name) => name in kwargs);
+  if (given.length > 1) {
+    throw new EndpointDescriptionError(
+      `${prefix}: ${given.join(' and ')} name the same option; give only one`,
+      given[1],
+    );
+  }
+  return given.length === 1 ? kwargs[given[0]!] : undefined;
+}
+
+const CERT_NAMES = ['certKey', 'certificate'] as const;
+const TRUST_NAMES = ['caCertsDir', 'trustRoots', 'caCerts'] as const;
+
+function withoutKeys(kwargs: Kwargs, names: readonly string[]): Kwargs {
+  const out: Kwargs = {};
+  for (const [k, v] of Object.entries(kwargs)) if (!names.includes(k)) out[k] = v;
+  return out;
+}
+
+/**
+ * `ssl:HOST:PORT[:timeout=S][:bindAddress=IP][:certKey=FILE][:privateKey=FILE]
+ * [:caCertsDir=DIR][:hostname=NAME]`, as Twisted's `_parseClientSSL`
+ * (`certificate` and `trustRoots`/`caCerts` are accepted as synonyms). Unlike
+ * Twisted, the server's certificate is verified (against the system roots
+ * unless trust roots are named).
+ */
+function sslClient(reactor: unknown, args: Args, kwargs: Kwargs): SSL4ClientEndpoint {
+  const p = 'ssl';
+  const tlsKeys = [...CERT_NAMES, ...TRUST_NAMES, 'privateKey', 'hostname'];
+  const tls = clientTLSOptions(p, {
+    certificate: oneOf(p, kwargs, CERT_NAMES),
+    privateKey: kwargs.privateKey,
+    trustRoots: oneOf(p, kwargs, TRUST_NAMES),
+    hostname: kwargs.hostname,
+  });
+  return tcpClientWith(
+    p,
+    (r, host, port, timeout, bind) =>
+      new SSL4ClientEndpoint(r as unknown as IReactorSSL, host, port, tls, timeout, bind),
+  )(reactor, args, withoutKeys(kwargs, tlsKeys));
+}
+
+/**
+ * `tls:HOST:PORT[:timeout=S][:bindAddress=IP][:certificate=FILE]
+ * [:privateKey=FILE][:trustRoots=PATH]`, as Twisted's `_parseClientTLS`
+ * (`caCerts` is a synonym of `trustRoots`): the server's certificate is
+ * verified for HOST. Twisted's `endpoint=` (TLS over another endpoint) is
+ * not supported.
+ */
+function tlsClient(reactor: unknown, args: Args, kwargs: Kwargs): SSL4ClientEndpoint {
+  const p = 'tls';
+  const trustRoots = oneOf(p, kwargs, ['trustRoots', 'caCerts']);
+  const a = bindArguments(
+    p,
+    ['host', 'port', 'timeout', 'bindAddress', 'certificate', 'privateKey', 'endpoint'],
+    args,
+    withoutKeys(kwargs, ['trustRoots', 'caCerts']),
+  );
+  if (a.endpoint !== undefined) {
+    throw new EndpointDescriptionError(
+      `${p}: endpoint= (TLS over another endpoint) is not supported`,
+      'endpoint',
+    );
+  }
+  const host = requireArgument(p, 'host', a.host);
+  const port = toPort(p, 'port', requireArgument(p, 'port', a.port));
+  const tls = clientTLSOptions(p, {
+    certificate: a.certificate,
+    privateKey: a.privateKey,
+    trustRoots,
+    hostname: host,
+  });
+  return new SSL4ClientEndpoint(
+    reactor as IReactorSSL,
+    host,
+    port,
+    tls,
+    timeoutOf(p, a.timeout),
+    bindAddressOf(a.bindAddress),
+  );
+}
+
+/** `unix:PATH[:timeout=S][:lockfile=0|1]` (or `path=`, `checkPID=`), as Twisted's `_parseClientUNIX`. */
+function unixClient(reactor: unknown, args: Args, kwargs: Kwargs): UNIXClientEndpoint {
+  const p = 'unix';
+  const checkPID = oneOf(p, kwargs, ['lockfile', 'checkPID']);
+  const a = bindArguments(
+    p,
+    ['path', 'timeout'],
+    args,
+    withoutKeys(kwargs, ['lockfile', 'checkPID']),
+  );
+  return new UNIXClientEndpoint(
+    reactor as IReactorUNIX,
+    requireArgument(p, 'path', a.path),
+    timeoutOf(p, a.timeout),
+    checkPID === undefined ? false : toFlag(p, 'lockfile', checkPID),
+  );
+}
+
+/** Register woven's built-in prefixes: `tcp`, `tcp6`, `ssl`, `tls`, `unix` . */
+export function registerBuiltinParsers(): void {
+  registerBuiltinEndpointPrefix({
+    prefix: 'tcp',
+    server: tcpServer,
+    client: tcpClientWith('tcp', (...a) => new TCP4ClientEndpoint(...a)),
+  });
+  registerBuiltinEndpointPrefix({
+    prefix: 'tcp6',
+    server: tcp6Server,
+    client: tcpClientWith('tcp6', (...a) => new TCP6ClientEndpoint(...a)),
+  });
+  registerBuiltinEndpointPrefix({ prefix: 'ssl', server: sslServer, client: sslClient });
+  registerBuiltinEndpointPrefix({ prefix: 'tls', client: tlsClient });
+  registerBuiltinEndpointPrefix({ prefix: 'unix', server: unixServer, client: unixClient });
+}

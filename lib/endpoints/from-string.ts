@@ -1,0 +1,64 @@
+import { registerBuiltinParsers } from './builtin-parsers.js';
+import { parseDescription } from './description.js';
+import { EndpointDescriptionError } from './errors.js';
+import type { IStreamClientEndpoint, IStreamServerEndpoint } from './interfaces.js';
+import { lookupEndpointParser } from './registry.js';
+
+registerBuiltinParsers();
+
+function build(reactor: unknown, description: string, side: 'server' | 'client'): unknown {
+  if (typeof description !== 'string') {
+    throw new EndpointDescriptionError(
+      `endpoint description must be a string, not ${typeof description}`,
+    );
+  }
+  const { args, kwargs } = parseDescription(description);
+  const prefix = args.shift()!;
+  const endpoint = lookupEndpointParser(prefix, side)(reactor, args, kwargs);
+  const method = side === 'server' ? 'listen' : 'connect';
+  if (typeof (endpoint as Record<string, unknown> | null)?.[method] !== 'function') {
+    throw new EndpointDescriptionError(
+      `the '${prefix}' endpoint parser returned no ${side} endpoint (an object with ${method}())`,
+      prefix,
+    );
+  }
+  return endpoint;
+}
+
+/**
+ * Build a server endpoint from a description, as Twisted's
+ * `serverFromString`: a prefix, then `:`-separated arguments, positional or
+ * `key=value`, with `\` escaping the next character. Built in:
+ * `tcp:PORT[:interface=IP][:backlog=N]`, `tcp6:PORT[:interface=IP]`,
+ * `ssl:PORT[:privateKey=FILE][:certKey=FILE][:extraCertChain=FILE][:dhParameters=FILE]`,
+ * `unix:PATH[:mode=660][:lockfile=0|1][:backlog=N]`; plugins add more
+ * (`registerEndpointPrefix`). Files are read now. Throws
+ * `EndpointDescriptionError` naming the bad part: an unknown prefix, a bad
+ * or missing argument, an unknown keyword, an unreadable file.
+ *
+ * @example
+ * ```ts
+ * const port = await serverFromString(reactor, 'tcp:8080:interface=127.0.0.1').listen(Echo);
+ * ```
+ */
+export function serverFromString(reactor: unknown, description: string): IStreamServerEndpoint {
+  return build(reactor, description, 'server') as IStreamServerEndpoint;
+}
+
+/**
+ * Build a client endpoint from a description, as Twisted's
+ * `clientFromString`. Built in: `tcp:HOST:PORT[:timeout=S][:bindAddress=IP]`
+ * (or `host=`/`port=`), `tcp6:...` likewise, `tls:HOST:PORT[:trustRoots=PATH]
+ * [:certificate=FILE][:privateKey=FILE]`, `ssl:HOST:PORT[:caCertsDir=PATH]
+ * [:certKey=FILE][:privateKey=FILE][:hostname=NAME]`, and
+ * `unix:PATH[:timeout=S][:lockfile=0|1]`. TLS clients verify the server's
+ * certificate and name. Errors as {@link serverFromString}.
+ *
+ * @example
+ * ```ts
+ * const conn = await clientFromString(reactor, 'tcp:example.com:80:timeout=5').connect();
+ * ```
+ */
+export function clientFromString(reactor: unknown, description: string): IStreamClientEndpoint {
+  return build(reactor, description, 'client') as IStreamClientEndpoint;
+}

@@ -1,0 +1,114 @@
+import type { ConnectionOptions, TlsOptions } from 'node:tls';
+import type { ClientFactory, Handler, IConnector } from '../protocols/index.js';
+import { StreamClientEndpoint } from './client-endpoint.js';
+import type {
+  BindAddress,
+  IListeningPort,
+  IReactorSSL,
+  IStreamServerEndpoint,
+} from './interfaces.js';
+
+/**
+ * A TLS server endpoint, as Twisted's `SSL4ServerEndpoint`: `listen` calls
+ * `reactor.listenSSL(port, handler, tlsOptions, backlog, interface)`.
+ * `tlsOptions` are Node's `tls.createServer` options (`key`, `cert`, ... as
+ * PEM strings or Buffers).
+ *
+ * @example
+ * ```ts
+ * const ep = new SSL4ServerEndpoint(reactor, 8443, { key: keyPem, cert: certPem });
+ * await ep.listen(Echo);
+ * ```
+ */
+export class SSL4ServerEndpoint implements IStreamServerEndpoint {
+  /** The reactor listening is delegated to. */
+  readonly reactor: IReactorSSL;
+  /** The port to listen on (0: any free port). */
+  readonly port: number;
+  /** Node's TLS server options. */
+  readonly tlsOptions: TlsOptions;
+  /** The listen queue size. */
+  readonly backlog: number;
+  /** The interface to listen on (`''`: all). */
+  readonly interface: string;
+
+  constructor(
+    reactor: IReactorSSL,
+    port: number,
+    tlsOptions: TlsOptions,
+    backlog = 50,
+    iface = '',
+  ) {
+    this.reactor = reactor;
+    this.port = port;
+    this.tlsOptions = tlsOptions;
+    this.backlog = backlog;
+    this.interface = iface;
+  }
+
+  /** Listen, serving `handler`; rejects if the reactor cannot listen. */
+  async listen(handler: Handler): Promise<IListeningPort> {
+    return this.reactor.listenSSL(
+      this.port,
+      handler,
+      this.tlsOptions,
+      this.backlog,
+      this.interface,
+    );
+  }
+}
+
+/**
+ * A TLS client endpoint, as Twisted's `SSL4ClientEndpoint`: `connect` calls
+ * `reactor.connectSSL(host, port, factory, tlsOptions, timeout, bindAddress)`.
+ * `tlsOptions` are Node's `tls.connect` options; the server's certificate and
+ * host name are verified unless they say otherwise.
+ *
+ * @example
+ * ```ts
+ * const ep = new SSL4ClientEndpoint(reactor, 'example.com', 443, { servername: 'example.com' });
+ * const conn = await ep.connect();
+ * ```
+ */
+export class SSL4ClientEndpoint extends StreamClientEndpoint {
+  /** The reactor connecting is delegated to. */
+  readonly reactor: IReactorSSL;
+  /** The host to connect to. */
+  readonly host: string;
+  /** The port to connect to. */
+  readonly port: number;
+  /** Node's TLS client options. */
+  readonly tlsOptions: ConnectionOptions;
+  /** Seconds before an attempt fails with `ConnectTimeoutError`. */
+  readonly timeout: number;
+  /** The local `[host, port]` to bind to, if any. */
+  readonly bindAddress: BindAddress | undefined;
+
+  constructor(
+    reactor: IReactorSSL,
+    host: string,
+    port: number,
+    tlsOptions: ConnectionOptions = {},
+    timeout = 30,
+    bindAddress?: BindAddress,
+  ) {
+    super();
+    this.reactor = reactor;
+    this.host = host;
+    this.port = port;
+    this.tlsOptions = tlsOptions;
+    this.timeout = timeout;
+    this.bindAddress = bindAddress;
+  }
+
+  protected startConnecting(factory: ClientFactory): IConnector {
+    return this.reactor.connectSSL(
+      this.host,
+      this.port,
+      factory,
+      this.tlsOptions,
+      this.timeout,
+      this.bindAddress,
+    );
+  }
+}

@@ -1,0 +1,216 @@
+import { CancelledError } from '../defer/index.js';
+import { Failure } from '../failure/index.js';
+import {
+  type Address,
+  ClientFactory,
+  type Connection,
+  Factory,
+  type Handler,
+  type IConnector,
+  Protocol,
+  StreamConnection,
+  toFactory,
+} from '../protocols/index.js';
+import { NoProtocol } from './errors.js';
+
+/** What a client endpoint's `connect` resolves with: the classic protocol, or the {@link Connection}. */
+export type Connected = Protocol | Connection;
+
+/** Options of a client endpoint's `connect`. */
+export interface ConnectOptions {
+  /** Aborting it cancels the attempt: the connector stops and `connect` rejects with `CancelledError`. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Relays everything to the protocol it wraps and settles the endpoint's
+ * promise once connected, as Twisted's `_WrappingProtocol`.
+ */
+class WrappingProtocol extends Protocol {
+  readonly #wrapped: Protocol;
+  readonly #connected: (protocol: Protocol) => void;
+
+  constructor(wrapped: Protocol, connected: (protocol: Protocol) => void) {
+    super();
+    this.#wrapped = wrapped;
+    this.#connected = connected;
+  }
+
+  override logPrefix(): string {
+    return this.#wrapped.logPrefix();
+  }
+
+  override connectionMade(): void {
+    this.#wrapped.makeConnection(this.transport!);
+    this.#connected(this.#wrapped);
+  }
+
+  override dataReceived(data: Uint8Array): void {
+    this.#wrapped.dataReceived(data);
+  }
+
+  override connectionLost(reason: Failure): void {
+    this.#wrapped.connectionLost(reason);
+  }
+
+  /** Half-close notifications go to the wrapped protocol when it handles them. */
+  readConnectionLost(): void {
+    (this.#wrapped as { readConnectionLost?: () => void }).readConnectionLost?.();
+  }
+
+  /** Half-close notifications go to the wrapped protocol when it handles them. */
+  writeConnectionLost(): void {
+    (this.#wrapped as { writeConnectionLost?: () => void }).writeConnectionLost?.();
+  }
+}
+
+/** Builds the handler-less connection: a {@link StreamConnection} its user drives. */
+class BareConnectionFactory extends Factory {
+  override buildProtocol(_addr: Address): Protocol {
+    return new StreamConnection();
+  }
+}
+
+/**
+ * The client factory a client endpoint hands to `connectTCP` and friends, as
+ * Twisted's `_WrappingFactory`: it builds the user's protocol through the
+ * wrapped factory, and its {@link result} settles with that protocol once
+ * connected, or fails with the connection failure. Start/stop notifications
+ * pass straight through to the wrapped factory.
+ */
+export class WrappingFactory extends ClientFactory {
+  readonly #wrapped: Factory;
+  readonly #result: Promise<Protocol>;
+  #resolve!: (protocol: Protocol) => void;
+  #reject!: (error: unknown) => void;
+  #settled = false;
+  #connector: IConnector | undefined;
+
+  constructor(wrapped: Factory) {
+    super();
+    this.noisy = false;
+    this.#wrapped = wrapped;
+    this.#result = new Promise<Protocol>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+  }
+
+  /** The factory whose protocols this one wraps. */
+  get wrappedFactory(): Factory {
+    return this.#wrapped;
+  }
+
+  /** Resolves with the user's protocol once connected; rejects with the connection failure. */
+  get result(): Promise<Protocol> {
+    return this.#result;
+  }
+
+  /** True once {@link result} has settled (or is about to). */
+  get settled(): boolean {
+    return this.#settled;
+  }
+
+  override startedConnecting(connector: IConnector): void {
+    this.#connector = connector;
+  }
+
+  override doStart(): void {
+    this.#wrapped.doStart();
+  }
+
+  override doStop(): void {
+    this.#wrapped.doStop();
+  }
+
+  /**
+   * Build the wrapped factory's protocol, wrapped. A factory that throws or
+   * returns `null` fails {@link result}; after the attempt was cancelled or
+   * failed, the connection is refused (`null`).
+   */
+  override buildProtocol(addr: Address): Protocol | null {
+    if (this.#settled) return null;
+    let protocol: Protocol | null;
+    try {
+      protocol = this.#wrapped.buildProtocol(addr);
+    } catch (error) {
+      this.fail(error);
+      return null;
+    }
+    if (protocol === null) {
+      this.fail(new NoProtocol('the factory built no protocol (buildProtocol returned null)'));
+      return null;
+    }
+    return new WrappingProtocol(protocol, (p) => this.#succeed(p));
+  }
+
+  override clientConnectionFailed(_connector: IConnector, reason: Failure): void {
+    this.fail(reason.value);
+  }
+
+  /** Fail {@link result} with `error`, unless it has settled already. */
+  fail(error: unknown): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#reject(error instanceof Failure ? error.value : error);
+  }
+
+  /** Cancel the attempt: fail with `CancelledError`, then stop the connector. */
+  cancel(): void {
+    if (this.#settled) return;
+    this.fail(new CancelledError('connection attempt cancelled'));
+    try {
+      this.#connector?.stopConnecting();
+    } catch {
+      // Not connecting any more: the attempt ended on its own.
+    }
+  }
+
+  #succeed(protocol: Protocol): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#resolve(protocol);
+  }
+}
+
+/**
+ * Run one client endpoint connection attempt: wrap `handler` (none: a bare
+ * {@link StreamConnection}) in a {@link WrappingFactory}, start it with
+ * `start` (which calls the reactor's connect method), and resolve with the
+ * classic protocol, or with the `Connection` for stream handlers. Aborting
+ * `options.signal` cancels; its listener is removed on every exit path.
+ */
+export function connectThrough(
+  handler: Handler | undefined,
+  options: ConnectOptions | undefined,
+  start: (factory: WrappingFactory) => unknown,
+): Promise<Connected> {
+  const signal = options?.signal;
+  if (signal?.aborted) return Promise.reject(new CancelledError('connection attempt cancelled'));
+  const factory = new WrappingFactory(
+    handler === undefined ? new BareConnectionFactory() : toFactory(handler),
+  );
+  const onAbort = (): void => factory.cancel();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    start(factory);
+  } catch (error) {
+    factory.fail(error);
+  }
+  return factory.result.finally(() => signal?.removeEventListener('abort', onAbort));
+}
+
+/** Split `connect(handler?, options?)` arguments, also accepting `connect(options)`. */
+export function connectArguments(
+  handlerOrOptions: Handler | ConnectOptions | undefined,
+  options: ConnectOptions | undefined,
+): [Handler | undefined, ConnectOptions | undefined] {
+  if (
+    handlerOrOptions !== undefined &&
+    typeof handlerOrOptions !== 'function' &&
+    !(handlerOrOptions instanceof Factory)
+  ) {
+    return [undefined, handlerOrOptions];
+  }
+  return [handlerOrOptions, options];
+}

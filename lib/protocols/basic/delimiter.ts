@@ -1,0 +1,35 @@
+// Tests: tests/protocols/basic/line-receiver.test.ts, tests/protocols/basic/line-only-receiver.test.ts
+import { Buffer } from 'node:buffer';
+import { type BytesLike, toBuffer, toDelimiter } from '../framing/index.js';
+
+/**
+ * The bytes of a protocol's `delimiter` attribute, converted once per value
+ * (the attribute may be a string or bytes, and may change at any time).
+ */
+export class DelimiterCache {
+  #value: BytesLike | null = null;
+  #bytes: Buffer = Buffer.alloc(0);
+
+  /** `delimiter` as bytes (the same object while the value is unchanged). */
+  bytes(delimiter: BytesLike): Buffer {
+    if (delimiter !== this.#value) {
+      this.#bytes = toDelimiter(delimiter);
+      this.#value = delimiter;
+    }
+    return this.#bytes;
+  }
+}
+
+/** `line` followed by `delimiter`, in one buffer (one write). */
+export function withDelimiter(line: BytesLike, delimiter: Buffer): Buffer {
+  const bytes = toBuffer(line);
+  const out = Buffer.allocUnsafe(bytes.length + delimiter.length);
+  bytes.copy(out, 0);
+  delimiter.copy(out, bytes.length);
+  return out;
+}
+
+/** True when `transport` says it is closing (Twisted's `transport.disconnecting`). */
+export function isDisconnecting(transport: object | null): boolean {
+  return (transport as { disconnecting?: boolean } | null)?.disconnecting === true;
+}

@@ -1,7 +1,6 @@
 // Tests: tests/defer/lock.test.ts, tests/defer/semaphore.test.ts
 import { setErrorName, WovenError } from '../failure/index.js';
 import { Deferred } from './deferred.js';
-import { maybeDeferred } from './functions.js';
 
 /**
  * Thrown by `release()` on a {@link DeferredLock} that is not locked, or on a
@@ -85,8 +84,13 @@ export abstract class ConcurrencyPrimitive {
   /**
    * Acquire, call `fn(...args)`, and release once its result settles (`fn`
    * may return a value, a Deferred or a Promise; a throw is a failure). The
-   * returned Deferred fires with `fn`'s result; cancelling it while it
-   * waits to acquire means `fn` is never called.
+   * returned Deferred fires with `fn`'s result.
+   *
+   * Cancelling it while it waits to acquire means `fn` is never called.
+   * Cancelling it while `fn`'s result is pending cancels a returned Deferred
+   * (released when that fires, as in Twisted); a returned Promise cannot be
+   * cancelled, so the caller stops waiting at once but the hold lasts until
+   * the Promise settles (the protected work is never overlapped).
    *
    * @example
    * ```ts
@@ -96,13 +100,38 @@ export abstract class ConcurrencyPrimitive {
    */
   run<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Deferred<Awaited<R>> {
     if (typeof fn !== 'function') throw new TypeError('run() needs a function to call');
-    return this.acquire().addCallback(() =>
-      maybeDeferred(fn, ...args).addBoth((result) => {
-        this.release();
-        return result;
-      }),
-    ) as unknown as Deferred<Awaited<R>>;
+    return this.acquire().addCallback(() => this.#callHeld(fn, args)) as Deferred<Awaited<R>>;
   }
+
+  /** Call `fn` while holding a token; release when its result settles. */
+  #callHeld<A extends unknown[], R>(fn: (...args: A) => R, args: A): unknown {
+    const release = () => {
+      this.release();
+    };
+    let result: R;
+    try {
+      result = fn(...args);
+    } catch (error) {
+      release();
+      throw error;
+    }
+    if (result instanceof Deferred) {
+      return result.addBoth((r) => {
+        release();
+        return r;
+      });
+    }
+    if (isThenable(result)) result.then(release, release);
+    else release();
+    return result;
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    ((typeof value === 'object' && value !== null) || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }
 
 /**

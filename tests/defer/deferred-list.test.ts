@@ -9,27 +9,11 @@ import {
   type LogEvent,
   succeed,
 } from '../../lib/index.js';
+import { failureOf, outcomes, unhandledReports } from './outcome-helpers.js';
 
 class GenericError extends Error {}
 
 const fakeCallbackCanceller = (d: Deferred<string>) => d.callback('Callback Result');
-
-/** Everything `d` fires with from now on, consumed (so nothing is left unhandled). */
-function outcomes(d: Deferred<unknown>): unknown[] {
-  const seen: unknown[] = [];
-  d.addBoth((r: unknown) => {
-    seen.push(r);
-  });
-  return seen;
-}
-
-/** The Failure `d` holds, consumed; asserts it is one of `type`. */
-function failureOf(d: Deferred<unknown>, type: abstract new (...a: never[]) => unknown): Failure {
-  const [r] = outcomes(d);
-  expect(r).toBeInstanceOf(Failure);
-  expect((r as Failure).value).toBeInstanceOf(type);
-  return r as Failure;
-}
 
 describe('DeferredList', () => {
   const observed: LogEvent[] = [];
@@ -283,5 +267,28 @@ describe('DeferredList', () => {
       failureOf(one, GenericError);
       failureOf(dl, FirstError);
     });
+  });
+});
+
+describe('unhandled failures of the companions', () => {
+  it('are reported for an input only when its failure is left unconsumed', async () => {
+    const reports = await unhandledReports(`
+      const { DeferredList, DeferredQueue, Deferred, fail, gatherResults, race } = woven;
+      // consumeErrors: the inputs' failures are handled; the list's own result is consumed too
+      new DeferredList([fail(new Error('consumed-by-list'))], { consumeErrors: true }).addBoth(() => {});
+      gatherResults([fail(new Error('consumed-by-gather'))], { consumeErrors: true }).addErrback(() => {});
+      // race consumes its inputs, including those it cancels
+      race([fail(new Error('consumed-by-race')), new Deferred()]).addBoth(() => {});
+      race([new Deferred(), Promise.resolve(1)]).addBoth(() => {});
+      // leaving a for await over a queue cancels its pending get, and that failure is observed
+      const queue = new DeferredQueue();
+      const it = queue[Symbol.asyncIterator]();
+      const next = it.next();
+      await it.return();
+      await next;
+      // the control: without consumeErrors, the input keeps its failure
+      new DeferredList([fail(new Error('left-on-input'))]).addBoth(() => {});
+    `);
+    expect(reports).toEqual(['left-on-input']);
   });
 });

@@ -8,17 +8,9 @@ import {
   gatherResults,
   succeed,
 } from '../../lib/index.js';
+import { outcomes } from './outcome-helpers.js';
 
 const fakeCallbackCanceller = (d: Deferred<string>) => d.callback('Callback Result');
-
-/** Everything `d` fires with from now on, consumed. */
-function outcomes(d: Deferred<unknown>): unknown[] {
-  const seen: unknown[] = [];
-  d.addBoth((r: unknown) => {
-    seen.push(r);
-  });
-  return seen;
-}
 
 describe('gatherResults', () => {
   it('fires with the list of results, in input order', () => {

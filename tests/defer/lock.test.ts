@@ -6,6 +6,7 @@ import {
   type Failure,
   NotLockedError,
 } from '../../lib/index.js';
+import { failureOf } from './outcome-helpers.js';
 
 describe('DeferredLock', () => {
   it('gives the lock at once when free, and to waiters in order on release', () => {
@@ -129,6 +130,35 @@ describe('DeferredLock', () => {
       lock.release();
       expect(called).toBe(false);
       expect(lock.locked).toBe(false);
+    });
+
+    it('when cancelled while a returned Promise runs, stops waiting but holds the lock until it settles', async () => {
+      const lock = new DeferredLock();
+      let finish: () => void = () => {};
+      const work = new Promise<string>((resolve) => {
+        finish = () => resolve('done');
+      });
+      const result = lock.run(() => work);
+      result.cancel();
+      expect(failureOf(result).value).toBeInstanceOf(CancelledError);
+      expect(lock.locked).toBe(true);
+      finish();
+      await work;
+      await Promise.resolve();
+      expect(lock.locked).toBe(false);
+    });
+
+    it('when cancelled while a returned Deferred is pending, cancels it and releases', () => {
+      const lock = new DeferredLock();
+      let innerCancelled = false;
+      const inner = new Deferred<string>(() => {
+        innerCancelled = true;
+      });
+      const result = lock.run(() => inner);
+      result.cancel();
+      expect(innerCancelled).toBe(true);
+      expect(lock.locked).toBe(false);
+      expect(failureOf(result).value).toBeInstanceOf(CancelledError);
     });
   });
 

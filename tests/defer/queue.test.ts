@@ -1,21 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   CancelledError,
-  type Deferred,
   DeferredQueue,
   type Failure,
   QueueOverflow,
   QueueUnderflow,
 } from '../../lib/index.js';
-
-/** Everything `d` fires with from now on, consumed. */
-function outcomes(d: Deferred<unknown>): unknown[] {
-  const seen: unknown[] = [];
-  d.addBoth((r: unknown) => {
-    seen.push(r);
-  });
-  return seen;
-}
+import { outcomes } from './outcome-helpers.js';
 
 describe('DeferredQueue', () => {
   it('serves waiting gets first, then buffers up to size, with backlog and size limits', () => {

@@ -1,21 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CancelledError, Deferred, Failure, FailureGroup, race } from '../../lib/index.js';
-
-/** Everything `d` fires with from now on, consumed. */
-function outcomes(d: Deferred<unknown>): unknown[] {
-  const seen: unknown[] = [];
-  d.addBoth((r: unknown) => {
-    seen.push(r);
-  });
-  return seen;
-}
-
-function failureValue(d: Deferred<unknown>): unknown {
-  const [r] = outcomes(d);
-  expect(r).toBeInstanceOf(Failure);
-  return (r as Failure).value;
-}
+import { CancelledError, Deferred, FailureGroup, race } from '../../lib/index.js';
+import { failureOf, outcomes } from './outcome-helpers.js';
 
 describe('race', () => {
   it('fires with [index, value] of the first success and cancels every other input', () => {
@@ -49,7 +35,7 @@ describe('race', () => {
           expect(raced.called).toBe(false);
           ds[i].errback(errors[i]);
         }
-        const group = failureValue(raced) as FailureGroup;
+        const group = failureOf(raced).value as FailureGroup;
         expect(group).toBeInstanceOf(FailureGroup);
         expect(group.name).toBe('FailureGroup');
         expect(group.failures.map((f) => f.value)).toEqual(errors);
@@ -98,7 +84,7 @@ describe('race', () => {
     const raced = race(ds);
     raced.cancel();
     expect(cancelled).toEqual([0, 1]);
-    const group = failureValue(raced) as FailureGroup;
+    const group = failureOf(raced).value as FailureGroup;
     expect(group).toBeInstanceOf(FailureGroup);
     expect(group.failures.map((f) => f.check(CancelledError))).toEqual([
       CancelledError,
@@ -107,7 +93,7 @@ describe('race', () => {
   });
 
   it('fails at once with an empty FailureGroup for no inputs', () => {
-    const group = failureValue(race([])) as FailureGroup;
+    const group = failureOf(race([])).value as FailureGroup;
     expect(group).toBeInstanceOf(FailureGroup);
     expect(group.failures).toEqual([]);
   });

@@ -1,0 +1,49 @@
+import { createWriteStream } from 'node:fs';
+import {
+  FilteringLogObserver,
+  globalLogPublisher,
+  isLogLevel,
+  jsonFileLogObserver,
+  type LogLevel,
+  LogLevelFilterPredicate,
+  type LogObserver,
+  textFileLogObserver,
+} from '../log/index.js';
+import { UsageError } from './usage-error.js';
+
+/** How the `woven` command writes its log. */
+export interface LogSetup {
+  /** `'text'` (one readable line per event) or `'json'` (one JSON object per line). */
+  format: string;
+  /** The minimum level written. */
+  level: string;
+  /** A file to append to; stderr when absent. */
+  file?: string;
+}
+
+/**
+ * Send every log event at `level` or above to stderr or a file, as text or
+ * JSON. Returns a function that removes the observer and closes the file.
+ * Bad values throw {@link UsageError}.
+ */
+export function setupLogging({ format, level, file }: LogSetup): () => Promise<void> {
+  if (format !== 'text' && format !== 'json') {
+    throw new UsageError(`--log-format: expected text or json, got ${JSON.stringify(format)}`);
+  }
+  if (!isLogLevel(level)) {
+    throw new UsageError(
+      `--log-level: expected debug, info, warn, error or critical, got ${JSON.stringify(level)}`,
+    );
+  }
+  const stream = file === undefined ? undefined : createWriteStream(file, { flags: 'a' });
+  const sink = stream ?? process.stderr;
+  const inner = format === 'json' ? jsonFileLogObserver(sink) : textFileLogObserver(sink);
+  const filter = new FilteringLogObserver(inner, [new LogLevelFilterPredicate(level as LogLevel)]);
+  const observer: LogObserver = filter.observer;
+  globalLogPublisher.addObserver(observer);
+  return () => {
+    globalLogPublisher.removeObserver(observer);
+    if (!stream) return Promise.resolve();
+    return new Promise<void>((resolve) => stream.end(resolve));
+  };
+}

@@ -1,0 +1,139 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  discoverPlugins,
+  getPlugins,
+  globalLogPublisher,
+  type LogEvent,
+  PluginConflictError,
+  UnknownPluginError,
+} from '../../lib/index.js';
+
+let root: string;
+let events: LogEvent[];
+const collect = (e: LogEvent) => events.push(e);
+
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'woven-plugins-'));
+  events = [];
+  globalLogPublisher.addObserver(collect);
+});
+afterEach(() => {
+  globalLogPublisher.removeObserver(collect);
+  rmSync(root, { recursive: true, force: true });
+});
+
+function write(path: string, text: string): void {
+  mkdirSync(dirname(join(root, path)), { recursive: true });
+  writeFileSync(join(root, path), text);
+}
+
+function servicePluginSource(name: string): string {
+  return `export const ${name.replace(/\W/g, '_')} = { kind: 'service', name: '${name}', description: 'the ${name} service', options: {}, makeService() { return {}; } };\n`;
+}
+
+function installPackage(
+  name: string,
+  files: Record<string, string>,
+  plugins = Object.keys(files),
+): void {
+  const dir = `node_modules/${name}`;
+  write(`${dir}/package.json`, JSON.stringify({ name, version: '1.0.0', woven: { plugins } }));
+  for (const [file, text] of Object.entries(files)) write(`${dir}/${file}`, text);
+}
+
+function pluginWarnings(): string[] {
+  return events
+    .filter((e) => e.log_namespace === 'woven.plugins')
+    .map((e) => `${e.log_format} ${JSON.stringify({ ...e, log_time: 0 })}`);
+}
+
+describe('plugin discovery', () => {
+  it('finds built-ins, installed packages (scoped too), the project itself and --plugin files', async () => {
+    write('package.json', JSON.stringify({ name: 'app', woven: { plugins: ['./own.mjs'] } }));
+    write('own.mjs', servicePluginSource('own'));
+    installPackage('woven-alpha', { 'plugin.mjs': servicePluginSource('alpha') });
+    installPackage('@acme/beta', { 'lib/beta.mjs': servicePluginSource('beta') });
+    write('node_modules/unrelated/package.json', JSON.stringify({ name: 'unrelated' }));
+    write('extra.mjs', servicePluginSource('extra'));
+    const names = (await getPlugins('service', { cwd: root, paths: ['extra.mjs'] })).map(
+      (p) => p.name,
+    );
+    expect(names).toEqual(expect.arrayContaining(['echo', 'web', 'own', 'alpha', 'beta', 'extra']));
+    expect(names.indexOf('own')).toBeLessThan(names.indexOf('alpha'));
+    expect(pluginWarnings()).toEqual([]);
+  });
+
+  it('reports a module that fails to import, with its package and reason, and loads the others', async () => {
+    installPackage('woven-broken', { 'plugin.mjs': 'throw new Error("kaboom");\n' });
+    installPackage('woven-good', { 'plugin.mjs': servicePluginSource('good') });
+    const names = (await getPlugins('service', { cwd: root })).map((p) => p.name);
+    expect(names).toContain('good');
+    const warnings = pluginWarnings();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('woven-broken');
+    expect(warnings[0]).toContain('kaboom');
+  });
+
+  it('reports a missing module and a malformed plugin', async () => {
+    installPackage('woven-missing', {}, ['./nope.mjs']);
+    installPackage('woven-bad', {
+      'plugin.mjs': `export const bad = { kind: 'service', name: 'bad' };\n${servicePluginSource('fine')}`,
+    });
+    const names = (await getPlugins('service', { cwd: root })).map((p) => p.name);
+    expect(names).toContain('fine');
+    expect(names).not.toContain('bad');
+    const warnings = pluginWarnings().join('\n');
+    expect(warnings).toContain('woven-missing');
+    expect(warnings).toContain('failed to import');
+    expect(warnings).toMatch(/woven-bad.*export bad: service plugin bad has no description/);
+  });
+
+  it('reports a package whose woven field is malformed', async () => {
+    write(
+      'node_modules/woven-weird/package.json',
+      JSON.stringify({ name: 'woven-weird', woven: { plugins: 'plugin.mjs' } }),
+    );
+    await getPlugins('service', { cwd: root });
+    expect(pluginWarnings().join('\n')).toMatch(/woven-weird.*array of relative paths/);
+  });
+
+  it('keeps the first of two plugins with one name, reports both, and refuses to run that name', async () => {
+    installPackage('woven-one', { 'p.mjs': servicePluginSource('twin') });
+    installPackage('woven-two', { 'p.mjs': servicePluginSource('twin') });
+    const catalog = await discoverPlugins({ cwd: root });
+    expect(catalog.list('service').filter((p) => p.name === 'twin')).toHaveLength(1);
+    const warnings = pluginWarnings().join('\n');
+    expect(warnings).toContain('woven-one');
+    expect(warnings).toContain('woven-two');
+    expect(() => catalog.get('service', 'twin')).toThrow(PluginConflictError);
+    expect(() => catalog.get('service', 'twin')).toThrow(/woven-one.*woven-two/);
+  });
+
+  it('does not let a package shadow a built-in', async () => {
+    installPackage('woven-echo', { 'p.mjs': servicePluginSource('echo') });
+    const catalog = await discoverPlugins({ cwd: root });
+    expect(() => catalog.get('service', 'echo')).toThrow(/built-in.*woven-echo/);
+  });
+
+  it('throws UnknownPluginError for a name nobody provides', async () => {
+    const catalog = await discoverPlugins({ cwd: root });
+    expect(() => catalog.get('service', 'nobody')).toThrow(UnknownPluginError);
+  });
+
+  it('scans 200 installed packages quickly', async () => {
+    for (let i = 0; i < 200; i++) {
+      const name = i % 2 ? `woven-pkg-${i}` : `@scope${i % 5}/pkg-${i}`;
+      if (i % 4 === 0) write(`node_modules/${name}/package.json`, JSON.stringify({ name }));
+      else installPackage(name, { 'p.mjs': servicePluginSource(`svc-${i}`) });
+    }
+    const started = performance.now();
+    const plugins = await getPlugins('service', { cwd: root });
+    const elapsed = performance.now() - started;
+    expect(plugins.length).toBeGreaterThanOrEqual(150);
+    console.log(`discovery of 200 packages (150 with plugins): ${elapsed.toFixed(1)} ms`);
+    expect(elapsed).toBeLessThan(3000);
+  });
+});

@@ -197,10 +197,19 @@ function tcpClientWith<E>(
 
 /** Files naming a client certificate and trust roots, as in `ssl:` and `tls:` client descriptions. */
 interface ClientTLSFiles {
-  certificate?: string | undefined;
+  /** `[option name, path]` of the certificate file. */
+  certificate?: Named | undefined;
   privateKey?: string | undefined;
-  trustRoots?: string | undefined;
+  /** `[option name, path]` of the trust roots. */
+  trustRoots?: Named | undefined;
   hostname?: string | undefined;
+}
+
+/** An option's value with the name it was given under, for error messages. */
+type Named = [name: string, value: string];
+
+function named(name: string, value: string | undefined): Named | undefined {
+  return value === undefined ? undefined : [name, value];
 }
 
 /**
@@ -211,11 +220,11 @@ interface ClientTLSFiles {
 function clientTLSOptions(prefix: string, files: ClientTLSFiles): ConnectionOptions {
   const options: ConnectionOptions = {};
   if (files.trustRoots !== undefined) {
-    options.ca = readTrustRoots(prefix, 'trustRoots', files.trustRoots);
+    options.ca = readTrustRoots(prefix, ...files.trustRoots);
   }
-  const certPath = files.certificate ?? files.privateKey;
-  if (certPath !== undefined) {
-    options.cert = readCertificateFile(prefix, 'certificate', certPath);
+  const [certOption, certPath] = files.certificate ?? named('privateKey', files.privateKey) ?? [];
+  if (certOption !== undefined && certPath !== undefined) {
+    options.cert = readCertificateFile(prefix, certOption, certPath);
     options.key = readPrivateKeyFile(prefix, 'privateKey', files.privateKey ?? certPath);
   }
   if (files.hostname !== undefined && isIP(files.hostname) === 0) {
@@ -224,8 +233,8 @@ function clientTLSOptions(prefix: string, files: ClientTLSFiles): ConnectionOpti
   return options;
 }
 
-/** The first of several synonymous options given, or an error when two are. */
-function oneOf(prefix: string, kwargs: Kwargs, names: readonly string[]): string | undefined {
+/** The one of several synonymous options given, as `[name, value]`, or an error when two are. */
+function oneOf(prefix: string, kwargs: Kwargs, names: readonly string[]): Named | undefined {
   const given = names.filter((name) => name in kwargs);
   if (given.length > 1) {
     throw new EndpointDescriptionError(
@@ -233,7 +242,7 @@ function oneOf(prefix: string, kwargs: Kwargs, names: readonly string[]): string
       given[1],
     );
   }
-  return given.length === 1 ? kwargs[given[0]!] : undefined;
+  return given.length === 1 ? [given[0]!, kwargs[given[0]!]!] : undefined;
 }
 
 const CERT_NAMES = ['certKey', 'certificate'] as const;
@@ -293,7 +302,7 @@ function tlsClient(reactor: unknown, args: Args, kwargs: Kwargs): SSL4ClientEndp
   const host = requireArgument(p, 'host', a.host);
   const port = toPort(p, 'port', requireArgument(p, 'port', a.port));
   const tls = clientTLSOptions(p, {
-    certificate: a.certificate,
+    certificate: named('certificate', a.certificate),
     privateKey: a.privateKey,
     trustRoots,
     hostname: host,
@@ -322,7 +331,7 @@ function unixClient(reactor: unknown, args: Args, kwargs: Kwargs): UNIXClientEnd
     reactor as IReactorUNIX,
     requireArgument(p, 'path', a.path),
     timeoutOf(p, a.timeout),
-    checkPID === undefined ? false : toFlag(p, 'lockfile', checkPID),
+    checkPID === undefined ? false : toFlag(p, ...checkPID),
   );
 }
 

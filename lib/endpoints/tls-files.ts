@@ -95,7 +95,12 @@ export function readTrustRoots(prefix: string, option: string, path: string): st
     ? pemFilesIn(path).flatMap(readCertificatesQuietly)
     : certificatesIn(readText(prefix, option, path));
   if (certificates.length === 0) {
-    badContent(prefix, option, path, 'any PEM certificates');
+    badContent(
+      prefix,
+      option,
+      path,
+      isDirectory ? 'any readable *.pem certificates' : 'any PEM certificates',
+    );
   }
   return [...new Set(certificates)];
 }

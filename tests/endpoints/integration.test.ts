@@ -1,0 +1,164 @@
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  type Connection,
+  ConnectionRefusedError,
+  clientFromString,
+  connect,
+  type IListeningPort,
+  listen,
+  Protocol,
+  quoteStringArgument,
+  Reactor,
+  type StreamProtocol,
+  serverFromString,
+  TLSError,
+} from '../../lib/index.js';
+
+const fixtures = join(import.meta.dirname, '..', 'fixtures', 'tls');
+const key = quoteStringArgument(join(fixtures, 'localhost.key'));
+const cert = quoteStringArgument(join(fixtures, 'localhost.crt'));
+
+const echo: StreamProtocol = async function* (conn) {
+  for await (const chunk of conn) yield chunk;
+};
+
+class Echo extends Protocol {
+  override dataReceived(data: Uint8Array): void {
+    this.transport!.write(data);
+  }
+}
+
+/** A classic client that collects what it receives and tells when `expected` bytes arrived. */
+class Collector extends Protocol {
+  received = '';
+  #waiters: [number, () => void][] = [];
+  override dataReceived(data: Uint8Array): void {
+    this.received += Buffer.from(data).toString();
+    this.#waiters = this.#waiters.filter(([n, resolve]) => {
+      if (this.received.length < n) return true;
+      resolve();
+      return false;
+    });
+  }
+  receivedAtLeast(n: number): Promise<void> {
+    if (this.received.length >= n) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push([n, resolve]));
+  }
+}
+
+async function readAtLeast(conn: Connection, n: number): Promise<string> {
+  let text = '';
+  for await (const chunk of conn) {
+    text += Buffer.from(chunk).toString();
+    if (text.length >= n) break;
+  }
+  return text;
+}
+
+let reactor: Reactor;
+let ports: IListeningPort[];
+let connections: Connection[];
+let protocols: Protocol[];
+let dir: string;
+
+beforeEach(() => {
+  reactor = new Reactor();
+  ports = [];
+  connections = [];
+  protocols = [];
+  dir = mkdtempSync(join(tmpdir(), 'woven-ep-'));
+});
+
+afterEach(async () => {
+  for (const conn of connections) conn.abort();
+  for (const p of protocols) p.transport?.abortConnection();
+  await Promise.all(connections.map((c) => c.closed));
+  await Promise.all(ports.map((p) => p.stopListening()));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function serve(desc: string, handler: Parameters<typeof listen>[1]): Promise<IListeningPort> {
+  const port = await listen(desc, handler, reactor);
+  ports.push(port);
+  return port;
+}
+
+function portOf(port: IListeningPort): number {
+  const host = port.getHost();
+  if (host.type === 'UNIX') throw new Error('not a TCP port');
+  return host.port;
+}
+
+async function roundTripConnection(desc: string): Promise<void> {
+  const conn = await connect(desc, reactor);
+  connections.push(conn);
+  await conn.write('hello, endpoint');
+  expect(await readAtLeast(conn, 15)).toBe('hello, endpoint');
+}
+
+async function roundTripProtocol(desc: string): Promise<void> {
+  const client = (await clientFromString(reactor, desc).connect(Collector)) as Collector;
+  protocols.push(client);
+  expect(client).toBeInstanceOf(Collector);
+  client.transport!.write('classic');
+  await client.receivedAtLeast(7);
+  expect(client.received).toBe('classic');
+}
+
+describe('endpoints over real sockets', () => {
+  it('tcp: serves a stream protocol and connects with a Connection', async () => {
+    const port = await serve('tcp:0:interface=127.0.0.1', echo);
+    expect(port.getHost()).toMatchObject({ type: 'TCP', host: '127.0.0.1' });
+    await roundTripConnection(`tcp:127.0.0.1:${portOf(port)}`);
+  });
+
+  it('tcp: serves a Protocol subclass and connects a classic client', async () => {
+    const port = await serve('tcp:0:interface=127.0.0.1', Echo);
+    await roundTripProtocol(`tcp:host=127.0.0.1:port=${portOf(port)}:timeout=5`);
+  });
+
+  it('tcp: rejects with ConnectionRefusedError when nothing listens', async () => {
+    const port = await serve('tcp:0:interface=127.0.0.1', Echo);
+    const number = portOf(port);
+    await port.stopListening();
+    const error = await connect(`tcp:127.0.0.1:${number}`, reactor).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectionRefusedError);
+    expect((error as ConnectionRefusedError).code).toBe('ERR_CONNECTION_REFUSED');
+  });
+
+  it('unix: serves and connects over a socket file, both handler styles', async () => {
+    const path = quoteStringArgument(join(dir, 'echo.sock'));
+    const port = await serve(`unix:${path}:mode=600:lockfile=0`, echo);
+    expect(port.getHost()).toEqual({ type: 'UNIX', name: join(dir, 'echo.sock') });
+    await roundTripConnection(`unix:${path}`);
+    const classic = quoteStringArgument(join(dir, 'classic.sock'));
+    await serve(`unix:${classic}:lockfile=0`, Echo);
+    await roundTripProtocol(`unix:path=${classic}:timeout=5`);
+  });
+
+  it('ssl/tls: serves TLS from key files and connects, verifying against trustRoots', async () => {
+    const port = await serve(`ssl:0:privateKey=${key}:certKey=${cert}:interface=127.0.0.1`, echo);
+    await roundTripConnection(`tls:localhost:${portOf(port)}:trustRoots=${cert}`);
+    const cas = join(dir, 'cas');
+    mkdirSync(cas);
+    copyFileSync(join(fixtures, 'localhost.crt'), join(cas, 'localhost.pem'));
+    await roundTripProtocol(
+      `ssl:127.0.0.1:${portOf(port)}:caCertsDir=${quoteStringArgument(cas)}:hostname=localhost`,
+    );
+  });
+
+  it('tls: rejects with TLSError when the server certificate is not trusted', async () => {
+    const port = await serve(`ssl:0:privateKey=${key}:certKey=${cert}:interface=127.0.0.1`, Echo);
+    const error = await connect(`tls:localhost:${portOf(port)}`, reactor).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TLSError);
+  });
+
+  it('serverFromString endpoints listen directly too', async () => {
+    const port = await serverFromString(reactor, 'tcp:0:interface=127.0.0.1').listen(echo);
+    ports.push(port);
+    await roundTripConnection(`tcp:127.0.0.1:${portOf(port)}`);
+  });
+});

@@ -1,0 +1,189 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { connectTo, killAll, readUntil, runWoven, WovenProcess } from './woven-process.js';
+
+const LOCAL = 'tcp:0:interface=127.0.0.1';
+let dir: string;
+const sockets: Socket[] = [];
+const servers: Server[] = [];
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'woven-cli-'));
+});
+afterEach(async () => {
+  for (const s of sockets.splice(0)) s.destroy();
+  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+  await killAll();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function open(port: number): Promise<Socket> {
+  const s = await connectTo(port);
+  sockets.push(s);
+  return s;
+}
+
+async function startEcho(extra: string[] = []): Promise<{ woven: WovenProcess; port: number }> {
+  const woven = new WovenProcess(['--log-format', 'json', ...extra, 'echo', '--port', LOCAL]);
+  return { woven, port: await woven.listeningPort() };
+}
+
+async function echoes(port: number, text: string): Promise<boolean> {
+  const s = await open(port);
+  s.write(text);
+  const got = await readUntil(s, (b) => b.length >= text.length);
+  s.destroy();
+  return got.toString() === text;
+}
+
+describe('woven --help', () => {
+  it('lists every built-in service with its description and exits 0', async () => {
+    const { code, stdout } = await runWoven(['--help']);
+    expect(code).toBe(0);
+    for (const name of ['echo', 'discard', 'chargen', 'daytime', 'time', 'portforward', 'web']) {
+      expect(stdout).toMatch(new RegExp(`^  ${name}\\s+\\S`, 'm'));
+    }
+    expect(stdout).toContain('Echo every byte back (RFC 862).');
+  });
+
+  it("lists a service's options with `woven <service> --help`", async () => {
+    const { code, stdout } = await runWoven(['portforward', '--help']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('--port <string>');
+    expect(stdout).toContain('--dest-port <number>');
+    expect(stdout).toContain('(default: tcp:8001)');
+  });
+});
+
+describe('bad usage', () => {
+  const cases: [string, string[], RegExp][] = [
+    ['no service', [], /no service/],
+    ['an unknown service', ['nosuch'], /unknown service "nosuch"/],
+    ['an unknown service flag', ['echo', '--bogus'], /--bogus/],
+    ['a bad number', ['--shutdown-timeout', 'soon', 'echo'], /--shutdown-timeout/],
+    ['a bad worker count', ['--workers', '0', 'echo'], /--workers/],
+    ['a bad log level', ['--log-level', 'loud', 'echo'], /--log-level/],
+    ['an unknown endpoint type', ['echo', '--port', 'nope:1'], /nope/],
+    ['a malformed port', ['echo', '--port', 'tcp:http'], /http/],
+    ['a missing required option', ['portforward'], /--dest-port/],
+  ];
+  it.each(cases)('exits 2 with a one-line reason for %s', async (_what, args, reason) => {
+    const { code, stderr } = await runWoven(args);
+    expect(code).toBe(2);
+    const lines = stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(reason);
+  });
+});
+
+describe('running a service', () => {
+  it('logs `listening on` with host and port, serves, and stops on SIGTERM with exit code 0', async () => {
+    const { woven, port } = await startEcho();
+    const listening = woven.events().find((e) => e.log_format === 'listening on {address}');
+    expect(listening).toMatchObject({ host: '127.0.0.1', port, log_level: 'info' });
+    expect(await echoes(port, 'hello, woven')).toBe(true);
+    woven.signal('SIGTERM');
+    expect(await woven.exitCode()).toBe(0);
+    expect(woven.events().map((e) => e.log_text)).toContain('stopped');
+  });
+
+  it('stops gracefully on SIGINT too', async () => {
+    const { woven, port } = await startEcho();
+    expect(await echoes(port, 'x')).toBe(true);
+    woven.signal('SIGINT');
+    expect(await woven.exitCode()).toBe(0);
+  });
+
+  it('closes the listening port first and gives open connections until the shutdown timeout', async () => {
+    const { woven, port } = await startEcho(['--shutdown-timeout', '1.5']);
+    const inFlight = await open(port);
+    inFlight.write('before');
+    await readUntil(inFlight, (b) => b.length >= 6);
+    const started = Date.now();
+    woven.signal('SIGTERM');
+    await woven.waitForLine(/"log_text":"stopped"/);
+    await expect(connectTo(port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    inFlight.write('after');
+    expect((await readUntil(inFlight, (b) => b.length >= 5)).toString()).toBe('after');
+    expect(await woven.exitCode()).toBe(0);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('exits as soon as the last connection closes after a stop', async () => {
+    const { woven, port } = await startEcho(['--shutdown-timeout', '30']);
+    const inFlight = await open(port);
+    woven.signal('SIGTERM');
+    await woven.waitForLine(/"log_text":"stopped"/);
+    inFlight.end();
+    expect(await woven.exitCode(5_000)).toBe(0);
+  });
+
+  it('exits 1 naming the cause when the port is in use', async () => {
+    const blocker = createServer();
+    servers.push(blocker);
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const taken = (blocker.address() as { port: number }).port;
+    const { code, stderr } = await runWoven(['echo', '--port', `tcp:${taken}:interface=127.0.0.1`]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/failed to start.*(EADDRINUSE|in use)/i);
+  });
+
+  it('exits 1 naming the file when a certificate cannot be read', async () => {
+    const missing = join(dir, 'missing.pem');
+    const { code, stderr } = await runWoven([
+      'echo',
+      '--port',
+      `ssl:0:privateKey=${missing}:certKey=${missing}`,
+    ]);
+    expect(code).toBe(1);
+    expect(stderr).toContain('missing.pem');
+  });
+
+  it('writes JSON or text logs to --logfile', async () => {
+    const logfile = join(dir, 'woven.log');
+    const woven = new WovenProcess(['--logfile', logfile, 'echo', '--port', LOCAL]);
+    const deadline = Date.now() + 10_000;
+    while (!(existsSync(logfile) && readFileSync(logfile, 'utf8').includes('listening on'))) {
+      if (Date.now() > deadline) throw new Error('no listening line in the logfile');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    woven.signal('SIGTERM');
+    expect(await woven.exitCode()).toBe(0);
+    expect(readFileSync(logfile, 'utf8')).toMatch(
+      /\[woven\.app\.server#info\] listening on 127\.0\.0\.1:\d+/,
+    );
+    expect(woven.stderr).toBe('');
+  });
+});
+
+describe('--pidfile', () => {
+  it('holds the pid while running and removes the file on exit', async () => {
+    const pidfile = join(dir, 'woven.pid');
+    const { woven } = await startEcho(['--pidfile', pidfile]);
+    expect(readFileSync(pidfile, 'utf8').split(/\s/)[0]).toBe(String(woven.child.pid));
+    woven.signal('SIGTERM');
+    expect(await woven.exitCode()).toBe(0);
+    expect(existsSync(pidfile)).toBe(false);
+  });
+
+  it('refuses to start while a live process holds it', async () => {
+    const pidfile = join(dir, 'woven.pid');
+    const { woven } = await startEcho(['--pidfile', pidfile]);
+    const second = await runWoven(['--pidfile', pidfile, 'echo', '--port', LOCAL]);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain(String(woven.child.pid));
+    expect(existsSync(pidfile)).toBe(true);
+  });
+
+  it('takes over a stale pidfile whose pid now belongs to another process', async () => {
+    const pidfile = join(dir, 'woven.pid');
+    writeFileSync(pidfile, `${process.pid} 1\n`); // a live pid, but not the process that wrote it
+    const { woven } = await startEcho(['--pidfile', pidfile]);
+    expect(readFileSync(pidfile, 'utf8').split(/\s/)[0]).toBe(String(woven.child.pid));
+    woven.signal('SIGTERM');
+    expect(await woven.exitCode()).toBe(0);
+  });
+});

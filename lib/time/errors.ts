@@ -76,3 +76,10 @@ export class SchedulerStopped extends SchedulerError {
     setErrorName(this, 'SchedulerStopped', 'ERR_SCHEDULER_STOPPED');
   }
 }
+
+/** A `LoopingCall` was started while running, or stopped/reset while not running. */
+export class LoopingCallStateError extends WovenError {
+  static {
+    setErrorName(this, 'LoopingCallStateError', 'ERR_LOOPING_CALL_STATE');
+  }
+}

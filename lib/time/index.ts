@@ -1,8 +1,19 @@
 export { Clock } from './clock.js';
+export {
+  type CooperativeIterator,
+  CooperativeTask,
+  Cooperator,
+  type CooperatorOptions,
+  coiterate,
+  cooperate,
+  defaultCooperator,
+} from './cooperator.js';
+export { deferLater } from './defer-later.js';
 export { checkDelay, DelayedCall, type DelayedCallOwner } from './delayed-call.js';
 export {
   AlreadyCalled,
   AlreadyCancelled,
+  LoopingCallStateError,
   NotPaused,
   ReactorAlreadyRunning,
   ReactorNotRunning,
@@ -14,5 +25,7 @@ export {
   TaskStopped,
 } from './errors.js';
 export type { IDelayedCall, IReactorTime } from './ireactortime.js';
+export { LoopingCall } from './looping-call.js';
+export { type ReactorCore, react } from './react.js';
 export { Reactor, reactor } from './reactor.js';
 export type { SystemEventTriggerId, SystemEventType, TriggerPhase } from './system-event.js';

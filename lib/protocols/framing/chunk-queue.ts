@@ -79,10 +79,14 @@ export class ChunkQueue {
 
   #append(data: Uint8Array): void {
     const n = data.byteLength;
-    if (!this.#accQueued || this.#accEnd + n > this.#acc.length) {
+    if (this.#accEnd + n > this.#acc.length) {
+      // Bytes before #accEnd may be referenced by frames handed out: never reuse them.
       this.#acc = Buffer.allocUnsafe(Math.max(ACCUMULATOR_SIZE, n));
-      this.#accStart = 0;
       this.#accEnd = 0;
+      this.#accQueued = false;
+    }
+    if (!this.#accQueued) {
+      this.#accStart = this.#accEnd;
       this.#chunks.push(EMPTY);
       this.#accQueued = true;
     }

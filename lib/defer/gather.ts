@@ -19,17 +19,25 @@ export interface GatherResultsOptions {
  *
  * @example
  * ```ts
- * const [a, b] = await gatherResults([getA(), getB()]);
+ * const [a, b] = await gatherResults([getA(), getB()]); // typed per element, as Promise.all
  * ```
  */
-export function gatherResults<T>(
-  deferreds: Iterable<DeferredInput<T>>,
+export function gatherResults<const D extends readonly DeferredInput<unknown>[]>(
+  deferreds: D,
+  options?: GatherResultsOptions,
+): Deferred<{ -readonly [K in keyof D]: Awaited<D[K]> }>;
+export function gatherResults<D extends DeferredInput<unknown>>(
+  deferreds: Iterable<D>,
+  options?: GatherResultsOptions,
+): Deferred<Awaited<D>[]>;
+export function gatherResults(
+  deferreds: Iterable<DeferredInput<unknown>>,
   options: GatherResultsOptions = {},
-): Deferred<T[]> {
+): Deferred<unknown[]> {
   const list = new DeferredList(deferreds, {
     fireOnOneErrback: true,
     consumeErrors: options.consumeErrors ?? false,
   });
   // With fireOnOneErrback, the list only fires when every entry succeeded.
-  return list.addCallback((entries) => entries.map((entry) => entry[1] as T));
+  return list.addCallback((entries) => entries.map((entry) => entry[1]));
 }

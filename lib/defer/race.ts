@@ -21,10 +21,11 @@ import { ensureDeferred } from './functions.js';
  * const [index, conn] = await race([connect(primary), connect(backup)]);
  * ```
  */
-export function race<T>(
-  deferreds: Iterable<DeferredInput<T>>,
-): Deferred<[index: number, value: T]> {
-  const inputs = Array.from(deferreds, (d) => ensureDeferred(d));
+export function race<D extends DeferredInput<unknown>>(
+  deferreds: Iterable<D>,
+): Deferred<[index: number, value: Awaited<D>]> {
+  type T = Awaited<D>;
+  const inputs = Array.from(deferreds, (d) => ensureDeferred(d) as Deferred<T>);
   const failures: (Failure | undefined)[] = new Array(inputs.length).fill(undefined);
   let failed = 0;
   let winner: Deferred<T> | undefined;

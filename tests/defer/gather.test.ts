@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   CancelledError,
   Deferred,
@@ -94,5 +94,13 @@ describe('gatherResults', () => {
   it('rejects an awaiting caller with the FirstError itself', async () => {
     const err = new TypeError('x');
     await expect(gatherResults([Promise.reject(err)])).rejects.toBeInstanceOf(FirstError);
+  });
+
+  it('is typed per element for a literal list, as Promise.all', () => {
+    const a = succeed('a');
+    const b = succeed(1);
+    expectTypeOf(gatherResults([a, b])).toEqualTypeOf<Deferred<[string, number]>>();
+    expectTypeOf(gatherResults(new Set([b]))).toEqualTypeOf<Deferred<number[]>>();
+    expect(outcomes(gatherResults([a, b]))).toEqual([['a', 1]]);
   });
 });

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { CancelledError, Deferred, FailureGroup, race } from '../../lib/index.js';
 import { failureOf, outcomes } from './outcome-helpers.js';
 
@@ -101,5 +101,14 @@ describe('race', () => {
   it('accepts promises and works with await', async () => {
     const never = new Promise<number>(() => {});
     await expect(race([never, Promise.resolve(7)])).resolves.toEqual([1, 7]);
+  });
+
+  it('is typed as [index, union of the input value types]', () => {
+    const a = new Deferred<string>();
+    const b = new Deferred<number>();
+    const raced = race([a, b]);
+    expectTypeOf(raced).toEqualTypeOf<Deferred<[index: number, value: string | number]>>();
+    b.callback(2);
+    expect(outcomes(raced)).toEqual([[1, 2]]);
   });
 });

@@ -35,7 +35,9 @@ async function start(name: string, options: Record<string, unknown>): Promise<nu
   })) as StreamServerEndpointService;
   services.push(service);
   await service.startService();
-  return (service.port?.getHost() as { port: number }).port;
+  const host = service.port?.getHost() as { port: number } | undefined;
+  if (!host) throw new Error(`${name} is not listening`);
+  return host.port;
 }
 
 async function open(port: number): Promise<Socket> {

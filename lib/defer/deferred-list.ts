@@ -26,23 +26,31 @@ export interface DeferredListOptions {
   consumeErrors?: boolean;
 }
 
-/** The type of `fireOnOneCallback` in options `O` (`false` when absent). */
-type FireOnOneCallback<O> = 'fireOnOneCallback' extends keyof O
-  ? O['fireOnOneCallback' & keyof O]
-  : false;
+/** The type of option `K` in options `O` (`false` when absent). */
+type Flag<O, K extends keyof DeferredListOptions> = K extends keyof O ? O[K] : false;
+
+/** Whether option `K` is surely true, surely not, or either, in options `O`. */
+type FlagState<O, K extends keyof DeferredListOptions> = [Flag<O, K>] extends [true]
+  ? 'on'
+  : [Flag<O, K>] extends [false | undefined]
+    ? 'off'
+    : 'either';
 
 /**
- * The result type of a {@link DeferredList} built with options `O`:
- * `[result, index]` with `fireOnOneCallback: true`, the entry list when it is
- * absent or false, either when it is only known to be a boolean.
+ * The result type of a {@link DeferredList} built with options `O`: the
+ * entry list without `fireOnOneCallback`; `[result, index]` with both
+ * `fireOnOneCallback` and `fireOnOneErrback`; either with `fireOnOneCallback`
+ * alone (when every input fails, the list fires with the entries, as in
+ * Twisted), or when the options are only known to be booleans.
  */
-export type DeferredListResult<T, O extends DeferredListOptions> = [FireOnOneCallback<O>] extends [
-  true,
-]
-  ? [result: T, index: number]
-  : [FireOnOneCallback<O>] extends [false | undefined]
+export type DeferredListResult<T, O extends DeferredListOptions> =
+  FlagState<O, 'fireOnOneCallback'> extends 'off'
     ? DeferredListEntry<T>[]
-    : [result: T, index: number] | DeferredListEntry<T>[];
+    : FlagState<O, 'fireOnOneCallback'> extends 'on'
+      ? FlagState<O, 'fireOnOneErrback'> extends 'on'
+        ? [result: T, index: number]
+        : [result: T, index: number] | DeferredListEntry<T>[]
+      : [result: T, index: number] | DeferredListEntry<T>[];
 
 /**
  * Collects the results of several Deferreds, as Twisted's `DeferredList`:

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
 import {
   CancelledError,
   Deferred,
@@ -6,6 +6,8 @@ import {
   Failure,
   FirstError,
   globalLogPublisher,
+  type DeferredListEntry,
+  type DeferredListResult,
   type LogEvent,
   succeed,
 } from '../../lib/index.js';
@@ -146,6 +148,34 @@ describe('DeferredList', () => {
       [true, 1],
       [true, 2],
     ]);
+  });
+
+  it('is typed by its options: [result, index] only when no entry list can come', () => {
+    type Entries = DeferredListEntry<number>[];
+    type One = [result: number, index: number];
+    expectTypeOf<DeferredListResult<number, { consumeErrors: true }>>().toEqualTypeOf<Entries>();
+    expectTypeOf<
+      DeferredListResult<number, { fireOnOneCallback: true; fireOnOneErrback: true }>
+    >().toEqualTypeOf<One>();
+    // every input failing still fires with the entries
+    expectTypeOf<DeferredListResult<number, { fireOnOneCallback: true }>>().toEqualTypeOf<
+      One | Entries
+    >();
+    expectTypeOf<DeferredListResult<number, { fireOnOneCallback: boolean }>>().toEqualTypeOf<
+      One | Entries
+    >();
+    const a = new Deferred<number>();
+    const b = new Deferred<number>();
+    const dl = new DeferredList([a, b], { fireOnOneCallback: true });
+    a.errback(new GenericError('a'));
+    b.errback(new GenericError('b'));
+    const [entries] = outcomes(dl) as [[boolean, Failure][]];
+    expect(entries.map(([ok, f]) => [ok, f.getErrorMessage()])).toEqual([
+      [false, 'a'],
+      [false, 'b'],
+    ]);
+    outcomes(a);
+    outcomes(b);
   });
 
   describe('cancel', () => {

@@ -46,26 +46,30 @@ function bindAddressOf(value: string | undefined): BindAddress | undefined {
   return value === undefined ? undefined : [value, 0];
 }
 
-/** `tcp:PORT[:interface=IP][:backlog=N]`, as Twisted's `_parseTCP`. */
-function tcpServer(reactor: unknown, args: Args, kwargs: Kwargs): TCP4ServerEndpoint {
-  const a = bindArguments('tcp', ['port', 'interface', 'backlog'], args, kwargs);
-  return new TCP4ServerEndpoint(
-    reactor as IReactorTCP,
-    toPort('tcp', 'port', requireArgument('tcp', 'port', a.port)),
-    backlogOf('tcp', a.backlog),
-    a.interface ?? '',
-  );
-}
-
-/** `tcp6:PORT[:backlog=N][:interface=IP]`, as Twisted's `_TCP6ServerParser`. */
-function tcp6Server(reactor: unknown, args: Args, kwargs: Kwargs): TCP6ServerEndpoint {
-  const a = bindArguments('tcp6', ['port', 'backlog', 'interface'], args, kwargs);
-  return new TCP6ServerEndpoint(
-    reactor as IReactorTCP,
-    toPort('tcp6', 'port', requireArgument('tcp6', 'port', a.port)),
-    backlogOf('tcp6', a.backlog),
-    a.interface ?? '::',
-  );
+/**
+ * A TCP server parser: `tcp:PORT[:interface=IP][:backlog=N]` (Twisted's
+ * `_parseTCP`) or `tcp6:PORT[:backlog=N][:interface=IP]` (`_TCP6ServerParser`);
+ * `names` gives the positional order, `Endpoint` its default interface.
+ */
+function tcpServerWith(
+  prefix: string,
+  names: readonly ('port' | 'interface' | 'backlog')[],
+  Endpoint: new (
+    reactor: IReactorTCP,
+    port: number,
+    backlog?: number,
+    iface?: string,
+  ) => TCP4ServerEndpoint,
+) {
+  return (reactor: unknown, args: Args, kwargs: Kwargs): TCP4ServerEndpoint => {
+    const a = bindArguments(prefix, names, args, kwargs);
+    return new Endpoint(
+      reactor as IReactorTCP,
+      toPort(prefix, 'port', requireArgument(prefix, 'port', a.port)),
+      backlogOf(prefix, a.backlog),
+      a.interface,
+    );
+  };
 }
 
 /** `unix:PATH[:mode=666][:backlog=N][:lockfile=1]`, as Twisted's `_parseUNIX`. */
@@ -339,12 +343,12 @@ function unixClient(reactor: unknown, args: Args, kwargs: Kwargs): UNIXClientEnd
 export function registerBuiltinParsers(): void {
   registerBuiltinEndpointPrefix({
     prefix: 'tcp',
-    server: tcpServer,
+    server: tcpServerWith('tcp', ['port', 'interface', 'backlog'], TCP4ServerEndpoint),
     client: tcpClientWith('tcp', (...a) => new TCP4ClientEndpoint(...a)),
   });
   registerBuiltinEndpointPrefix({
     prefix: 'tcp6',
-    server: tcp6Server,
+    server: tcpServerWith('tcp6', ['port', 'backlog', 'interface'], TCP6ServerEndpoint),
     client: tcpClientWith('tcp6', (...a) => new TCP6ClientEndpoint(...a)),
   });
   registerBuiltinEndpointPrefix({ prefix: 'ssl', server: sslServer, client: sslClient });

@@ -1,3 +1,4 @@
+import type { BindAddress } from './interfaces.js';
 import type {
   ClientFactory,
   Connection,
@@ -46,4 +47,30 @@ export abstract class StreamClientEndpoint {
 
   /** Start the attempt: call the reactor's connect method with `factory`. */
   protected abstract startConnecting(factory: ClientFactory): IConnector;
+}
+
+/**
+ * The base of client endpoints that connect to a host and port (TCP and
+ * TLS): it holds the reactor and Twisted's connect arguments.
+ */
+export abstract class InetClientEndpoint<R> extends StreamClientEndpoint {
+  /** The reactor connecting is delegated to. */
+  readonly reactor: R;
+  /** The host to connect to. */
+  readonly host: string;
+  /** The port to connect to. */
+  readonly port: number;
+  /** Seconds before an attempt fails with `ConnectTimeoutError`. */
+  readonly timeout: number;
+  /** The local `[host, port]` to bind to, if any. */
+  readonly bindAddress: BindAddress | undefined;
+
+  constructor(reactor: R, host: string, port: number, timeout = 30, bindAddress?: BindAddress) {
+    super();
+    this.reactor = reactor;
+    this.host = host;
+    this.port = port;
+    this.timeout = timeout;
+    this.bindAddress = bindAddress;
+  }
 }

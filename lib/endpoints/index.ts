@@ -1,4 +1,4 @@
-export { StreamClientEndpoint } from './client-endpoint.js';
+export { InetClientEndpoint, StreamClientEndpoint } from './client-endpoint.js';
 export { type ParsedDescription, parseDescription, quoteStringArgument } from './description.js';
 export { EndpointDescriptionError, EndpointPrefixError, NoProtocol } from './errors.js';
 export { clientFromString, serverFromString } from './from-string.js';

@@ -1,6 +1,6 @@
 import type { ConnectionOptions, TlsOptions } from 'node:tls';
 import type { ClientFactory, Handler, IConnector } from '../protocols/index.js';
-import { StreamClientEndpoint } from './client-endpoint.js';
+import { InetClientEndpoint } from './client-endpoint.js';
 import type {
   BindAddress,
   IListeningPort,
@@ -70,19 +70,9 @@ export class SSL4ServerEndpoint implements IStreamServerEndpoint {
  * const conn = await ep.connect();
  * ```
  */
-export class SSL4ClientEndpoint extends StreamClientEndpoint {
-  /** The reactor connecting is delegated to. */
-  readonly reactor: IReactorSSL;
-  /** The host to connect to. */
-  readonly host: string;
-  /** The port to connect to. */
-  readonly port: number;
+export class SSL4ClientEndpoint extends InetClientEndpoint<IReactorSSL> {
   /** Node's TLS client options. */
   readonly tlsOptions: ConnectionOptions;
-  /** Seconds before an attempt fails with `ConnectTimeoutError`. */
-  readonly timeout: number;
-  /** The local `[host, port]` to bind to, if any. */
-  readonly bindAddress: BindAddress | undefined;
 
   constructor(
     reactor: IReactorSSL,
@@ -92,13 +82,8 @@ export class SSL4ClientEndpoint extends StreamClientEndpoint {
     timeout = 30,
     bindAddress?: BindAddress,
   ) {
-    super();
-    this.reactor = reactor;
-    this.host = host;
-    this.port = port;
+    super(reactor, host, port, timeout, bindAddress);
     this.tlsOptions = tlsOptions;
-    this.timeout = timeout;
-    this.bindAddress = bindAddress;
   }
 
   protected startConnecting(factory: ClientFactory): IConnector {

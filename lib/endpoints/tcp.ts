@@ -1,5 +1,5 @@
 import type { ClientFactory, Handler, IConnector } from '../protocols/index.js';
-import { StreamClientEndpoint } from './client-endpoint.js';
+import { InetClientEndpoint } from './client-endpoint.js';
 import type {
   BindAddress,
   IListeningPort,
@@ -61,33 +61,7 @@ export class TCP6ServerEndpoint extends TCP4ServerEndpoint {
  * await conn.write('hello');
  * ```
  */
-export class TCP4ClientEndpoint extends StreamClientEndpoint {
-  /** The reactor connecting is delegated to. */
-  readonly reactor: IReactorTCP;
-  /** The host to connect to. */
-  readonly host: string;
-  /** The port to connect to. */
-  readonly port: number;
-  /** Seconds before an attempt fails with `ConnectTimeoutError`. */
-  readonly timeout: number;
-  /** The local `[host, port]` to bind to, if any. */
-  readonly bindAddress: BindAddress | undefined;
-
-  constructor(
-    reactor: IReactorTCP,
-    host: string,
-    port: number,
-    timeout = 30,
-    bindAddress?: BindAddress,
-  ) {
-    super();
-    this.reactor = reactor;
-    this.host = host;
-    this.port = port;
-    this.timeout = timeout;
-    this.bindAddress = bindAddress;
-  }
-
+export class TCP4ClientEndpoint extends InetClientEndpoint<IReactorTCP> {
   protected startConnecting(factory: ClientFactory): IConnector {
     return this.reactor.connectTCP(this.host, this.port, factory, this.timeout, this.bindAddress);
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ClientFactory,
+  type ClientFactory,
   connect,
   EndpointDescriptionError,
   listen,

@@ -267,6 +267,7 @@ export {
   memoryTransportPair,
   type ProducerState,
   StringTransport,
+  type StringTransportOptions,
   StringTransportWithDisconnection,
 } from './testing/index.js';
 export {

@@ -8,6 +8,7 @@ export {
 export {
   type ProducerState,
   StringTransport,
+  type StringTransportOptions,
   StringTransportWithDisconnection,
 } from './string-transport.js';
 export {

@@ -14,6 +14,16 @@ import {
 /** The state of a {@link StringTransport} seen as a push producer. */
 export type ProducerState = 'producing' | 'paused' | 'stopped';
 
+/** Options of {@link StringTransport} (Twisted's keyword arguments). */
+export interface StringTransportOptions {
+  /** What `getHost()` returns (default: a fake TCP address). */
+  hostAddress?: Address | null;
+  /** What `getPeer()` returns (default: a fake TCP address). */
+  peerAddress?: Address | null;
+  /** Allow pause/resume after `loseConnection()`. */
+  lenient?: boolean;
+}
+
 const DEFAULT_PEER: Address = { type: 'TCP', host: '192.168.1.1', port: 54321 };
 const DEFAULT_HOST: Address = { type: 'TCP', host: '10.0.0.1', port: 12345 };
 
@@ -58,12 +68,20 @@ export class StringTransport implements ITransport {
   /**
    * `hostAddress`/`peerAddress` replace the fake default addresses. With
    * `lenient`, `pauseProducing`/`resumeProducing` are allowed after
-   * `loseConnection()` (by default they throw, as in Twisted).
+   * `loseConnection()` (by default they throw, as in Twisted). Pass them
+   * positionally, as Twisted does, or as one options object
+   * (`new StringTransport({ peerAddress })`).
    */
-  constructor(hostAddress?: Address | null, peerAddress?: Address | null, lenient = false) {
-    if (hostAddress) this.hostAddr = hostAddress;
-    if (peerAddress) this.peerAddr = peerAddress;
-    this.#lenient = lenient;
+  constructor(
+    hostAddress?: Address | StringTransportOptions | null,
+    peerAddress?: Address | null,
+    lenient = false,
+  ) {
+    const options: StringTransportOptions =
+      hostAddress && !('type' in hostAddress) ? hostAddress : { hostAddress, peerAddress, lenient };
+    if (options.hostAddress) this.hostAddr = options.hostAddress;
+    if (options.peerAddress) this.peerAddr = options.peerAddress;
+    this.#lenient = options.lenient ?? false;
   }
 
   /** Everything written since the last {@link clear}, as one `Buffer`. */

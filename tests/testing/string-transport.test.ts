@@ -50,6 +50,8 @@ describe('StringTransport', () => {
     const t2 = new StringTransport(host, peer);
     expect(t2.getHost()).toBe(host);
     expect(t2.getPeer()).toBe(peer);
+    expect(new StringTransport({ peerAddress: peer }).getPeer()).toBe(peer);
+    expect(new StringTransport({ peerAddress: peer }).getHost()).toEqual(t.getHost());
   });
 
   it('records one producer at a time with its streaming flag', () => {
@@ -87,6 +89,10 @@ describe('StringTransport', () => {
     lenient.pauseProducing();
     lenient.resumeProducing();
     expect(lenient.producerState).toBe('producing');
+    const lenient2 = new StringTransport({ lenient: true });
+    lenient2.loseConnection();
+    lenient2.pauseProducing();
+    expect(lenient2.producerState).toBe('paused');
   });
 });
 

@@ -7,6 +7,24 @@ import { ensureDeferred } from './functions.js';
 
 const log = new Logger('woven.defer.deferred-list');
 
+/**
+ * Cancel each of `deferreds` but `except`; a canceller that throws is logged
+ * and the others are still cancelled. Shared by the companions.
+ */
+export function cancelEach(
+  deferreds: Iterable<Deferred<unknown>>,
+  except?: Deferred<unknown>,
+): void {
+  for (const d of deferreds) {
+    if (d === except) continue;
+    try {
+      d.cancel();
+    } catch (e) {
+      log.failure('Exception raised from user supplied canceller', e);
+    }
+  }
+}
+
 /** What a {@link DeferredList} (or `gatherResults`, `race`) accepts: Deferreds or any thenable. */
 export type DeferredInput<T> = Deferred<T> | PromiseLike<T>;
 
@@ -128,13 +146,7 @@ export class DeferredList<
       super.cancel();
       return;
     }
-    for (const d of this.#inputs) {
-      try {
-        d.cancel();
-      } catch (e) {
-        log.failure('Exception raised from user supplied canceller', e);
-      }
-    }
+    cancelEach(this.#inputs);
   }
 
   #onResult(entry: DeferredListEntry<T>, index: number): unknown {

@@ -1,7 +1,7 @@
 // Tests: tests/defer/race.test.ts
 import type { Failure } from '../failure/index.js';
 import { Deferred } from './deferred.js';
-import type { DeferredInput } from './deferred-list.js';
+import { cancelEach, type DeferredInput } from './deferred-list.js';
 import { FailureGroup } from './errors.js';
 import { ensureDeferred } from './functions.js';
 
@@ -29,15 +29,13 @@ export function race<D extends DeferredInput<unknown>>(
   const failures: (Failure | undefined)[] = new Array(inputs.length).fill(undefined);
   let failed = 0;
   let winner: Deferred<T> | undefined;
-  const result = new Deferred<[number, T]>(() => {
-    for (const d of inputs) d.cancel();
-  });
+  const result = new Deferred<[number, T]>(() => cancelEach(inputs));
   const succeeded = (value: T, index: number): void => {
     // A second success can only come from an input whose canceller fires it
     // with a value; it is ignored.
     if (winner !== undefined) return;
     winner = inputs[index];
-    for (const d of inputs) if (d !== winner) d.cancel();
+    cancelEach(inputs, winner);
     result.callback([index, value]);
   };
   const lost = (failure: Failure, index: number): void => {

@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { CancelledError, Deferred, FailureGroup, race } from '../../lib/index.js';
+import {
+  CancelledError,
+  Deferred,
+  Failure,
+  FailureGroup,
+  globalLogPublisher,
+  type LogEvent,
+  race,
+} from '../../lib/index.js';
 import { failureOf, outcomes } from './outcome-helpers.js';
 
 describe('race', () => {
@@ -110,5 +118,31 @@ describe('race', () => {
     expectTypeOf(raced).toEqualTypeOf<Deferred<[index: number, value: string | number]>>();
     b.callback(2);
     expect(outcomes(raced)).toEqual([[1, 2]]);
+  });
+
+  it('logs a loser’s canceller exception and still cancels the others and fires', () => {
+    const logged: LogEvent[] = [];
+    const observer = (e: LogEvent) => {
+      if (e.log_failure instanceof Failure) logged.push(e);
+    };
+    globalLogPublisher.addObserver(observer);
+    try {
+      const cancelled: number[] = [];
+      const throwing = new Deferred<string>(() => {
+        throw new RangeError('canceller broke');
+      });
+      const other = new Deferred<string>(() => cancelled.push(2));
+      const winner = new Deferred<string>();
+      const raced = race([throwing, winner, other]);
+      winner.callback('w');
+      expect(outcomes(raced)).toEqual([[1, 'w']]);
+      expect(cancelled).toEqual([2]);
+      expect(logged.map((e) => (e.log_failure as Failure).value)).toEqual([
+        new RangeError('canceller broke'),
+      ]);
+      throwing.callback('late');
+    } finally {
+      globalLogPublisher.removeObserver(observer);
+    }
   });
 });

@@ -1,11 +1,6 @@
 import type { ClientFactory, Handler, IConnector } from '../protocols/index.js';
 import { InetClientEndpoint } from './client-endpoint.js';
-import type {
-  BindAddress,
-  IListeningPort,
-  IReactorTCP,
-  IStreamServerEndpoint,
-} from './interfaces.js';
+import type { IListeningPort, IReactorTCP, IStreamServerEndpoint } from './interfaces.js';
 
 /**
  * A TCP server endpoint, as Twisted's `TCP4ServerEndpoint`: `listen` calls

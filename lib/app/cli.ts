@@ -115,22 +115,27 @@ function checkRunnerValues(values: { workers: number; 'shutdown-timeout': number
 
 async function run(argv: string[]): Promise<number> {
   const { before, command, after } = splitAtCommand(RUNNER_OPTIONS, argv);
-  const parsed = parseOptions(RUNNER_OPTIONS, before);
-  if (!parsed.help && parsed.values.version) {
+  const wantsHelp = before.some((a) => a === '--help' || a === '-h');
+  const parsed = parseOptions(
+    RUNNER_OPTIONS,
+    before.filter((a) => a !== '--help' && a !== '-h'),
+  );
+  if (parsed.help) throw new Error('unreachable: help flags were removed');
+  const options = parsed.values;
+  if (options.version) {
     process.stdout.write(`woven ${version()}\n`);
     return 0;
   }
-  const options = parsed.help ? undefined : parsed.values;
-  if (options) checkRunnerValues(options);
+  checkRunnerValues(options);
   const closeLog = setupLogging({
-    format: options?.['log-format'] ?? 'text',
-    level: options?.['log-level'] ?? 'info',
-    file: options?.logfile,
+    format: options['log-format'],
+    level: options['log-level'],
+    file: options.logfile,
   });
   try {
-    const catalog = await discoverPlugins({ paths: options?.plugin ?? [] });
-    if (!options || command === undefined) {
-      if (options) throw new Exit(2, 'woven: no service given (see woven --help)');
+    const catalog = await discoverPlugins({ paths: options.plugin });
+    if (wantsHelp || command === undefined) {
+      if (!wantsHelp) throw new Exit(2, 'woven: no service given (see woven --help)');
       process.stdout.write(`${mainHelp(catalog.list('service'))}\n`);
       return 0;
     }

@@ -74,6 +74,39 @@ describe('race', () => {
     expect(outcomes(late)).toEqual([undefined]);
   });
 
+  it('lets a loser without canceller be fired after race cancelled it, silently', () => {
+    fc.assert(
+      fc.property(fc.nat(3), fc.nat(3), (before, after) => {
+        const logged: LogEvent[] = [];
+        const observer = (e: LogEvent) => {
+          logged.push(e);
+        };
+        globalLogPublisher.addObserver(observer);
+        try {
+          const ds = Array.from({ length: before + 2 + after }, () => new Deferred<void>());
+          const raced = race(ds);
+          ds[before].callback(undefined);
+          expect(() => ds[before + 1].callback(undefined)).not.toThrow();
+          expect(outcomes(raced)).toEqual([[before, undefined]]);
+          expect(logged).toEqual([]);
+        } finally {
+          globalLogPublisher.removeObserver(observer);
+        }
+      }),
+      { numRuns: 16 },
+    );
+  });
+
+  it('passes each input’s own Failure into the group', () => {
+    const failure = new Failure(new Error('The test demands failures.'));
+    const ds = [new Deferred<void>(), new Deferred<void>(), new Deferred<void>()];
+    const raced = race(ds);
+    for (const d of ds) d.errback(failure);
+    const group = failureOf(raced, FailureGroup).value as FailureGroup;
+    expect(group.failures).toHaveLength(3);
+    for (const f of group.failures) expect(f).toBe(failure);
+  });
+
   it('keeps the first success when a loser’s canceller fires it with a value', () => {
     const winner = new Deferred<object>();
     const loser = new Deferred<object>((d) => d.callback({}));

@@ -103,4 +103,29 @@ describe('lines', () => {
       ),
     );
   });
+
+  it('finds multi-byte delimiters with partial matches across any chunking (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.stringMatching(/^[ab]{1,4}$/),
+        fc.stringMatching(/^[ab]{0,60}$/),
+        fc.array(fc.nat(), { maxLength: 30 }),
+        async (delimiter, body, cuts) => {
+          const text = body + delimiter;
+          const pieces = text.split(delimiter);
+          const tail = pieces.pop()!;
+          const out: string[] = [];
+          const opts = { delimiter, encoding: 'latin1' as const, maxLength: 100 };
+          const err = await (async () => {
+            for await (const line of lines(cutAt(b(text), cuts), opts)) out.push(line);
+          })().catch((e) => e);
+          expect(out).toEqual(pieces);
+          // Leftmost matching may leave a tail (e.g. "bbb" split on "bb"): that is a partial line.
+          if (tail === '') expect(err).toBeUndefined();
+          else expect(Buffer.from(err.partial).toString('latin1')).toBe(tail);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
 });

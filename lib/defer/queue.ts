@@ -76,9 +76,14 @@ export class DeferredQueue<T> implements AsyncIterable<T> {
   // A Set keeps insertion order and removes a cancelled get in O(1).
   readonly #waiting = new Set<Deferred<T>>();
 
-  constructor(options: DeferredQueueOptions = {}) {
-    this.#size = checkLimit('size', options.size);
-    this.#backlog = checkLimit('backlog', options.backlog);
+  /** @param options the limits; none means unlimited. */
+  constructor(options?: DeferredQueueOptions);
+  /** Twisted's positional form: `new DeferredQueue(size, backlog)`. */
+  constructor(size?: number, backlog?: number);
+  constructor(options: DeferredQueueOptions | number = {}, backlog?: number) {
+    const limits = typeof options === 'number' ? { size: options, backlog } : options;
+    this.#size = checkLimit('size', limits.size);
+    this.#backlog = checkLimit('backlog', limits.backlog);
   }
 
   /** The most values the queue holds (`Infinity` when unlimited). */

@@ -59,6 +59,15 @@ describe('DeferredQueue', () => {
     expect(() => new DeferredQueue({ backlog: 0 }).get()).toThrow(QueueUnderflow);
   });
 
+  it('also takes Twisted’s positional (size, backlog)', () => {
+    const queue = new DeferredQueue<number>(1, 0);
+    expect([queue.size, queue.backlog]).toEqual([1, 0]);
+    queue.put(1);
+    expect(() => queue.put(2)).toThrow(QueueOverflow);
+    queue.get();
+    expect(() => queue.get()).toThrow(QueueUnderflow);
+  });
+
   it('rejects negative limits', () => {
     expect(() => new DeferredQueue({ size: -1 })).toThrow(RangeError);
     expect(() => new DeferredQueue({ backlog: Number.NaN })).toThrow(RangeError);

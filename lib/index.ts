@@ -191,6 +191,7 @@ export {
   EndpointPrefixError,
   endpointPrefixes,
   HostnameEndpoint,
+  InetClientEndpoint,
   type IListeningPort,
   type IReactorSSL,
   type IReactorTCP,

@@ -13,7 +13,13 @@ function build(reactor: unknown, description: string, side: 'server' | 'client')
     );
   }
   const { args, kwargs } = parseDescription(description);
-  const prefix = args.shift()!;
+  const prefix = args.shift();
+  if (prefix === undefined) {
+    throw new EndpointDescriptionError(
+      `endpoint description ${JSON.stringify(description)} does not start with an endpoint type (such as tcp:)`,
+      description,
+    );
+  }
   const endpoint = lookupEndpointParser(prefix, side)(reactor, args, kwargs);
   const method = side === 'server' ? 'listen' : 'connect';
   if (typeof (endpoint as Record<string, unknown> | null)?.[method] !== 'function') {

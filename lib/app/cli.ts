@@ -5,7 +5,7 @@ import { formatOptionsHelp, parseOptions, splitAtCommand } from './options.js';
 import { describe, runService } from './runner.js';
 import type { IService } from './service.js';
 import { UsageError } from './usage-error.js';
-import { isWorker, runWorkers } from './workers.js';
+import { isWorker, leaveCluster, runWorkers } from './workers.js';
 
 /** The runner's own options, before the service name. */
 const RUNNER_OPTIONS = {
@@ -154,10 +154,14 @@ async function run(argv: string[]): Promise<number> {
       });
     }
     const service = await makeService(plugin, serviceArgs.values);
-    return await runService(service, {
-      shutdownTimeout,
-      pidfile: isWorker() ? undefined : options.pidfile,
-    });
+    try {
+      return await runService(service, {
+        shutdownTimeout,
+        pidfile: isWorker() ? undefined : options.pidfile,
+      });
+    } finally {
+      leaveCluster();
+    }
   } finally {
     await closeLog();
   }

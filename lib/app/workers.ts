@@ -19,8 +19,10 @@ export interface RunWorkersOptions {
 /**
  * Run the current command line in `workers` processes with node:cluster
  * (which shares listening ports between them). A worker that dies is
- * replaced; SIGINT/SIGTERM stop every worker (SIGTERM, then SIGKILL after
- * `shutdownTimeout`) and resolve with 0. Call from the primary process only.
+ * replaced (after `restartDelay`); SIGINT/SIGTERM stop every worker
+ * (SIGTERM, then SIGKILL after `shutdownTimeout`) and resolve with 0. A
+ * worker that fails before it listens (port in use) stops them all and
+ * resolves with 1. Call from the primary process only.
  */
 export async function runWorkers(options: RunWorkersOptions): Promise<number> {
   const timeout = options.shutdownTimeout ?? 10;
@@ -33,13 +35,30 @@ export async function runWorkers(options: RunWorkersOptions): Promise<number> {
     return 1;
   }
   let stopping = false;
+  let failedStart: (() => void) | undefined;
+  const startFailed = new Promise<'failed'>((resolve) => {
+    failedStart = () => resolve('failed');
+  });
   const live = new Set<Worker>();
   const fork = () => {
     const worker = cluster.fork();
+    let listening = false;
     live.add(worker);
+    log.info('worker {pid} started', { pid: worker.process.pid });
+    worker.once('listening', () => {
+      listening = true;
+    });
     worker.on('exit', (code, signal) => {
       live.delete(worker);
       if (stopping) return;
+      if (!listening && code !== 0 && signal === null) {
+        log.error('worker {pid} failed to start (exit code {code}); giving up', {
+          pid: worker.process.pid,
+          code,
+        });
+        failedStart?.();
+        return;
+      }
       log.warn('worker {pid} died ({how}); restarting', {
         pid: worker.process.pid,
         how: signal ?? `exit code ${code}`,
@@ -48,13 +67,17 @@ export async function runWorkers(options: RunWorkersOptions): Promise<number> {
     });
   };
   for (let i = 0; i < options.workers; i++) fork();
-  log.info('started {workers} workers', { workers: options.workers });
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+  let signalled: (signal: NodeJS.Signals) => void = () => {};
+  const onSignal = new Promise<NodeJS.Signals>((resolve) => {
+    signalled = resolve;
   });
+  // Registered until the workers are gone: a second signal must not kill the primary early.
+  process.on('SIGINT', signalled);
+  process.on('SIGTERM', signalled);
+  const outcome = await Promise.race([onSignal, startFailed]);
   stopping = true;
-  log.info('received {signal}, stopping workers', { signal });
+  if (outcome === 'failed') log.info('stopping the other workers');
+  else log.info('received {signal}, stopping workers', { signal: outcome });
   const exited = [...live].map(
     (w) => new Promise<void>((resolve) => w.once('exit', () => resolve())),
   );
@@ -64,7 +87,10 @@ export async function runWorkers(options: RunWorkersOptions): Promise<number> {
   }, timeout * 1000);
   await Promise.all(exited);
   clearTimeout(killer);
+  process.off('SIGINT', signalled);
+  process.off('SIGTERM', signalled);
   pidfile?.release();
+  if (outcome === 'failed') return 1;
   log.info('stopped');
   return 0;
 }
@@ -72,4 +98,12 @@ export async function runWorkers(options: RunWorkersOptions): Promise<number> {
 /** Whether this process is a cluster worker started by {@link runWorkers}. */
 export function isWorker(): boolean {
   return cluster.isWorker;
+}
+
+/**
+ * In a worker, close the channel to the primary so the process can exit
+ * once its connections are done (the channel alone would keep it alive).
+ */
+export function leaveCluster(): void {
+  if (cluster.isWorker && cluster.worker?.isConnected()) cluster.worker.disconnect();
 }

@@ -59,7 +59,7 @@ reactor.run()
 const EXPECTED = ['hello', '', 'x'.repeat(200), '1:a,', Buffer.from('café').toString('latin1')];
 
 const children: ChildProcess[] = [];
-const ports: { stopListening(): Promise<unknown> }[] = [];
+const ports: Awaited<ReturnType<typeof listen>>[] = [];
 afterEach(async () => {
   for (const c of children.splice(0)) c.kill();
   for (const p of ports.splice(0)) await p.stopListening();

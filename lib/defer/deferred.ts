@@ -1,5 +1,5 @@
 // Tests: tests/defer/deferred*.test.ts, tests/defer/aplus.test.ts, tests/defer/unhandled.test.ts
-import { Failure } from '../failure/index.js';
+import { Failure as FailureClass } from '../failure/index.js';
 import type { IDelayedCall, IReactorTime } from '../time/ireactortime.js';
 import { AlreadyCalledError, CancelledError, TimeoutError } from './errors.js';
 import {
@@ -9,6 +9,19 @@ import {
   trackUnhandled,
   type UnhandledFailure,
 } from './unhandled.js';
+
+// A module-local binding: when a loader compiles modules to CommonJS (tsx
+// does), every use of an imported name is a getter call.
+const Failure = FailureClass;
+type Failure = FailureClass;
+
+/**
+ * Whether `x` is a Failure. Checked on every step: primitives (the common
+ * success results) are ruled out before the slower `instanceof`.
+ */
+function isFailure(x: unknown): x is Failure {
+  return typeof x === 'object' && x !== null && x instanceof Failure;
+}
 
 /** A callback or errback as stored in the chain. */
 type Step = (result: unknown, ...args: unknown[]) => unknown;
@@ -51,8 +64,10 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
   #called = false;
   #paused = 0;
   #result: unknown = undefined;
+  /** Pending steps, STEP slots each, from `#next` to `#end`. */
   #steps: unknown[] = [];
   #next = 0;
+  #end = 0;
   #running = false;
   #suppressAlreadyCalled = false;
   #canceller: ((d: never) => void) | undefined;
@@ -93,7 +108,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
    * error path. Throws `AlreadyCalledError` if already fired.
    */
   callback(result: T | Failure): void {
-    if (result instanceof Deferred) {
+    if (typeof result === 'object' && result instanceof Deferred) {
       throw new TypeError('Deferred.callback() with a Deferred: chain it instead');
     }
     this.#start(result);
@@ -261,6 +276,23 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
     onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
+    if (this.#idle()) {
+      // Nothing pending: settle from the current result, without a step.
+      const result = this.#result;
+      let settled: Promise<unknown>;
+      if (isFailure(result)) {
+        markHandled(result);
+        this.#noteEndOfChain();
+        settled = Promise.reject(result.value);
+      } else {
+        settled = Promise.resolve(result);
+      }
+      return (
+        onFulfilled == null && onRejected == null
+          ? settled
+          : settled.then(onFulfilled as never, onRejected)
+      ) as Promise<R1 | R2>;
+    }
     let resolve!: (v: unknown) => void;
     let reject!: (e: unknown) => void;
     const promise = new Promise<R1 | R2>((res, rej) => {
@@ -374,9 +406,40 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
     callbackArgs: unknown[] | undefined,
     errbackArgs: unknown[] | undefined,
   ): Deferred<U> {
-    this.#steps.push(callback, errback, callbackArgs, errbackArgs);
+    if (this.#idle()) {
+      // Fired and idle: run this one step now, without queueing it.
+      const failed = isFailure(this.#result);
+      const fn = failed ? errback : callback;
+      if (fn !== undefined) {
+        this.#step(fn, failed ? errbackArgs : callbackArgs);
+        if (this.#next !== this.#end) this.#runCallbacks();
+        else this.#noteEndOfChain();
+      }
+      return this as unknown as Deferred<U>;
+    }
+    this.#push(callback, errback, callbackArgs, errbackArgs);
     if (this.#called) this.#runCallbacks();
     return this as unknown as Deferred<U>;
+  }
+
+  /** Fired, not paused, not running a step, no step pending. */
+  #idle(): boolean {
+    return this.#called && this.#paused === 0 && !this.#running && this.#next === this.#end;
+  }
+
+  #push(
+    callback: Step | undefined,
+    errback: Step | undefined,
+    callbackArgs: unknown,
+    errbackArgs: unknown,
+  ): void {
+    const steps = this.#steps;
+    const end = this.#end;
+    steps[end] = callback;
+    steps[end + 1] = errback;
+    steps[end + 2] = callbackArgs;
+    steps[end + 3] = errbackArgs;
+    this.#end = end + STEP;
   }
 
   /**
@@ -410,41 +473,50 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
    */
   #runSteps(): Deferred<unknown> | null {
     const steps = this.#steps;
-    while (this.#next < steps.length) {
+    while (this.#next < this.#end) {
       const i = this.#next;
       this.#next = i + STEP;
-      const failed = this.#result instanceof Failure;
+      const failed = isFailure(this.#result);
       const fn = steps[failed ? i + 1 : i] as Step | undefined;
-      if (fn === undefined) continue;
       const args = steps[failed ? i + 3 : i + 2] as unknown[] | undefined;
+      steps[i] = steps[i + 1] = steps[i + 2] = steps[i + 3] = undefined;
+      if (fn === undefined) continue;
       if (fn === CONTINUE) {
         const waiting = args as unknown as Deferred<unknown>;
-        steps[i + 2] = steps[i + 3] = undefined;
         waiting.#result = this.#result;
         waiting.#waitingOn = null;
         waiting.#paused--;
         this.#result = undefined;
         this.#forgetUnhandled();
+        this.#compact();
         return waiting;
       }
-      let result: unknown;
-      this.#running = true;
-      try {
-        result = args === undefined ? fn(this.#result) : fn(this.#result, ...args);
-      } catch (error) {
-        result = error instanceof Failure ? error : new Failure(error);
-      }
-      this.#running = false;
-      this.#result = result;
-      if (typeof result === 'object' ? result !== null : typeof result === 'function') {
-        if (!this.#adopt(result as object)) break;
-      }
+      if (!this.#step(fn, args)) break;
     }
-    if (this.#next >= steps.length) {
-      steps.length = 0;
-      this.#next = 0;
-    }
+    this.#compact();
     return null;
+  }
+
+  /** Once every step has run, reuse the storage from the start. */
+  #compact(): void {
+    if (this.#next === this.#end) this.#next = this.#end = 0;
+  }
+
+  /** Run one step on the current result; false when the chain is now paused. */
+  #step(fn: Step, args: unknown[] | undefined): boolean {
+    let result: unknown;
+    this.#running = true;
+    try {
+      result = args === undefined ? fn(this.#result) : fn(this.#result, ...args);
+    } catch (error) {
+      result = error instanceof Failure ? error : new Failure(error);
+    }
+    this.#running = false;
+    this.#result = result;
+    if (typeof result === 'object' ? result !== null : typeof result === 'function') {
+      return this.#adopt(result as object);
+    }
+    return true;
   }
 
   /**
@@ -463,7 +535,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
       if (!result.#called || result.#paused > 0 || result.#waitingOn !== null) {
         this.#paused++;
         this.#waitingOn = result;
-        result.#steps.push(CONTINUE, CONTINUE, this, this);
+        result.#push(CONTINUE, CONTINUE, this, this);
         return false;
       }
       this.#result = result.#result;
@@ -521,7 +593,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
   /** The chain ran out of steps: track a failure left unhandled at its end. */
   #noteEndOfChain(): void {
     const result = this.#result;
-    if (result instanceof Failure && !isHandled(result)) {
+    if (isFailure(result) && !isHandled(result)) {
       if (this.#unhandled?.failure === result) return;
       this.#forgetUnhandled();
       this.#unhandled = trackUnhandled(this, result);

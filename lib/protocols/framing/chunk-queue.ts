@@ -216,7 +216,7 @@ export class ChunkQueue {
     return out;
   }
 
-  /** A copy of the first `n` bytes, left in the buffer. */
+  /** The first `n` bytes, left in the buffer (a view when contiguous, else a copy). */
   peek(n: number): Buffer {
     const first = this.#chunks[0];
     if (first !== undefined && this.#head + n <= first.length) {

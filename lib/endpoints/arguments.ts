@@ -1,3 +1,4 @@
+// Tests: tests/endpoints/from-string.test.ts, tests/endpoints/properties.test.ts
 import { EndpointDescriptionError } from './errors.js';
 
 /** Bound description arguments: each parameter name to its string value, if given. */

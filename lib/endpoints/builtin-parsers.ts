@@ -1,3 +1,4 @@
+// Tests: tests/endpoints/from-string.test.ts, tests/endpoints/properties.test.ts, tests/endpoints/integration.test.ts
 import { isIP } from 'node:net';
 import type { ConnectionOptions, TlsOptions } from 'node:tls';
 import {

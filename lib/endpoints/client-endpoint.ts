@@ -1,3 +1,4 @@
+// Tests: tests/endpoints/endpoints.test.ts, tests/endpoints/integration.test.ts
 import type { BindAddress } from './interfaces.js';
 import type {
   ClientFactory,

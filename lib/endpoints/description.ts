@@ -1,3 +1,4 @@
+// Tests: tests/endpoints/description.test.ts, tests/endpoints/properties.test.ts
 import { EndpointDescriptionError } from './errors.js';
 
 /**

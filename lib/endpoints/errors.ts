@@ -1,3 +1,4 @@
+// Tests: tests/endpoints/from-string.test.ts, tests/endpoints/endpoints.test.ts, tests/endpoints/registry.test.ts
 import { setErrorName, WovenError } from '../failure/index.js';
 
 /**

@@ -1,3 +1,4 @@
+// Tests: tests/endpoints/from-string.test.ts, tests/endpoints/registry.test.ts, tests/endpoints/properties.test.ts
 import { registerBuiltinParsers } from './builtin-parsers.js';
 import { parseDescription } from './description.js';
 import { EndpointDescriptionError } from './errors.js';

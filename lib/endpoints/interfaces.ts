@@ -1,3 +1,4 @@
+// Tests: tests/endpoints/endpoints.test.ts
 import type { ConnectionOptions, TlsOptions } from 'node:tls';
 import type {
   Address,

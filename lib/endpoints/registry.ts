@@ -1,3 +1,4 @@
+// Tests: tests/endpoints/registry.test.ts
 import { EndpointDescriptionError, EndpointPrefixError } from './errors.js';
 
 /**

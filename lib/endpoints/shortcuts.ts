@@ -1,3 +1,4 @@
+// Tests: tests/endpoints/shortcuts.test.ts, tests/endpoints/integration.test.ts
 import '../transports/index.js';
 import { type Connection, Factory, type Handler, type Protocol } from '../protocols/index.js';
 import { reactor as defaultReactor } from '../time/index.js';

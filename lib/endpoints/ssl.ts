@@ -1,3 +1,4 @@
+// Tests: tests/endpoints/endpoints.test.ts, tests/endpoints/from-string.test.ts, tests/endpoints/integration.test.ts
 import type { ConnectionOptions, TlsOptions } from 'node:tls';
 import type { ClientFactory, Handler, IConnector } from '../protocols/index.js';
 import { InetClientEndpoint } from './client-endpoint.js';

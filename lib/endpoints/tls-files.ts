@@ -1,3 +1,4 @@
+// Tests: tests/endpoints/from-string.test.ts, tests/endpoints/integration.test.ts
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';

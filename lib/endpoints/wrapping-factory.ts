@@ -1,3 +1,4 @@
+// Tests: tests/endpoints/endpoints.test.ts
 import { CancelledError } from '../defer/index.js';
 import { Failure } from '../failure/index.js';
 import {

@@ -1,4 +1,4 @@
-// Tests: tests/testing/memory-reactor.test.ts
+// Tests: tests/testing/memory-reactor.test.ts (and tests/endpoints/*, which drive endpoints through it)
 import { isIPv6 } from 'node:net';
 import type { ConnectionOptions, TlsOptions } from 'node:tls';
 import type { Address, Handler, IConnector } from '../protocols/index.js';

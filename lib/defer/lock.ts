@@ -1,6 +1,7 @@
 // Tests: tests/defer/lock.test.ts, tests/defer/semaphore.test.ts
 import { setErrorName, WovenError } from '../failure/index.js';
 import { Deferred } from './deferred.js';
+import { WaitList } from './wait-list.js';
 
 /**
  * Thrown by `release()` on a {@link DeferredLock} that is not locked, or on a
@@ -22,8 +23,7 @@ export class NotLockedError extends WovenError {
 export abstract class ConcurrencyPrimitive {
   readonly #limit: number;
   #tokens: number;
-  // A Set keeps insertion order and removes a cancelled waiter in O(1).
-  readonly #waiting = new Set<Deferred<this>>();
+  readonly #waiting = new WaitList<Deferred<this>>();
 
   protected constructor(limit: number) {
     this.#limit = limit;
@@ -42,7 +42,7 @@ export abstract class ConcurrencyPrimitive {
 
   /** The acquires waiting, first to be served first (a copy). */
   get waiting(): Deferred<this>[] {
-    return [...this.#waiting];
+    return this.#waiting.toArray();
   }
 
   /**
@@ -72,13 +72,9 @@ export abstract class ConcurrencyPrimitive {
     if (this.#tokens >= this.#limit) {
       throw new NotLockedError(`release() of a ${this.constructor.name} that is not acquired`);
     }
-    const next = this.#waiting.values().next();
-    if (next.done) {
-      this.#tokens += 1;
-      return;
-    }
-    this.#waiting.delete(next.value);
-    next.value.callback(this);
+    const next = this.#waiting.shift();
+    if (next === undefined) this.#tokens += 1;
+    else next.callback(this);
   }
 
   /**

@@ -2,6 +2,7 @@
 import { CancelledError, QueueOverflow, QueueUnderflow } from './errors.js';
 import { Deferred } from './deferred.js';
 import { succeed } from './functions.js';
+import { WaitList } from './wait-list.js';
 
 /** Options of a {@link DeferredQueue}; a missing limit means no limit. */
 export interface DeferredQueueOptions {
@@ -73,8 +74,7 @@ export class DeferredQueue<T> implements AsyncIterable<T> {
   readonly #size: number;
   readonly #backlog: number;
   readonly #pending = new Fifo<T>();
-  // A Set keeps insertion order and removes a cancelled get in O(1).
-  readonly #waiting = new Set<Deferred<T>>();
+  readonly #waiting = new WaitList<Deferred<T>>();
 
   /** @param options the limits; none means unlimited. */
   constructor(options?: DeferredQueueOptions);
@@ -103,7 +103,7 @@ export class DeferredQueue<T> implements AsyncIterable<T> {
 
   /** The gets waiting for a value, oldest first (a copy). */
   get waiting(): Deferred<T>[] {
-    return [...this.#waiting];
+    return this.#waiting.toArray();
   }
 
   /**
@@ -112,10 +112,9 @@ export class DeferredQueue<T> implements AsyncIterable<T> {
    * Throws {@link QueueOverflow} when the queue already holds `size` values.
    */
   put(value: T): void {
-    const next = this.#waiting.values().next();
-    if (!next.done) {
-      this.#waiting.delete(next.value);
-      next.value.callback(value);
+    const waiter = this.#waiting.shift();
+    if (waiter !== undefined) {
+      waiter.callback(value);
     } else if (this.#pending.length < this.#size) {
       this.#pending.push(value);
     } else {

@@ -51,6 +51,31 @@ describe('DeferredLock', () => {
     expect(lock.locked).toBe(false);
   });
 
+  it('serves the remaining waiters in order after cancels at the head, middle and tail', () => {
+    const lock = new DeferredLock();
+    lock.acquire();
+    const served: number[] = [];
+    const waiters = Array.from({ length: 7 }, (_, i) =>
+      lock.acquire().addCallbacks(
+        () => {
+          served.push(i);
+        },
+        () => undefined,
+      ),
+    );
+    for (const i of [0, 3, 6]) waiters[i].cancel();
+    waiters[4].cancel();
+    expect(lock.waiting).toHaveLength(3);
+    for (let i = 0; i < 3; i++) lock.release();
+    expect(served).toEqual([1, 2, 5]);
+    lock.release();
+    expect(lock.locked).toBe(false);
+    // a lock emptied that way still queues new waiters
+    lock.acquire();
+    const late = lock.acquire();
+    expect(lock.waiting).toEqual([late]);
+  });
+
   describe('run', () => {
     it('throws TypeError without a function', () => {
       const lock = new DeferredLock();

@@ -29,6 +29,11 @@ export interface StreamConnectionOptions {
   readHighWaterMark?: number;
   /** Yielded bytes collected into one transport write, at most (default 65536). */
   batchBytes?: number;
+  /**
+   * Keep the write side open after the peer's EOF even without a running
+   * generator handler (default false: the connection then closes gracefully).
+   */
+  allowHalfOpen?: boolean;
 }
 
 type Waiter = {
@@ -87,6 +92,7 @@ export class StreamConnection
   readonly #handler: StreamProtocol | undefined;
   readonly #readHigh: number;
   readonly #batchMax: number;
+  readonly #allowHalfOpen: boolean;
 
   // Read side: chunks received and not yet read, and readers waiting for one.
   #chunks: Uint8Array[] = [];
@@ -121,6 +127,7 @@ export class StreamConnection
     this.#handler = handler;
     this.#readHigh = options.readHighWaterMark ?? 65536;
     this.#batchMax = options.batchBytes ?? 65536;
+    this.#allowHalfOpen = options.allowHalfOpen ?? false;
   }
 
   // --- Protocol side (called by the transport) ---
@@ -153,11 +160,18 @@ export class StreamConnection
     }
   }
 
-  /** The peer half-closed: reading ends cleanly, writing may go on. */
+  /**
+   * The peer sent EOF: reading ends cleanly. A running generator handler may
+   * still yield (half-close), and so may users who asked for
+   * `allowHalfOpen`; otherwise the connection closes gracefully, as Node's
+   * sockets do by default.
+   */
   readConnectionLost(): void {
     if (this.#readEnd === null) this.#endReading(new ConnectionDone());
-    // Both halves are done: nothing more can happen on this connection.
-    if (this.#writeClosed && this.#lost === null) this.transport!.loseConnection();
+    if (this.#lost !== null) return;
+    if (this.#writeClosed)
+      this.transport!.loseConnection(); // both halves are done
+    else if (!this.#generator && !this.#allowHalfOpen) this.close();
   }
 
   /** Our write side was half-closed; nothing to do. */

@@ -130,13 +130,23 @@ export function describeConnectionConformance(name: string, makePair: MakeConnec
       expect(server.signal.reason).toBeInstanceOf(ConnectionDone);
     });
 
-    it('supports half-close: after end() the peer can still reply', async () => {
+    it('closes a connection without a generator gracefully after the peer’s EOF', async () => {
       const [client, server] = await pair();
       await client.end('request');
       expect(await readAll(server)).toBe('request');
-      await server.write('response');
-      await server.end();
-      expect(await readAll(client)).toBe('response');
+      await Promise.all([client.closed, server.closed]);
+      expect(server.signal.reason).toBeInstanceOf(ConnectionDone);
+      expect(client.signal.reason).toBeInstanceOf(ConnectionDone);
+    });
+
+    it('supports half-close: after end() a generator can still reply, then both ends close', async () => {
+      const [client, server] = await pair(async function* (conn) {
+        const request = await readAll(conn);
+        yield 'response to ';
+        yield request;
+      });
+      await client.end('request');
+      expect(await readAll(client)).toBe('response to request');
       await Promise.all([client.closed, server.closed]);
     });
 

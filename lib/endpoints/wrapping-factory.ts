@@ -8,6 +8,7 @@ import {
   Factory,
   type Handler,
   type IConnector,
+  type IHalfCloseableProtocol,
   Protocol,
   StreamConnection,
   toFactory,
@@ -31,10 +32,24 @@ class WrappingProtocol extends Protocol {
   readonly #wrapped: Protocol;
   readonly #connected: (protocol: Protocol) => void;
 
+  /** Present only when the wrapped protocol handles half-close (`IHalfCloseableProtocol`). */
+  readConnectionLost?: () => void;
+  /** Present only when the wrapped protocol handles half-close (`IHalfCloseableProtocol`). */
+  writeConnectionLost?: () => void;
+
   constructor(wrapped: Protocol, connected: (protocol: Protocol) => void) {
     super();
     this.#wrapped = wrapped;
     this.#connected = connected;
+    // Like Twisted's directlyProvides: offer half-close only if the wrapped protocol does,
+    // since transports close the connection on the peer's EOF for protocols without it.
+    const halfCloseable = wrapped as Partial<IHalfCloseableProtocol>;
+    if (typeof halfCloseable.readConnectionLost === 'function') {
+      this.readConnectionLost = () => halfCloseable.readConnectionLost!();
+    }
+    if (typeof halfCloseable.writeConnectionLost === 'function') {
+      this.writeConnectionLost = () => halfCloseable.writeConnectionLost!();
+    }
   }
 
   override logPrefix(): string {
@@ -52,16 +67,6 @@ class WrappingProtocol extends Protocol {
 
   override connectionLost(reason: Failure): void {
     this.#wrapped.connectionLost(reason);
-  }
-
-  /** Half-close notifications go to the wrapped protocol when it handles them. */
-  readConnectionLost(): void {
-    (this.#wrapped as { readConnectionLost?: () => void }).readConnectionLost?.();
-  }
-
-  /** Half-close notifications go to the wrapped protocol when it handles them. */
-  writeConnectionLost(): void {
-    (this.#wrapped as { writeConnectionLost?: () => void }).writeConnectionLost?.();
   }
 }
 

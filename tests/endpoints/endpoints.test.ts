@@ -137,6 +137,29 @@ describe('client endpoints', () => {
     expect(protocol.lost).toBe(reason);
   });
 
+  it('offers half-close to the transport only when the wrapped protocol handles it', () => {
+    class HalfCloser extends Recorder {
+      readClosed = 0;
+      readConnectionLost(): void {
+        this.readClosed += 1;
+      }
+      writeConnectionLost(): void {}
+    }
+    const reactor = new MemoryReactor();
+    void new TCP4ClientEndpoint(reactor, 'h', 1).connect(Recorder);
+    const plain = lastFactory(reactor).buildProtocol(peer) as Protocol & {
+      readConnectionLost?: () => void;
+    };
+    expect(plain.readConnectionLost).toBeUndefined();
+    const halfCloser = new HalfCloser();
+    void connectProtocol(new TCP4ClientEndpoint(reactor, 'h', 1), halfCloser);
+    const wrapper = lastFactory(reactor).buildProtocol(peer) as Protocol & {
+      readConnectionLost?: () => void;
+    };
+    wrapper.readConnectionLost?.();
+    expect(halfCloser.readClosed).toBe(1);
+  });
+
   it('connect with no handler resolves with a Connection the caller drives', async () => {
     const reactor = new MemoryReactor();
     const result = new TCP4ClientEndpoint(reactor, 'h', 1).connect();

@@ -418,3 +418,65 @@ describe('clientFromString with TLS', () => {
     expect(descriptionError(() => clientFromString(null, 'tls:localhost')).part).toBe('port');
   });
 });
+
+describe("server descriptions, as Twisted's ParserTests", () => {
+  async function listenArgs(desc: string): Promise<unknown[]> {
+    const reactor = new MemoryReactor();
+    await serverFromString(reactor, desc).listen(Protocol);
+    return [...reactor.tcpServers, ...reactor.unixServers][0]!;
+  }
+
+  it('parses simple tcp, interface and backlog', async () => {
+    expect(await listenArgs('tcp:80')).toEqual([80, Protocol, 50, '']);
+    expect(await listenArgs('tcp:80:interface=127.0.0.1')).toEqual([80, Protocol, 50, '127.0.0.1']);
+    expect(await listenArgs('tcp:80:backlog=6')).toEqual([80, Protocol, 6, '']);
+  });
+
+  it('parses simple unix with defaults, mode and lockfile', async () => {
+    expect(await listenArgs('unix:/var/run/finger')).toEqual([
+      '/var/run/finger',
+      Protocol,
+      50,
+      0o666,
+      true,
+    ]);
+    expect(await listenArgs('unix:/var/run/finger:mode=0660')).toEqual([
+      '/var/run/finger',
+      Protocol,
+      50,
+      0o660,
+      true,
+    ]);
+    expect(await listenArgs('unix:/var/run/finger:lockfile=0')).toEqual([
+      '/var/run/finger',
+      Protocol,
+      50,
+      0o666,
+      false,
+    ]);
+  });
+
+  it('unescapes backslash-escaped colons, equals signs and backslashes', async () => {
+    expect(await listenArgs('unix:foo\\:bar\\=baz\\:qux\\\\')).toEqual([
+      'foo:bar=baz:qux\\',
+      Protocol,
+      50,
+      0o666,
+      true,
+    ]);
+  });
+
+  it("does not need '=' quoted in a value", async () => {
+    expect(await listenArgs('unix:address=foo=bar')).toEqual([
+      'foo=bar',
+      Protocol,
+      50,
+      0o666,
+      true,
+    ]);
+  });
+
+  it('rejects an unknown type', () => {
+    expect(() => serverFromString(null, 'bogus-type:nothing')).toThrow(EndpointDescriptionError);
+  });
+});

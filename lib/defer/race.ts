@@ -31,8 +31,8 @@ export function race<D extends DeferredInput<unknown>>(
   let winner: Deferred<T> | undefined;
   const result = new Deferred<[number, T]>(() => cancelEach(inputs));
   const succeeded = (value: T, index: number): void => {
-    // A second success can only come from an input whose canceller fires it
-    // with a value; it is ignored.
+    // A later success (from a canceller that fires with a value, or an input
+    // that had fired but was paused when cancelled) is ignored.
     if (winner !== undefined) return;
     winner = inputs[index];
     cancelEach(inputs, winner);

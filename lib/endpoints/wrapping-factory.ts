@@ -24,23 +24,29 @@ export interface ConnectOptions {
   signal?: AbortSignal;
 }
 
+/** How a {@link WrappingProtocol} settles its endpoint's promise. */
+interface Settle {
+  succeed(protocol: Protocol): void;
+  fail(error: unknown): void;
+}
+
 /**
  * Relays everything to the protocol it wraps and settles the endpoint's
  * promise once connected, as Twisted's `_WrappingProtocol`.
  */
 class WrappingProtocol extends Protocol {
   readonly #wrapped: Protocol;
-  readonly #connected: (protocol: Protocol) => void;
+  readonly #settle: Settle;
 
   /** Present only when the wrapped protocol handles half-close (`IHalfCloseableProtocol`). */
   readConnectionLost?: () => void;
   /** Present only when the wrapped protocol handles half-close (`IHalfCloseableProtocol`). */
   writeConnectionLost?: () => void;
 
-  constructor(wrapped: Protocol, connected: (protocol: Protocol) => void) {
+  constructor(wrapped: Protocol, settle: Settle) {
     super();
     this.#wrapped = wrapped;
-    this.#connected = connected;
+    this.#settle = settle;
     // Like Twisted's directlyProvides: offer half-close only if the wrapped protocol does,
     // since transports close the connection on the peer's EOF for protocols without it.
     const halfCloseable = wrapped as Partial<IHalfCloseableProtocol>;
@@ -56,9 +62,15 @@ class WrappingProtocol extends Protocol {
     return this.#wrapped.logPrefix();
   }
 
+  /** Connect the wrapped protocol; if its `connectionMade` throws, the attempt fails with that error. */
   override connectionMade(): void {
-    this.#wrapped.makeConnection(this.transport!);
-    this.#connected(this.#wrapped);
+    try {
+      this.#wrapped.makeConnection(this.transport!);
+    } catch (error) {
+      this.#settle.fail(error);
+      throw error;
+    }
+    this.#settle.succeed(this.#wrapped);
   }
 
   override dataReceived(data: Uint8Array): void {
@@ -147,7 +159,10 @@ export class WrappingFactory extends ClientFactory {
       this.fail(new NoProtocol('the factory built no protocol (buildProtocol returned null)'));
       return null;
     }
-    return new WrappingProtocol(protocol, (p) => this.#succeed(p));
+    return new WrappingProtocol(protocol, {
+      succeed: (p) => this.#succeed(p),
+      fail: (error) => this.fail(error),
+    });
   }
 
   override clientConnectionFailed(_connector: IConnector, reason: Failure): void {

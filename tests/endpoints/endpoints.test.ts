@@ -229,6 +229,19 @@ describe('client endpoints', () => {
     await expect(result).rejects.toBe(boom);
   });
 
+  it('rejects with what the protocol connectionMade throws', async () => {
+    const boom = new Error('greeting failed');
+    class Failing extends Protocol {
+      override connectionMade(): void {
+        throw boom;
+      }
+    }
+    const reactor = new MemoryReactor();
+    const result = new TCP4ClientEndpoint(reactor, 'h', 1).connect(Failing);
+    expect(() => completeConnection(reactor)).toThrow(boom);
+    await expect(result).rejects.toBe(boom);
+  });
+
   it('passes start and stop notifications through to the wrapped factory', () => {
     const calls: string[] = [];
     class Counting extends Factory {

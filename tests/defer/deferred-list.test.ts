@@ -179,10 +179,13 @@ describe('DeferredList', () => {
   });
 
   describe('cancel', () => {
-    it('cancels every input of an unfired list', () => {
+    it.each([
+      ['no options', {}],
+      ['fireOnOneCallback', { fireOnOneCallback: true }],
+    ])('cancels every input of an unfired list (%s), firing with the entries', (_, options) => {
       const one = new Deferred<void>();
       const two = new Deferred<void>();
-      const dl = new DeferredList([one, two]);
+      const dl = new DeferredList([one, two], options);
       dl.cancel();
       failureOf(one, CancelledError);
       failureOf(two, CancelledError);
@@ -200,17 +203,6 @@ describe('DeferredList', () => {
       expect(entries[0]).toEqual([true, 'Callback Result']);
       expect(entries[1][0]).toBe(false);
       expect((entries[1][1] as Failure).check(CancelledError)).toBe(CancelledError);
-    });
-
-    it('cancels every input with fireOnOneCallback', () => {
-      const one = new Deferred<void>();
-      const two = new Deferred<void>();
-      const dl = new DeferredList([one, two], { fireOnOneCallback: true });
-      dl.cancel();
-      failureOf(one, CancelledError);
-      failureOf(two, CancelledError);
-      const [entries] = outcomes(dl) as [[boolean, unknown][]];
-      expect(entries.map((e) => e[0])).toEqual([false, false]);
     });
 
     it('fires with [result, index] when a canceller calls back, with fireOnOneCallback', () => {

@@ -28,22 +28,18 @@ export function checkDelay(delay: number, what = 'delay', allowNegative = false)
   return delay;
 }
 
-let nextSequence = 0;
+const NO_ARGS = Object.freeze([]) as unknown as unknown[];
 
 /**
  * Module-internal access to a call's scheduling state, for the owners' queues
  * in this area (not exported from the package).
  */
 export const delayedCallInternals = {} as {
-  /** Scheduling order: ties in time run in increasing sequence. */
-  sequence(call: DelayedCall): number;
-  /** The call's position in its owner's queue (-1 when not queued). */
-  slot(call: DelayedCall): number;
-  setSlot(call: DelayedCall, slot: number): void;
+  /** The owner's token for the call's current queue entry (-1 when none). */
+  token(call: DelayedCall): number;
+  setToken(call: DelayedCall, token: number): void;
   /** Mark the call as called and run it (exceptions propagate). */
   run(call: DelayedCall): void;
-  /** The sequence number the next call will get. */
-  nextSequence(): number;
 };
 
 /**
@@ -62,20 +58,17 @@ export class DelayedCall implements IDelayedCall {
   #fn: ((...args: never[]) => unknown) | undefined;
   #args: unknown[] | undefined;
   readonly #owner: DelayedCallOwner;
-  readonly #sequence = nextSequence++;
-  #slot = -1;
+  #token = -1;
   #called = false;
   #cancelled = false;
 
   static {
     Object.assign(delayedCallInternals, {
-      sequence: (call: DelayedCall) => call.#sequence,
-      slot: (call: DelayedCall) => call.#slot,
-      setSlot: (call: DelayedCall, slot: number) => {
-        call.#slot = slot;
+      token: (call: DelayedCall) => call.#token,
+      setToken: (call: DelayedCall, token: number) => {
+        call.#token = token;
       },
       run: (call: DelayedCall) => call.#run(),
-      nextSequence: () => nextSequence,
     });
   }
 

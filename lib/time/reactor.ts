@@ -254,10 +254,10 @@ export class Reactor implements IReactorTime {
     this.#timer = undefined;
     this.#timerDeadline = Number.POSITIVE_INFINITY;
     const now = this.seconds();
-    const limit = delayedCallInternals.nextSequence();
     const queue = this.#queue;
+    const limit = queue.nextSequence;
     for (let call = queue.peek(); call !== undefined; call = queue.peek()) {
-      if (call.getTime() > now || delayedCallInternals.sequence(call) >= limit) break;
+      if (call.getTime() > now || queue.peekSequence() >= limit) break;
       queue.pop();
       try {
         delayedCallInternals.run(call);

@@ -1,112 +1,215 @@
 import { type DelayedCall, delayedCallInternals } from './delayed-call.js';
 
-const { sequence, slot, setSlot } = delayedCallInternals;
+const { token, setToken } = delayedCallInternals;
 
-/** Whether `a` runs before `b`: earlier time first, ties in scheduling order. */
-function before(a: DelayedCall, b: DelayedCall): boolean {
-  const ta = a.getTime();
-  const tb = b.getTime();
-  return ta < tb || (ta === tb && sequence(a) < sequence(b));
-}
+const MIN_CAPACITY = 64;
 
 /**
- * A binary min-heap of pending {@link DelayedCall}s, ordered by time then
- * scheduling order. Each call records its position, so removing (on cancel)
- * and re-positioning (on reset/delay) cost O(log n) and nothing is left
- * behind. Internal to the time area.
+ * The Reactor's pending calls: a 4-ary min-heap ordered by time, then by
+ * scheduling order (a sequence number per entry). Keys live in typed arrays,
+ * so ordering never touches the call objects. Cancelling is O(1): the entry
+ * goes stale (its call is no longer active, or was rescheduled under a new
+ * sequence number) and is dropped when it reaches the top, or when stale
+ * entries outnumber live ones (the heap is then rebuilt without them). With
+ * no live call left the storage is released. Internal to the time area.
  */
 export class TimerQueue {
-  readonly #heap: DelayedCall[] = [];
+  #times = new Float64Array(MIN_CAPACITY);
+  #seqs = new Float64Array(MIN_CAPACITY);
+  #calls: (DelayedCall | undefined)[] = [];
+  #length = 0;
+  #live = 0;
+  #nextSeq = 0;
 
-  /** Number of queued calls. */
+  /** Number of live (pending) calls. */
   get size(): number {
-    return this.#heap.length;
+    return this.#live;
   }
 
-  /** The earliest call, or undefined when empty. */
-  peek(): DelayedCall | undefined {
-    return this.#heap[0];
+  /** Number of entries held, live or stale (for tests and leak checks). */
+  get entries(): number {
+    return this.#length;
   }
 
-  /** Add a call. */
+  /** The sequence number the next entry will get: entries below it exist already. */
+  get nextSequence(): number {
+    return this.#nextSeq;
+  }
+
+  /** Queue a new call. */
   push(call: DelayedCall): void {
-    const heap = this.#heap;
-    heap.push(call);
-    this.#siftUp(heap.length - 1);
+    this.#live++;
+    this.#insert(call);
   }
 
-  /** Remove and return the earliest call. */
-  pop(): DelayedCall | undefined {
-    const first = this.#heap[0];
-    if (first !== undefined) this.remove(first);
-    return first;
-  }
-
-  /** Remove `call` if it is queued here. */
-  remove(call: DelayedCall): void {
-    const heap = this.#heap;
-    const index = slot(call);
-    if (index < 0 || heap[index] !== call) return;
-    setSlot(call, -1);
-    const last = heap.pop() as DelayedCall;
-    if (index === heap.length) return;
-    heap[index] = last;
-    setSlot(last, index);
-    this.#restore(index);
-  }
-
-  /** Re-position `call` after its time changed. */
+  /** Re-queue `call` (still pending) after its time changed; its old entry goes stale. */
   update(call: DelayedCall): void {
-    const index = slot(call);
-    if (index >= 0 && this.#heap[index] === call) this.#restore(index);
+    this.#insert(call);
+    this.#maybeCompact();
   }
 
-  /** The queued calls, in no particular order (a copy). */
-  toArray(): DelayedCall[] {
-    return this.#heap.slice();
+  /** Forget `call` (just cancelled): its entry goes stale. */
+  remove(_call: DelayedCall): void {
+    this.#live--;
+    if (this.#live === 0) this.#clear();
+    else this.#maybeCompact();
   }
 
-  #restore(index: number): void {
-    const moved = this.#siftUp(index);
-    if (moved === index) this.#siftDown(index);
-  }
-
-  #siftUp(start: number): number {
-    const heap = this.#heap;
-    const item = heap[start] as DelayedCall;
-    let index = start;
-    while (index > 0) {
-      const parentIndex = (index - 1) >> 1;
-      const parent = heap[parentIndex] as DelayedCall;
-      if (!before(item, parent)) break;
-      heap[index] = parent;
-      setSlot(parent, index);
-      index = parentIndex;
+  /** The earliest live call (dropping stale entries from the top), or undefined. */
+  peek(): DelayedCall | undefined {
+    while (this.#length > 0) {
+      if (this.#isLive(0)) return this.#calls[0];
+      this.#removeTop();
     }
-    heap[index] = item;
-    setSlot(item, index);
-    return index;
+    return undefined;
+  }
+
+  /** The sequence number of the top entry (call {@link peek} first). */
+  peekSequence(): number {
+    return this.#seqs[0] as number;
+  }
+
+  /** Remove and return the earliest live call. */
+  pop(): DelayedCall | undefined {
+    const call = this.peek();
+    if (call === undefined) return undefined;
+    this.#removeTop();
+    setToken(call, -1);
+    this.#live--;
+    if (this.#live === 0) this.#clear();
+    return call;
+  }
+
+  /** The live calls, in no particular order (a copy). */
+  toArray(): DelayedCall[] {
+    const out: DelayedCall[] = [];
+    for (let i = 0; i < this.#length; i++)
+      if (this.#isLive(i)) out.push(this.#calls[i] as DelayedCall);
+    return out;
+  }
+
+  #isLive(i: number): boolean {
+    const call = this.#calls[i] as DelayedCall;
+    return call.active() && token(call) === this.#seqs[i];
+  }
+
+  #insert(call: DelayedCall): void {
+    const seq = this.#nextSeq++;
+    setToken(call, seq);
+    if (this.#length === this.#times.length) this.#resize(this.#length * 2);
+    const i = this.#length++;
+    this.#times[i] = call.getTime();
+    this.#seqs[i] = seq;
+    this.#calls[i] = call;
+    this.#siftUp(i);
+  }
+
+  #removeTop(): void {
+    const last = --this.#length;
+    const times = this.#times;
+    const seqs = this.#seqs;
+    const calls = this.#calls;
+    if (last > 0) {
+      times[0] = times[last] as number;
+      seqs[0] = seqs[last] as number;
+      calls[0] = calls[last];
+    }
+    calls[last] = undefined;
+    if (last > 0) this.#siftDown(0);
+    if (this.#times.length > MIN_CAPACITY && this.#length < this.#times.length >> 2) {
+      this.#resize(this.#times.length >> 1);
+    }
+  }
+
+  /** Rebuild without stale entries once they outnumber live ones. */
+  #maybeCompact(): void {
+    const stale = this.#length - this.#live;
+    if (stale <= 64 || stale <= this.#live) return;
+    let n = 0;
+    for (let i = 0; i < this.#length; i++) {
+      if (!this.#isLive(i)) continue;
+      this.#times[n] = this.#times[i] as number;
+      this.#seqs[n] = this.#seqs[i] as number;
+      this.#calls[n] = this.#calls[i];
+      n++;
+    }
+    for (let i = n; i < this.#length; i++) this.#calls[i] = undefined;
+    this.#length = n;
+    for (let i = (n - 2) >> 2; i >= 0; i--) this.#siftDown(i);
+    this.#resize(Math.max(MIN_CAPACITY, n * 2));
+  }
+
+  #clear(): void {
+    this.#length = 0;
+    this.#calls = [];
+    if (this.#times.length > MIN_CAPACITY) this.#resize(MIN_CAPACITY);
+  }
+
+  #resize(capacity: number): void {
+    const times = new Float64Array(capacity);
+    const seqs = new Float64Array(capacity);
+    times.set(this.#times.subarray(0, this.#length));
+    seqs.set(this.#seqs.subarray(0, this.#length));
+    this.#times = times;
+    this.#seqs = seqs;
+    if (this.#calls.length > this.#length) this.#calls.length = this.#length;
+  }
+
+  #siftUp(start: number): void {
+    const times = this.#times;
+    const seqs = this.#seqs;
+    const calls = this.#calls;
+    const t = times[start] as number;
+    const s = seqs[start] as number;
+    const call = calls[start];
+    let i = start;
+    while (i > 0) {
+      const parent = (i - 1) >> 2;
+      const pt = times[parent] as number;
+      if (pt < t || (pt === t && (seqs[parent] as number) < s)) break;
+      times[i] = pt;
+      seqs[i] = seqs[parent] as number;
+      calls[i] = calls[parent];
+      i = parent;
+    }
+    times[i] = t;
+    seqs[i] = s;
+    calls[i] = call;
   }
 
   #siftDown(start: number): void {
-    const heap = this.#heap;
-    const length = heap.length;
-    const item = heap[start] as DelayedCall;
-    let index = start;
+    const times = this.#times;
+    const seqs = this.#seqs;
+    const calls = this.#calls;
+    const length = this.#length;
+    const t = times[start] as number;
+    const s = seqs[start] as number;
+    const call = calls[start];
+    let i = start;
     for (;;) {
-      const left = 2 * index + 1;
-      if (left >= length) break;
-      const right = left + 1;
-      let child = left;
-      if (right < length && before(heap[right] as DelayedCall, heap[left] as DelayedCall))
-        child = right;
-      const childItem = heap[child] as DelayedCall;
-      if (!before(childItem, item)) break;
-      heap[index] = childItem;
-      setSlot(childItem, index);
-      index = child;
+      const first = 4 * i + 1;
+      if (first >= length) break;
+      // the earliest of up to four children
+      let child = first;
+      let ct = times[first] as number;
+      let cs = seqs[first] as number;
+      const end = Math.min(first + 4, length);
+      for (let c = first + 1; c < end; c++) {
+        const xt = times[c] as number;
+        if (xt < ct || (xt === ct && (seqs[c] as number) < cs)) {
+          child = c;
+          ct = xt;
+          cs = seqs[c] as number;
+        }
+      }
+      if (t < ct || (t === ct && s < cs)) break;
+      times[i] = ct;
+      seqs[i] = cs;
+      calls[i] = calls[child];
+      i = child;
     }
-    heap[index] = item;
-    setSlot(item, index);
+    times[i] = t;
+    seqs[i] = s;
+    calls[i] = call;
   }
 }

@@ -1,0 +1,116 @@
+// The Reactor's internal queue, tested directly: ordering, and that cancelled
+// or rescheduled calls leave nothing behind.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DelayedCall, type DelayedCallOwner } from '../../lib/time/delayed-call.js';
+import { TimerQueue } from '../../lib/time/timer-queue.js';
+
+function setup() {
+  const queue = new TimerQueue();
+  let now = 0;
+  const owner: DelayedCallOwner = {
+    seconds: () => now,
+    callCancelled: (call) => queue.remove(call),
+    callRescheduled: (call) => queue.update(call),
+  };
+  const schedule = (time: number, label: unknown = time) => {
+    const call = new DelayedCall(time, () => label, [], owner);
+    queue.push(call);
+    return call;
+  };
+  const drain = () => {
+    const out: DelayedCall[] = [];
+    for (let call = queue.pop(); call !== undefined; call = queue.pop()) out.push(call);
+    return out;
+  };
+  return {
+    queue,
+    schedule,
+    drain,
+    setNow: (t: number) => {
+      now = t;
+    },
+  };
+}
+
+describe('TimerQueue', () => {
+  it('pops in time order, ties in scheduling order (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 20 }), { maxLength: 300 }), (times) => {
+        const { schedule, drain } = setup();
+        const calls = times.map((t) => schedule(t));
+        const expected = [...calls].sort((a, b) => a.getTime() - b.getTime()); // stable
+        expect(drain()).toEqual(expected);
+      }),
+    );
+  });
+
+  it('skips cancelled calls and keeps order with random cancels and reschedules (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            time: fc.integer({ min: 0, max: 50 }),
+            op: fc.constantFrom('keep', 'cancel', 'reset', 'delay'),
+          }),
+          { maxLength: 300 },
+        ),
+        (specs) => {
+          const { queue, schedule, drain } = setup();
+          const calls = specs.map((s) => schedule(s.time));
+          specs.forEach((s, i) => {
+            const call = calls[i] as DelayedCall;
+            if (s.op === 'cancel') call.cancel();
+            else if (s.op === 'reset') call.reset((s.time * 7) % 13);
+            else if (s.op === 'delay') call.delay(3);
+          });
+          const live = calls.filter((c) => c.active());
+          expect(queue.size).toBe(live.length);
+          expect(new Set(queue.toArray())).toEqual(new Set(live));
+          const popped = drain();
+          expect(new Set(popped)).toEqual(new Set(live));
+          expect(popped).toHaveLength(live.length);
+          for (let i = 1; i < popped.length; i++) {
+            expect((popped[i] as DelayedCall).getTime()).toBeGreaterThanOrEqual(
+              (popped[i - 1] as DelayedCall).getTime(),
+            );
+          }
+          expect(queue.entries).toBe(0);
+        },
+      ),
+    );
+  });
+
+  it('holds no entries once 100,000 scheduled calls are all cancelled', () => {
+    const { queue, schedule } = setup();
+    const calls: DelayedCall[] = [];
+    for (let i = 0; i < 100_000; i++) calls.push(schedule(Math.random() * 100));
+    expect(queue.entries).toBe(100_000);
+    for (const call of calls) call.cancel();
+    expect(queue.size).toBe(0);
+    expect(queue.entries).toBe(0);
+    expect(queue.toArray()).toEqual([]);
+  });
+
+  it('keeps stale entries bounded by the live ones while cancelling', () => {
+    const { queue, schedule } = setup();
+    const calls: DelayedCall[] = [];
+    for (let i = 0; i < 10_000; i++) calls.push(schedule(i % 97));
+    for (let i = 0; i < 9_000; i++) {
+      (calls[i] as DelayedCall).cancel();
+      expect(queue.entries).toBeLessThanOrEqual(2 * queue.size + 65);
+    }
+    expect(queue.size).toBe(1_000);
+  });
+
+  it('moves a reset call to its new place, leaving one live entry', () => {
+    const { queue, schedule, drain, setNow } = setup();
+    const a = schedule(5, 'a');
+    const b = schedule(10, 'b');
+    setNow(1);
+    a.reset(20); // now due at 21
+    b.reset(0); // now due at 1
+    expect(queue.size).toBe(2);
+    expect(drain()).toEqual([b, a]);
+  });
+});

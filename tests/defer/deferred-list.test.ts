@@ -51,6 +51,24 @@ describe('DeferredList', () => {
     expect(entries[2]).toEqual([true, '3']);
   });
 
+  it('shows its progress in finishedCount and resultList', () => {
+    const d1 = new Deferred<string>();
+    const d2 = new Deferred<string>();
+    const dl = new DeferredList([d1, d2]);
+    expect([dl.finishedCount, dl.resultList]).toEqual([0, [undefined, undefined]]);
+    d2.callback('b');
+    expect([dl.finishedCount, dl.resultList]).toEqual([1, [undefined, [true, 'b']]]);
+    dl.resultList.pop(); // a copy
+    d1.callback('a');
+    expect(outcomes(dl)).toEqual([
+      [
+        [true, 'a'],
+        [true, 'b'],
+      ],
+    ]);
+    expect(dl.finishedCount).toBe(2);
+  });
+
   it('fires at once with [] for an empty list', () => {
     expect(outcomes(new DeferredList([]))).toEqual([[]]);
   });

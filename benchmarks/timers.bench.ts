@@ -121,7 +121,7 @@ async function measureAll(apis: Record<string, TimerApi>): Promise<Record<string
   return out;
 }
 
-const TWISTED_SCRIPT = String.raw`
+const TWISTED_SCRIPT = `
 import sys, time, statistics
 try:
     from twisted.internet import reactor

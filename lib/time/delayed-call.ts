@@ -84,7 +84,8 @@ export class DelayedCall implements IDelayedCall {
   ) {
     this.#time = time;
     this.#fn = fn;
-    this.#args = args;
+    // Share one empty array: a per-call one would outlive the young generation.
+    this.#args = args.length === 0 ? NO_ARGS : args;
     this.#owner = owner;
   }
 

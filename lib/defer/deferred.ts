@@ -111,7 +111,13 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
     if (typeof result === 'object' && result instanceof Deferred) {
       throw new TypeError('Deferred.callback() with a Deferred: chain it instead');
     }
-    this.#start(result);
+    if (this.#called) {
+      this.#alreadyCalled();
+      return;
+    }
+    this.#called = true;
+    this.#result = result;
+    this.#runCallbacks();
   }
 
   /**
@@ -119,7 +125,13 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
    * it is one). Throws `AlreadyCalledError` if already fired.
    */
   errback(reason?: unknown): void {
-    this.#start(reason instanceof Failure ? reason : new Failure(reason));
+    if (this.#called) {
+      this.#alreadyCalled();
+      return;
+    }
+    this.#called = true;
+    this.#result = isFailure(reason) ? reason : new Failure(reason);
+    this.#runCallbacks();
   }
 
   /**
@@ -379,25 +391,21 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
     }
     promise.then(
       (value) => {
-        if (!this.#called) this.#start(value);
+        if (!this.#called) this.callback(value);
       },
       (error) => {
-        if (!this.#called) this.#start(new Failure(error));
+        if (!this.#called) this.errback(error);
       },
     );
   }
 
-  #start(result: unknown): void {
-    if (this.#called) {
-      if (this.#suppressAlreadyCalled) {
-        this.#suppressAlreadyCalled = false;
-        return;
-      }
-      throw new AlreadyCalledError();
+  /** A second fire: swallowed once after a cancel without canceller, else an error. */
+  #alreadyCalled(): void {
+    if (this.#suppressAlreadyCalled) {
+      this.#suppressAlreadyCalled = false;
+      return;
     }
-    this.#called = true;
-    this.#result = result;
-    this.#runCallbacks();
+    throw new AlreadyCalledError();
   }
 
   #add<U>(
@@ -454,47 +462,39 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
     let resumeStack: Deferred<unknown>[] | null = null;
     for (;;) {
       if (current.#paused > 0) return;
-      const next = current.#runSteps();
-      if (next !== null) {
+      let handedTo: Deferred<unknown> | null = null;
+      const steps = current.#steps;
+      while (current.#next < current.#end) {
+        const i = current.#next;
+        current.#next = i + STEP;
+        const failed = isFailure(current.#result);
+        const fn = steps[failed ? i + 1 : i] as Step | undefined;
+        const args = steps[failed ? i + 3 : i + 2] as unknown[] | undefined;
+        steps[i] = steps[i + 1] = steps[i + 2] = steps[i + 3] = undefined;
+        if (fn === undefined) continue;
+        if (fn === CONTINUE) {
+          // Hand the result to the Deferred waiting on this one; run it next.
+          handedTo = args as unknown as Deferred<unknown>;
+          handedTo.#result = current.#result;
+          handedTo.#waitingOn = null;
+          handedTo.#paused--;
+          current.#result = undefined;
+          current.#forgetUnhandled();
+          break;
+        }
+        if (!current.#step(fn, args)) break;
+      }
+      current.#compact();
+      if (handedTo !== null) {
         if (resumeStack === null) resumeStack = [];
         resumeStack.push(current);
-        current = next;
+        current = handedTo;
         continue;
       }
       current.#noteEndOfChain();
       if (resumeStack === null || resumeStack.length === 0) return;
       current = resumeStack.pop()!;
     }
-  }
-
-  /**
-   * Run this Deferred's steps until none is left, the chain pauses, or a
-   * step hands the result to a waiting Deferred (returned, to be run next).
-   */
-  #runSteps(): Deferred<unknown> | null {
-    const steps = this.#steps;
-    while (this.#next < this.#end) {
-      const i = this.#next;
-      this.#next = i + STEP;
-      const failed = isFailure(this.#result);
-      const fn = steps[failed ? i + 1 : i] as Step | undefined;
-      const args = steps[failed ? i + 3 : i + 2] as unknown[] | undefined;
-      steps[i] = steps[i + 1] = steps[i + 2] = steps[i + 3] = undefined;
-      if (fn === undefined) continue;
-      if (fn === CONTINUE) {
-        const waiting = args as unknown as Deferred<unknown>;
-        waiting.#result = this.#result;
-        waiting.#waitingOn = null;
-        waiting.#paused--;
-        this.#result = undefined;
-        this.#forgetUnhandled();
-        this.#compact();
-        return waiting;
-      }
-      if (!this.#step(fn, args)) break;
-    }
-    this.#compact();
-    return null;
   }
 
   /** Once every step has run, reuse the storage from the start. */

@@ -126,6 +126,18 @@ export {
   toFactory,
   type UNIXAddress,
 } from './protocols/index.js';
+export {
+  LimitConnectionsByPeer,
+  LimitTotalConnectionsFactory,
+  type LimitTotalOptions,
+  ProtocolWrapper,
+  TimeoutFactory,
+  type TimeoutMethods,
+  TimeoutMixin,
+  type TimeoutOptions,
+  TimeoutProtocol,
+  WrappingFactory,
+} from './protocols/index.js';
 
 // --- protocols/framing and protocols/basic ---
 export {
@@ -256,6 +268,8 @@ export {
   PidFile,
   PidfileError,
   type RetryPolicy,
+  type RunServiceOptions,
+  runService,
   Service,
   ServiceNameError,
   StreamServerEndpointService,

@@ -9,6 +9,7 @@ export { NoSuchServiceError, ServiceNameError } from './errors.js';
 export { MultiService } from './multi-service.js';
 export { formatOptionsHelp, type OptionsResult, parseOptions, splitAtCommand } from './options.js';
 export { AlreadyRunningError, PidFile, PidfileError } from './pidfile.js';
+export { runService, type RunServiceOptions } from './runner.js';
 export { type IService, type IServiceCollection, type MaybeAsync, Service } from './service.js';
 export {
   formatAddress,

@@ -5,6 +5,7 @@ import {
   globalLogPublisher,
   type LogEvent,
   LoopingCall,
+  reactor,
   TimerService,
 } from '../../lib/index.js';
 
@@ -31,6 +32,13 @@ describe('TimerService', () => {
     expect(timer.loop).toBeInstanceOf(LoopingCall);
     expect(timer.loop?.clock).toBe(clock);
     expect(timer.loop?.running).toBe(true);
+  });
+
+  it('uses the global reactor when no clock is set', () => {
+    const t = new TimerService(1000, () => undefined);
+    t.startService();
+    expect(t.loop?.clock).toBe(reactor);
+    t.stopService();
   });
 
   it('makes the first call at start, with the arguments given', () => {

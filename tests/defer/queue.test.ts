@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   CancelledError,
   DeferredQueue,
+  type Deferred,
   type Failure,
   QueueOverflow,
   QueueUnderflow,
@@ -84,6 +86,57 @@ describe('DeferredQueue', () => {
       if (i % 3 === 0) queue.put(5000 + i);
     }
     expect(gotten).toEqual(Array.from({ length: 5000 }, (_, k) => k));
+  });
+
+  it('behaves as a model FIFO under any sequence of put, get and cancel', () => {
+    type Op = { kind: 'put' } | { kind: 'get' } | { kind: 'cancel'; pick: number };
+    const op: fc.Arbitrary<Op> = fc.oneof(
+      fc.constant<Op>({ kind: 'put' }),
+      fc.constant<Op>({ kind: 'get' }),
+      fc.nat(20).map((pick): Op => ({ kind: 'cancel', pick })),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
+        const queue = new DeferredQueue<number>();
+        // the model: the values not yet taken, the gets still waiting, and
+        // what each get must end up with
+        const values: number[] = [];
+        const live: Deferred<number>[] = [];
+        const gets: { d: Deferred<number>; got: unknown[]; want: unknown }[] = [];
+        const want = (d: Deferred<number>, w: unknown) => {
+          const g = gets.find((x) => x.d === d);
+          if (g) g.want = w;
+        };
+        let next = 0;
+        for (const o of ops) {
+          if (o.kind === 'put') {
+            const v = next++;
+            const waiter = live.shift();
+            if (waiter) want(waiter, v);
+            else values.push(v);
+            queue.put(v);
+          } else if (o.kind === 'get') {
+            const d = queue.get();
+            gets.push({ d, got: outcomes(d), want: 'waiting' });
+            if (values.length > 0) want(d, values.shift());
+            else live.push(d);
+          } else if (live.length > 0) {
+            const [gone] = live.splice(o.pick % live.length, 1);
+            want(gone, 'cancelled');
+            gone.cancel();
+          }
+          expect(queue.pending).toEqual(values);
+          expect(queue.waiting).toEqual(live);
+        }
+        for (const { got, want: w } of gets) {
+          if (w === 'waiting') expect(got).toEqual([]);
+          else if (w === 'cancelled')
+            expect((got[0] as Failure).value).toBeInstanceOf(CancelledError);
+          else expect(got).toEqual([w]);
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 
   describe('cancel', () => {

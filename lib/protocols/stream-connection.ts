@@ -358,14 +358,15 @@ export class StreamConnection
     if (this.#batchSize >= this.#batchMax) this.#flush();
     else if (!this.#batchScheduled) {
       this.#batchScheduled = true;
-      setImmediate(this.#flushLater);
+      setImmediate(StreamConnection.#flushLater, this);
     }
   }
 
-  readonly #flushLater = (): void => {
-    this.#batchScheduled = false;
-    if (this.#batch.length > 0 && !this.#writeClosed) this.#flush();
-  };
+  /** The fallback flush of a batch, for generators that wait on something other than reading. */
+  static #flushLater(conn: StreamConnection): void {
+    conn.#batchScheduled = false;
+    if (conn.#batch.length > 0 && !conn.#writeClosed) conn.#flush();
+  }
 
   #flush(): void {
     const batch = this.#batch;
@@ -406,6 +407,13 @@ export class StreamConnection
         const step = await gen.next();
         if (this.#lost !== null) return;
         if (step.done) break;
+        if (this.#writeClosed) {
+          // Yielding after close()/end(): say so, and end the generator (its finally runs).
+          log.warn('stream protocol yielded after its connection was closed; stopping it');
+          this.#generator = undefined;
+          this.#finish(gen);
+          return;
+        }
         this.#enqueue(step.value);
       }
       this.#generator = undefined;

@@ -263,3 +263,34 @@ describe('StreamConnection', () => {
     expect(server.signal.reason).toBeInstanceOf(ConnectionDone);
   });
 });
+
+describe('StreamConnection after close', () => {
+  it('stops a generator that yields after close(), running its finally', async () => {
+    let finalized = false;
+    const { transport } = connect(async function* (c) {
+      try {
+        yield 'before';
+        void c.close(); // this fake transport never reports the loss
+        yield 'after';
+      } finally {
+        finalized = true;
+      }
+    });
+    await turns(3);
+    expect(finalized).toBe(true);
+    expect(transport.writes.join('')).toBe('before');
+  });
+
+  it('keeps the write side open after the peer’s EOF with allowHalfOpen', async () => {
+    const [ct, st] = memoryTransportPair();
+    const client = new StreamConnection();
+    const server = new StreamConnection(undefined, { allowHalfOpen: true });
+    st.attach(server);
+    ct.attach(client);
+    await client.end('question');
+    expect(await readAll(server)).toBe('question');
+    await server.end('answer');
+    expect(await readAll(client)).toBe('answer');
+    await Promise.all([client.closed, server.closed]);
+  });
+});

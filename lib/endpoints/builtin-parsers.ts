@@ -11,7 +11,13 @@ import {
   toSeconds,
 } from './arguments.js';
 import { EndpointDescriptionError } from './errors.js';
-import type { BindAddress, IReactorSSL, IReactorTCP, IReactorUNIX } from './interfaces.js';
+import type {
+  BindAddress,
+  IReactorSSL,
+  IReactorTCP,
+  IReactorUNIX,
+  IStreamClientEndpoint,
+} from './interfaces.js';
 import { registerBuiltinEndpointPrefix } from './registry.js';
 import { SSL4ClientEndpoint, SSL4ServerEndpoint } from './ssl.js';
 import {
@@ -28,6 +34,7 @@ import {
   readTrustRoots,
 } from './tls-files.js';
 import { UNIXClientEndpoint, UNIXServerEndpoint } from './unix.js';
+import { type TLSWrapperClientEndpoint, wrapClientTLS } from './wrap-tls.js';
 
 type Args = string[];
 type Kwargs = Record<string, string>;
@@ -286,10 +293,16 @@ function sslClient(reactor: unknown, args: Args, kwargs: Kwargs): SSL4ClientEndp
  * `tls:HOST:PORT[:timeout=S][:bindAddress=IP][:certificate=FILE]
  * [:privateKey=FILE][:trustRoots=PATH]`, as Twisted's `_parseClientTLS`
  * (`caCerts` is a synonym of `trustRoots`): the server's certificate is
- * verified for HOST. Twisted's `endpoint=` (TLS over another endpoint) is
- * not supported.
+ * verified for HOST. With `endpoint=DESC` (a quoted client description) the
+ * connection is made by that endpoint and upgraded to TLS, as Twisted's
+ * `wrapClientTLS`; HOST then only names the certificate to expect.
  */
-function tlsClient(reactor: unknown, args: Args, kwargs: Kwargs): SSL4ClientEndpoint {
+function tlsClient(
+  clientFromDescription: (reactor: unknown, description: string) => IStreamClientEndpoint,
+  reactor: unknown,
+  args: Args,
+  kwargs: Kwargs,
+): SSL4ClientEndpoint | TLSWrapperClientEndpoint {
   const p = 'tls';
   const trustRoots = oneOf(p, kwargs, ['trustRoots', 'caCerts']);
   const a = bindArguments(
@@ -298,12 +311,6 @@ function tlsClient(reactor: unknown, args: Args, kwargs: Kwargs): SSL4ClientEndp
     args,
     withoutKeys(kwargs, ['trustRoots', 'caCerts']),
   );
-  if (a.endpoint !== undefined) {
-    throw new EndpointDescriptionError(
-      `${p}: endpoint= (TLS over another endpoint) is not supported`,
-      'endpoint',
-    );
-  }
   const host = requireArgument(p, 'host', a.host);
   const port = toPort(p, 'port', requireArgument(p, 'port', a.port));
   const tls = clientTLSOptions(p, {
@@ -312,6 +319,9 @@ function tlsClient(reactor: unknown, args: Args, kwargs: Kwargs): SSL4ClientEndp
     trustRoots,
     hostname: host,
   });
+  if (a.endpoint !== undefined) {
+    return wrapClientTLS({ host, ...tls }, clientFromDescription(reactor, a.endpoint));
+  }
   return new SSL4ClientEndpoint(
     reactor as IReactorSSL,
     host,
@@ -340,8 +350,13 @@ function unixClient(reactor: unknown, args: Args, kwargs: Kwargs): UNIXClientEnd
   );
 }
 
-/** Register woven's built-in prefixes: `tcp`, `tcp6`, `ssl`, `tls`, `unix` . */
-export function registerBuiltinParsers(): void {
+/**
+ * Register woven's built-in prefixes `tcp`, `tcp6`, `ssl`, `tls` and `unix`;
+ * `clientFromDescription` builds the endpoint a `tls:...:endpoint=DESC` wraps.
+ */
+export function registerBuiltinParsers(
+  clientFromDescription: (reactor: unknown, description: string) => IStreamClientEndpoint,
+): void {
   registerBuiltinEndpointPrefix({
     prefix: 'tcp',
     server: tcpServerWith('tcp', ['port', 'interface', 'backlog'], TCP4ServerEndpoint),
@@ -353,6 +368,9 @@ export function registerBuiltinParsers(): void {
     client: tcpClientWith('tcp6', (...a) => new TCP6ClientEndpoint(...a)),
   });
   registerBuiltinEndpointPrefix({ prefix: 'ssl', server: sslServer, client: sslClient });
-  registerBuiltinEndpointPrefix({ prefix: 'tls', client: tlsClient });
+  registerBuiltinEndpointPrefix({
+    prefix: 'tls',
+    client: (reactor, args, kwargs) => tlsClient(clientFromDescription, reactor, args, kwargs),
+  });
   registerBuiltinEndpointPrefix({ prefix: 'unix', server: unixServer, client: unixClient });
 }

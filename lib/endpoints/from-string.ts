@@ -5,7 +5,7 @@ import { EndpointDescriptionError } from './errors.js';
 import type { IStreamClientEndpoint, IStreamServerEndpoint } from './interfaces.js';
 import { lookupEndpointParser } from './registry.js';
 
-registerBuiltinParsers();
+registerBuiltinParsers(clientFromString);
 
 function build(reactor: unknown, description: string, side: 'server' | 'client'): unknown {
   if (typeof description !== 'string') {

@@ -27,4 +27,5 @@ export {
   TCP6ServerEndpoint,
 } from './tcp.js';
 export { UNIXClientEndpoint, UNIXServerEndpoint } from './unix.js';
+export { TLSWrapperClientEndpoint, wrapClientTLS } from './wrap-tls.js';
 export { type ConnectOptions, type Connected, WrappingFactory } from './wrapping-factory.js';

@@ -1,0 +1,121 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  type Connection,
+  clientFromString,
+  type IListeningPort,
+  MemoryReactor,
+  Protocol,
+  quoteStringArgument,
+  Reactor,
+  type StreamProtocol,
+  serverFromString,
+  TCP4ClientEndpoint,
+  TLSError,
+  TLSWrapperClientEndpoint,
+  wrapClientTLS,
+} from '../../lib/index.js';
+
+const fixtures = join(import.meta.dirname, '..', 'fixtures', 'tls');
+const key = quoteStringArgument(join(fixtures, 'localhost.key'));
+const cert = quoteStringArgument(join(fixtures, 'localhost.crt'));
+
+const echo: StreamProtocol = async function* (conn) {
+  for await (const chunk of conn) yield chunk;
+};
+
+class Collector extends Protocol {
+  received = '';
+  #wake: (() => void) | undefined;
+  override dataReceived(data: Uint8Array): void {
+    this.received += Buffer.from(data).toString();
+    this.#wake?.();
+  }
+  async receivedAtLeast(n: number): Promise<void> {
+    for (let i = 0; i < 100 && this.received.length < n; i++) {
+      await new Promise<void>((resolve) => {
+        this.#wake = resolve;
+      });
+    }
+  }
+}
+
+describe('tls: with endpoint= (wrapClientTLS)', () => {
+  it('parses into a TLS wrapper around the described client endpoint', () => {
+    const reactor = new MemoryReactor();
+    const ep = clientFromString(reactor, 'tls:example.com:443:endpoint=tcp\\:10.0.0.5\\:8443');
+    expect(ep).toBeInstanceOf(TLSWrapperClientEndpoint);
+    const wrapper = ep as TLSWrapperClientEndpoint;
+    expect(wrapper.wrappedEndpoint).toBeInstanceOf(TCP4ClientEndpoint);
+    const inner = wrapper.wrappedEndpoint as TCP4ClientEndpoint;
+    expect([inner.host, inner.port]).toEqual(['10.0.0.5', 8443]);
+    expect(wrapper.tlsOptions.host).toBe('example.com');
+  });
+
+  it('connects through the wrapped endpoint with the reactor', () => {
+    const reactor = new MemoryReactor();
+    void wrapClientTLS({}, new TCP4ClientEndpoint(reactor, '10.0.0.5', 1)).connect();
+    expect(reactor.tcpClients.map(([host, port]) => [host, port])).toEqual([['10.0.0.5', 1]]);
+  });
+});
+
+describe('wrapClientTLS over real sockets', () => {
+  let reactor: Reactor;
+  let port: IListeningPort;
+  let connections: Connection[];
+  let protocols: Protocol[];
+
+  beforeEach(async () => {
+    reactor = new Reactor();
+    connections = [];
+    protocols = [];
+    port = await serverFromString(
+      reactor,
+      `ssl:0:privateKey=${key}:certKey=${cert}:interface=127.0.0.1`,
+    ).listen(echo);
+  });
+
+  afterEach(async () => {
+    for (const conn of connections) conn.abort();
+    for (const p of protocols) p.transport?.abortConnection();
+    await Promise.all(connections.map((c) => c.closed));
+    await port.stopListening();
+  });
+
+  function portNumber(): number {
+    const host = port.getHost();
+    return host.type === 'UNIX' ? -1 : host.port;
+  }
+
+  function description(extra = `:trustRoots=${cert}`): string {
+    const inner = quoteStringArgument(`tcp:127.0.0.1:${portNumber()}`);
+    return `tls:localhost:${portNumber()}${extra}:endpoint=${inner}`;
+  }
+
+  it('upgrades the connection to TLS before handing over the Connection', async () => {
+    const conn = (await clientFromString(reactor, description()).connect()) as Connection;
+    connections.push(conn);
+    await conn.write('over tls');
+    let text = '';
+    for await (const chunk of conn) {
+      text += Buffer.from(chunk).toString();
+      if (text.length >= 8) break;
+    }
+    expect(text).toBe('over tls');
+  });
+
+  it('connects a classic protocol once the handshake is done', async () => {
+    const client = (await clientFromString(reactor, description()).connect(Collector)) as Collector;
+    protocols.push(client);
+    client.transport!.write('classic tls');
+    await client.receivedAtLeast(11);
+    expect(client.received).toBe('classic tls');
+  });
+
+  it('rejects with TLSError when the certificate is not trusted', async () => {
+    const error = await clientFromString(reactor, description(''))
+      .connect()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TLSError);
+  });
+});

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   CancelledError,
@@ -108,6 +109,61 @@ describe('DeferredSemaphore', () => {
     expect(await all).toEqual(gates.map((_, i) => i));
     expect(peak).toBe(3);
     expect(sem.tokens).toBe(3);
+  });
+
+  it('matches a model of tokens and a FIFO of waiters under any acquire/release/cancel', () => {
+    type Op = { kind: 'acquire' } | { kind: 'release' } | { kind: 'cancel'; pick: number };
+    const op: fc.Arbitrary<Op> = fc.oneof(
+      fc.constant<Op>({ kind: 'acquire' }),
+      fc.constant<Op>({ kind: 'release' }),
+      fc.nat(20).map((pick): Op => ({ kind: 'cancel', pick })),
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 4 }), fc.array(op, { maxLength: 60 }), (limit, ops) => {
+        const sem = new DeferredSemaphore(limit);
+        let held = 0;
+        const waiting: number[] = [];
+        const order: number[] = [];
+        const expectedOrder: number[] = [];
+        let id = 0;
+        const byId = new Map<number, Deferred<DeferredSemaphore>>();
+        for (const o of ops) {
+          if (o.kind === 'acquire') {
+            const me = id++;
+            const d = sem.acquire();
+            byId.set(me, d);
+            d.addCallbacks(
+              () => {
+                order.push(me);
+              },
+              (f: Failure) => {
+                f.trap(CancelledError);
+              },
+            );
+            if (held < limit) {
+              held += 1;
+              expectedOrder.push(me);
+            } else waiting.push(me);
+          } else if (o.kind === 'release') {
+            if (held === 0) {
+              expect(() => sem.release()).toThrow(NotLockedError);
+              continue;
+            }
+            sem.release();
+            const next = waiting.shift();
+            if (next === undefined) held -= 1;
+            else expectedOrder.push(next);
+          } else if (waiting.length > 0) {
+            const [gone] = waiting.splice(o.pick % waiting.length, 1);
+            byId.get(gone)?.cancel();
+          }
+          expect(sem.tokens).toBe(limit - held);
+          expect(sem.waiting).toEqual(waiting.map((w) => byId.get(w)));
+          expect(order).toEqual(expectedOrder);
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 
   describe('cancel', () => {

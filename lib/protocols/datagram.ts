@@ -73,6 +73,11 @@ export class DatagramProtocol {
     return this.constructor.name;
   }
 
+  /** `<ClassName>`, for log messages (as Twisted's `repr`). */
+  toString(): string {
+    return `<${this.logPrefix()}>`;
+  }
+
   /** Attach to `transport` and start ({@link doStart}). Called by ports, not by users. */
   makeConnection(transport: IUDPTransport): void {
     if (this.transport !== null) throw new Error(`${this.logPrefix()} already has a transport`);
@@ -83,7 +88,7 @@ export class DatagramProtocol {
   /** Count one more port; call {@link startProtocol} on the first. */
   doStart(): void {
     if (this.numPorts === 0) {
-      if (this.noisy) log.info('Starting protocol {protocol}', { protocol: this.logPrefix() });
+      if (this.noisy) log.info('Starting protocol {protocol}', { protocol: this });
       this.startProtocol();
     }
     this.numPorts += 1;
@@ -95,7 +100,7 @@ export class DatagramProtocol {
     this.numPorts -= 1;
     this.transport = null;
     if (this.numPorts === 0) {
-      if (this.noisy) log.info('Stopping protocol {protocol}', { protocol: this.logPrefix() });
+      if (this.noisy) log.info('Stopping protocol {protocol}', { protocol: this });
       this.stopProtocol();
     }
   }

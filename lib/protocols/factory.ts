@@ -49,10 +49,15 @@ export class Factory {
     return this.constructor.name;
   }
 
+  /** `<ClassName>`, for log messages (as Twisted's `repr`). */
+  toString(): string {
+    return `<${this.logPrefix()}>`;
+  }
+
   /** Count one more port; call {@link startFactory} on the first. Not for users. */
   doStart(): void {
     if (this.numPorts === 0) {
-      if (this.noisy) log.info('Starting factory {factory}', { factory: this.logPrefix() });
+      if (this.noisy) log.info('Starting factory {factory}', { factory: this });
       this.startFactory();
     }
     this.numPorts += 1;
@@ -63,7 +68,7 @@ export class Factory {
     if (this.numPorts === 0) return;
     this.numPorts -= 1;
     if (this.numPorts === 0) {
-      if (this.noisy) log.info('Stopping factory {factory}', { factory: this.logPrefix() });
+      if (this.noisy) log.info('Stopping factory {factory}', { factory: this });
       this.stopFactory();
     }
   }
@@ -79,7 +84,7 @@ export class Factory {
    * instance of {@link protocol} whose `factory` is this one. Return `null`
    * to refuse the connection (it is closed at once).
    */
-  buildProtocol(_addr: Address): Protocol | null {
+  buildProtocol(_addr: Address | null): Protocol | null {
     if (!this.protocol) throw new TypeError(`${this.logPrefix()}.protocol is not set`);
     const p = new this.protocol();
     p.factory = this;

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ClientFactory, Factory, Protocol } from '../../lib/index.js';
+import {
+  ClientFactory,
+  Factory,
+  formatEvent,
+  globalLogPublisher,
+  type LogEvent,
+  Protocol,
+} from '../../lib/index.js';
 
 class P extends Protocol {}
 
@@ -53,5 +60,44 @@ describe('Factory', () => {
 
   it('buildProtocol without a protocol throws', () => {
     expect(() => new Factory().buildProtocol({ type: 'UNIX', name: null })).toThrow(TypeError);
+  });
+});
+
+describe('Factory logging (test_doStartLoggingStatement, test_doStopLoggingStatement)', () => {
+  const capture = (fn: () => void): LogEvent[] => {
+    const events: LogEvent[] = [];
+    const observer = (e: LogEvent) => {
+      events.push(e);
+    };
+    globalLogPublisher.addObserver(observer);
+    try {
+      fn();
+    } finally {
+      globalLogPublisher.removeObserver(observer);
+    }
+    return events;
+  };
+
+  it('doStart logs the factory itself at info', () => {
+    const f = new Factory();
+    const [event] = capture(() => f.doStart());
+    expect(event?.factory).toBe(f);
+    expect(event?.log_level).toBe('info');
+    expect(formatEvent(event!)).toBe('Starting factory <Factory>');
+  });
+
+  it('doStop logs the factory itself at info', () => {
+    class MyFactory extends Factory {
+      override numPorts = 1;
+    }
+    const f = new MyFactory();
+    const [event] = capture(() => f.doStop());
+    expect(event?.factory).toBe(f);
+    expect(formatEvent(event!)).toBe('Stopping factory <MyFactory>');
+  });
+
+  it('logPrefix is the class name', () => {
+    class SomeKindOfFactory extends Factory {}
+    expect(new SomeKindOfFactory().logPrefix()).toBe('SomeKindOfFactory');
   });
 });

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -162,6 +163,21 @@ describe('DeferredQueue', () => {
         done.push(v);
       });
       expect(done).toEqual(['x']);
+    });
+
+    it('leaves the queue when an AbortSignal given through cancelOn aborts, leaking no listener', () => {
+      const queue = new DeferredQueue<string>();
+      const controller = new AbortController();
+      const d = queue.get().cancelOn(controller.signal);
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+      controller.abort();
+      expect(queue.waiting).toEqual([]);
+      expect((outcomes(d)[0] as Failure).value).toBeInstanceOf(CancelledError);
+      const served = new AbortController();
+      const kept = queue.get().cancelOn(served.signal);
+      queue.put('v');
+      expect(outcomes(kept)).toEqual(['v']);
+      expect(getEventListeners(served.signal, 'abort')).toHaveLength(0);
     });
 
     it('frees backlog room when a waiting get is cancelled', () => {

@@ -90,5 +90,8 @@ export interface IStreamServerEndpoint {
  * the `Connection`, with a classic handler with the connected protocol.
  */
 export interface IStreamClientEndpoint {
-  connect(handler?: Handler, options?: { signal?: AbortSignal }): Promise<Protocol | Connection>;
+  connect(
+    handler?: Handler | { signal?: AbortSignal },
+    options?: { signal?: AbortSignal },
+  ): Promise<Protocol | Connection>;
 }

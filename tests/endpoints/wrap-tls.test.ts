@@ -1,6 +1,8 @@
+import { getEventListeners } from 'node:events';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  CancelledError,
   type Connection,
   clientFromString,
   type IListeningPort,
@@ -117,5 +119,36 @@ describe('wrapClientTLS over real sockets', () => {
       .connect()
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TLSError);
+  });
+
+  it('aborting the signal during the handshake cancels with CancelledError', async () => {
+    // A plain TCP server that never answers the TLS handshake.
+    let serverConn: Connection | undefined;
+    const silent = await serverFromString(reactor, 'tcp:0:interface=127.0.0.1').listen(
+      async (conn: Connection) => {
+        serverConn = conn;
+        await conn.closed;
+      },
+    );
+    try {
+      const silentPort = (silent.getHost() as { port: number }).port;
+      const inner = quoteStringArgument(`tcp:127.0.0.1:${silentPort}`);
+      const controller = new AbortController();
+      const result = clientFromString(reactor, `tls:localhost:1:endpoint=${inner}`).connect({
+        signal: controller.signal,
+      });
+      for (let i = 0; i < 200 && serverConn === undefined; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      expect(serverConn).toBeDefined();
+      controller.abort();
+      const error = await result.catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CancelledError);
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+      await serverConn!.closed;
+    } finally {
+      serverConn?.abort();
+      await silent.stopListening();
+    }
   });
 });

@@ -26,3 +26,15 @@ export {
   type StartTLSOptions,
   toBytes,
 } from './transport.js';
+export {
+  LimitConnectionsByPeer,
+  LimitTotalConnectionsFactory,
+  type LimitTotalOptions,
+  ProtocolWrapper,
+  TimeoutFactory,
+  type TimeoutMethods,
+  TimeoutMixin,
+  type TimeoutOptions,
+  TimeoutProtocol,
+  WrappingFactory,
+} from './policies/index.js';

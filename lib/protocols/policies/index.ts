@@ -1,0 +1,6 @@
+export { LimitConnectionsByPeer } from './limit-by-peer.js';
+export { LimitTotalConnectionsFactory, type LimitTotalOptions } from './limit-total.js';
+export { ProtocolWrapper } from './protocol-wrapper.js';
+export { TimeoutFactory, type TimeoutOptions, TimeoutProtocol } from './timeout-factory.js';
+export { TimeoutMixin, type TimeoutMethods } from './timeout-mixin.js';
+export { WrappingFactory } from './wrapping-factory.js';

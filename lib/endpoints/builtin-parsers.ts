@@ -1,6 +1,7 @@
 // Tests: tests/endpoints/from-string.test.ts, tests/endpoints/properties.test.ts, tests/endpoints/integration.test.ts
 import { isIP } from 'node:net';
 import type { ConnectionOptions, TlsOptions } from 'node:tls';
+import { domainToASCII } from 'node:url';
 import {
   bindArguments,
   requireArgument,
@@ -52,6 +53,24 @@ function timeoutOf(prefix: string, value: string | undefined): number {
 
 function bindAddressOf(value: string | undefined): BindAddress | undefined {
   return value === undefined ? undefined : [value, 0];
+}
+
+/**
+ * The required `host` argument, with an internationalised name turned into
+ * its ASCII (IDNA) form, as Twisted's `_idnaBytes`: what DNS and
+ * certificates use.
+ */
+function hostOf(prefix: string, value: string | undefined): string {
+  const host = requireArgument(prefix, 'host', value);
+  if (!/[^\x20-\x7e]/.test(host)) return host;
+  const ascii = domainToASCII(host);
+  if (ascii === '') {
+    throw new EndpointDescriptionError(
+      `${prefix}: invalid host name ${JSON.stringify(host)}`,
+      host,
+    );
+  }
+  return ascii;
 }
 
 /**
@@ -199,7 +218,7 @@ function tcpClientWith<E>(
     const a = bindArguments(prefix, TCP_CLIENT_KEYS, [], hostPortKeywords(prefix, args, kwargs));
     return make(
       reactor as IReactorTCP,
-      requireArgument(prefix, 'host', a.host),
+      hostOf(prefix, a.host),
       toPort(prefix, 'port', requireArgument(prefix, 'port', a.port)),
       timeoutOf(prefix, a.timeout),
       bindAddressOf(a.bindAddress),
@@ -311,7 +330,7 @@ function tlsClient(
     args,
     withoutKeys(kwargs, ['trustRoots', 'caCerts']),
   );
-  const host = requireArgument(p, 'host', a.host);
+  const host = hostOf(p, a.host);
   const port = toPort(p, 'port', requireArgument(p, 'port', a.port));
   const tls = clientTLSOptions(p, {
     certificate: named('certificate', a.certificate),

@@ -320,6 +320,13 @@ describe('clientFromString', () => {
     expect([path, timeout, checkPID]).toEqual(['/tmp/s.sock', 3, true]);
   });
 
+  it('turns an internationalised host name into its IDNA form, for tcp and tls', () => {
+    const tcp = clientFromString(null, 'tcp:\u00e9xample.example.com:80') as TCP4ClientEndpoint;
+    const tls = clientFromString(null, 'tls:\u00e9xample.example.com:443') as SSL4ClientEndpoint;
+    expect(tcp.host).toBe('xn--xample-9ua.example.com');
+    expect(tls.host).toBe('xn--xample-9ua.example.com');
+  });
+
   it('rejects an unknown prefix, a missing host and a bad port', () => {
     expect(
       descriptionError(() => clientFromString(null, 'ftl:andromeda/carcosa/hali/2387')).message,

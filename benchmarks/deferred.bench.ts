@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import type { Failure } from '../lib/failure/index.js';
 import { Deferred, succeed } from '../lib/defer/index.js';
 
-const RUNS = 7;
+const RUNS = 5;
 const SEQUENTIAL = 100_000;
 const OUTSTANDING = 100_000;
 const STEPS = 10;
@@ -14,6 +14,13 @@ const STEPS = 10;
 const inc = (x: number): number => x + 1;
 const boom = (): never => {
   throw new RangeError('boom');
+};
+// The same error object every time: measures the chains' error path without
+// V8's stack capture, whose cost grows with the stack depth at the throw
+// (deeper in woven, whose callbacks run synchronously inside the caller).
+const SHARED_ERROR = new RangeError('boom');
+const boomShared = (): never => {
+  throw SHARED_ERROR;
 };
 const trap = (f: Failure): number => {
   f.trap(RangeError);
@@ -30,18 +37,29 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-/** Chains per second of `body` (which runs `count` chains), median of RUNS. */
-async function rate(count: number, body: () => void | Promise<void>): Promise<number> {
-  await body(); // warm-up
-  const rates: number[] = [];
+type Body = () => void | Promise<void>;
+
+/**
+ * Chains per second of each body (each runs `count` chains): median of RUNS
+ * runs, the bodies interleaved run by run so that machine load hits all alike.
+ */
+async function compare<K extends string>(
+  count: number,
+  bodies: Record<K, Body>,
+): Promise<Record<K, number>> {
+  const keys = Object.keys(bodies) as K[];
+  const rates = new Map<K, number[]>(keys.map((k) => [k, []]));
+  for (const k of keys) await bodies[k](); // warm-up
   for (let r = 0; r < RUNS; r++) {
-    globalThis.gc?.();
-    const t0 = process.hrtime.bigint();
-    await body();
-    const ns = Number(process.hrtime.bigint() - t0);
-    rates.push(count / (ns / 1e9));
+    for (const k of keys) {
+      globalThis.gc?.();
+      const t0 = process.hrtime.bigint();
+      await bodies[k]();
+      const ns = Number(process.hrtime.bigint() - t0);
+      rates.get(k)!.push(count / (ns / 1e9));
+    }
   }
-  return median(rates);
+  return Object.fromEntries(keys.map((k) => [k, median(rates.get(k)!)])) as Record<K, number>;
 }
 
 // --- (a) new Deferred + 10 callbacks, then fired ---------------------------
@@ -89,22 +107,22 @@ async function asyncFired(): Promise<number> {
 
 // --- (c) error path: throw first, nine pass-through, trapping errback -------
 
-function wovenError(d: Deferred<number>): Deferred<number> {
-  d.addCallback(boom);
+function wovenError(d: Deferred<number>, thrower = boom): Deferred<number> {
+  d.addCallback(thrower);
   for (let i = 0; i < STEPS - 2; i++) d.addCallback(inc);
   return d.addErrback(trap);
 }
 
-function nativeError(p: Promise<number>): Promise<number> {
-  let q = p.then(boom) as Promise<number>;
+function nativeError(p: Promise<number>, thrower = boom): Promise<number> {
+  let q = p.then(thrower) as Promise<number>;
   for (let i = 0; i < STEPS - 2; i++) q = q.then(inc);
   return q.catch(trapNative);
 }
 
-async function asyncError(start: Promise<number>): Promise<number> {
+async function asyncError(start: Promise<number>, thrower = boom): Promise<number> {
   try {
     let x = await start;
-    boom();
+    thrower();
     for (let i = 0; i < STEPS - 2; i++) x = await inc(x);
     return x;
   } catch (e) {
@@ -114,173 +132,231 @@ async function asyncError(start: Promise<number>): Promise<number> {
 
 interface Scenario {
   name: string;
-  woven: number;
-  then: number;
-  async: number;
+  target: number;
+  bodies: Record<'woven' | 'then' | 'async', Body>;
+}
+
+interface Row extends Record<'woven' | 'then' | 'async', number> {
+  name: string;
   target: number;
 }
 
-async function sequential(): Promise<Scenario[]> {
-  const n = SEQUENTIAL;
+/** One chain at a time: woven fired synchronously, native awaited. */
+function sequentialScenarios(n: number): Scenario[] {
+  const pending = <T>(chain: (p: Promise<number>) => Promise<T>) => {
+    let fire!: (v: number) => void;
+    const p = chain(
+      new Promise<number>((r) => {
+        fire = r;
+      }),
+    );
+    fire(0);
+    return p;
+  };
   return [
     {
       name: '(a) fresh + 10 callbacks, fired',
       target: 1.5,
-      woven: await rate(n, () => {
-        for (let i = 0; i < n; i++) {
-          const d = wovenFresh();
-          d.callback(0);
-          sink += d.result as number;
-        }
-      }),
-      then: await rate(n, async () => {
-        for (let i = 0; i < n; i++) {
-          const c = nativeFresh();
-          c.fire(0);
-          sink += await c.p;
-        }
-      }),
-      async: await rate(n, async () => {
-        for (let i = 0; i < n; i++) {
-          let fire!: (v: number) => void;
-          const p = asyncFresh(new Promise((r) => (fire = r)));
-          fire(0);
-          sink += await p;
-        }
-      }),
+      bodies: {
+        woven: () => {
+          for (let i = 0; i < n; i++) {
+            const d = wovenFresh();
+            d.callback(0);
+            sink += d.result as number;
+          }
+        },
+        then: async () => {
+          for (let i = 0; i < n; i++) {
+            const c = nativeFresh();
+            c.fire(0);
+            sink += await c.p;
+          }
+        },
+        async: async () => {
+          for (let i = 0; i < n; i++) sink += await pending(asyncFresh);
+        },
+      },
     },
     {
       name: '(b) fired + 10 callbacks added',
       target: 2,
-      woven: await rate(n, () => {
-        for (let i = 0; i < n; i++) sink += wovenFired().result as number;
-      }),
-      then: await rate(n, async () => {
-        for (let i = 0; i < n; i++) sink += await nativeFired();
-      }),
-      async: await rate(n, async () => {
-        for (let i = 0; i < n; i++) sink += await asyncFired();
-      }),
+      bodies: {
+        woven: () => {
+          for (let i = 0; i < n; i++) sink += wovenFired().result as number;
+        },
+        then: async () => {
+          for (let i = 0; i < n; i++) sink += await nativeFired();
+        },
+        async: async () => {
+          for (let i = 0; i < n; i++) sink += await asyncFired();
+        },
+      },
     },
     {
       name: '(c) error path, trapped',
       target: 1.3,
-      woven: await rate(n, () => {
-        for (let i = 0; i < n; i++) {
-          const d = wovenError(new Deferred<number>());
-          d.callback(0);
-          sink += d.result as number;
-        }
-      }),
-      then: await rate(n, async () => {
-        for (let i = 0; i < n; i++) {
-          let fire!: (v: number) => void;
-          const p = nativeError(new Promise((r) => (fire = r)));
-          fire(0);
-          sink += await p;
-        }
-      }),
-      async: await rate(n, async () => {
-        for (let i = 0; i < n; i++) {
-          let fire!: (v: number) => void;
-          const p = asyncError(new Promise((r) => (fire = r)));
-          fire(0);
-          sink += await p;
-        }
-      }),
+      bodies: {
+        woven: () => {
+          for (let i = 0; i < n; i++) {
+            const d = wovenError(new Deferred<number>());
+            d.callback(0);
+            sink += d.result as number;
+          }
+        },
+        then: async () => {
+          for (let i = 0; i < n; i++) sink += await pending(nativeError);
+        },
+        async: async () => {
+          for (let i = 0; i < n; i++) sink += await pending(asyncError);
+        },
+      },
+    },
+    {
+      name: '(c*) error path, shared error',
+      target: 1.3,
+      bodies: {
+        woven: () => {
+          for (let i = 0; i < n; i++) {
+            const d = wovenError(new Deferred<number>(), boomShared);
+            d.callback(0);
+            sink += d.result as number;
+          }
+        },
+        then: async () => {
+          for (let i = 0; i < n; i++) sink += await pending((p) => nativeError(p, boomShared));
+        },
+        async: async () => {
+          for (let i = 0; i < n; i++) sink += await pending((p) => asyncError(p, boomShared));
+        },
+      },
     },
   ];
 }
 
-async function outstanding(): Promise<Scenario[]> {
-  const n = OUTSTANDING;
+/** n chains outstanding at once: all built, then all fired (native: then awaited). */
+function outstandingScenarios(n: number): Scenario[] {
   const fires: ((v: number) => void)[] = new Array(n);
   const ps: Promise<number>[] = new Array(n);
   const ds: Deferred<number>[] = new Array(n);
-  /** Start n native chains on pending promises, fire them all, await all. */
   const native = async (chain: (p: Promise<number>) => Promise<number>) => {
     for (let i = 0; i < n; i++) {
-      let fire!: (v: number) => void;
-      ps[i] = chain(new Promise((r) => (fire = r)));
-      fires[i] = fire;
+      ps[i] = chain(
+        new Promise<number>((r) => {
+          fires[i] = r;
+        }),
+      );
     }
     for (let i = 0; i < n; i++) fires[i](0);
     for (let i = 0; i < n; i++) sink += await ps[i];
   };
+  const collect = () => {
+    for (let i = 0; i < n; i++) sink += ds[i].result as number;
+  };
   return [
     {
       name: '(a) fresh + 10 callbacks, fired',
       target: 1.5,
-      woven: await rate(n, () => {
-        for (let i = 0; i < n; i++) ds[i] = wovenFresh();
-        for (let i = 0; i < n; i++) ds[i].callback(0);
-        for (let i = 0; i < n; i++) sink += ds[i].result as number;
-      }),
-      then: await rate(n, () =>
-        native((p) => {
-          for (let i = 0; i < STEPS; i++) p = p.then(inc);
-          return p;
-        }),
-      ),
-      async: await rate(n, () => native(asyncFresh)),
+      bodies: {
+        woven: () => {
+          for (let i = 0; i < n; i++) ds[i] = wovenFresh();
+          for (let i = 0; i < n; i++) ds[i].callback(0);
+          collect();
+        },
+        then: () =>
+          native((p) => {
+            for (let i = 0; i < STEPS; i++) p = p.then(inc);
+            return p;
+          }),
+        async: () => native(asyncFresh),
+      },
     },
     {
       name: '(b) fired + 10 callbacks added',
       target: 2,
-      woven: await rate(n, () => {
-        for (let i = 0; i < n; i++) ds[i] = succeed(0);
-        for (let i = 0; i < n; i++) {
-          const d = ds[i];
-          for (let j = 0; j < STEPS; j++) d.addCallback(inc);
-        }
-        for (let i = 0; i < n; i++) sink += ds[i].result as number;
-      }),
-      then: await rate(n, async () => {
-        for (let i = 0; i < n; i++) ps[i] = Promise.resolve(0);
-        for (let i = 0; i < n; i++) {
-          let p = ps[i];
-          for (let j = 0; j < STEPS; j++) p = p.then(inc);
-          ps[i] = p;
-        }
-        for (let i = 0; i < n; i++) sink += await ps[i];
-      }),
-      async: await rate(n, async () => {
-        for (let i = 0; i < n; i++) ps[i] = asyncFired();
-        for (let i = 0; i < n; i++) sink += await ps[i];
-      }),
+      bodies: {
+        woven: () => {
+          for (let i = 0; i < n; i++) ds[i] = succeed(0);
+          for (let i = 0; i < n; i++) {
+            for (let j = 0; j < STEPS; j++) ds[i].addCallback(inc);
+          }
+          collect();
+        },
+        then: async () => {
+          for (let i = 0; i < n; i++) ps[i] = Promise.resolve(0);
+          for (let i = 0; i < n; i++) {
+            for (let j = 0; j < STEPS; j++) ps[i] = ps[i].then(inc);
+          }
+          for (let i = 0; i < n; i++) sink += await ps[i];
+        },
+        async: async () => {
+          for (let i = 0; i < n; i++) ps[i] = asyncFired();
+          for (let i = 0; i < n; i++) sink += await ps[i];
+        },
+      },
     },
     {
       name: '(c) error path, trapped',
       target: 1.3,
-      woven: await rate(n, () => {
-        for (let i = 0; i < n; i++) ds[i] = wovenError(new Deferred<number>());
-        for (let i = 0; i < n; i++) ds[i].callback(0);
-        for (let i = 0; i < n; i++) sink += ds[i].result as number;
-      }),
-      then: await rate(n, () => native(nativeError)),
-      async: await rate(n, () => native(asyncError)),
+      bodies: {
+        woven: () => {
+          for (let i = 0; i < n; i++) ds[i] = wovenError(new Deferred<number>());
+          for (let i = 0; i < n; i++) ds[i].callback(0);
+          collect();
+        },
+        then: () => native(nativeError),
+        async: () => native(asyncError),
+      },
+    },
+    {
+      name: '(c*) error path, shared error',
+      target: 1.3,
+      bodies: {
+        woven: () => {
+          for (let i = 0; i < n; i++) ds[i] = wovenError(new Deferred<number>(), boomShared);
+          for (let i = 0; i < n; i++) ds[i].callback(0);
+          collect();
+        },
+        then: () => native((p) => nativeError(p, boomShared)),
+        async: () => native((p) => asyncError(p, boomShared)),
+      },
     },
   ];
 }
 
-async function awaitCost(): Promise<{ deferred: number; native: number }> {
-  const n = SEQUENTIAL;
+async function measure(n: number, scenarios: Scenario[]): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const sc of scenarios) {
+    rows.push({ name: sc.name, target: sc.target, ...(await compare(n, sc.bodies)) });
+  }
+  return rows;
+}
+
+/** `await d` on a fired Deferred against awaiting native Promises. */
+async function awaitCost(n: number) {
   const d = succeed(1);
   const p = Promise.resolve(1);
-  return {
-    deferred: await rate(n, async () => {
+  return compare(n, {
+    deferred: async () => {
       for (let i = 0; i < n; i++) sink += await d;
-    }),
-    native: await rate(n, async () => {
+    },
+    resolvedPromise: async () => {
       for (let i = 0; i < n; i++) sink += await p;
-    }),
-  };
+    },
+    freshPromise: async () => {
+      for (let i = 0; i < n; i++) sink += await Promise.resolve(i);
+    },
+    minimalThenable: async () => {
+      // The floor for any Promises/A+ thenable: settle in a microtask.
+      const t = { then: (ok: (v: number) => void) => queueMicrotask(() => ok(1)) };
+      for (let i = 0; i < n; i++) sink += await t;
+    },
+  });
 }
 
 const TWISTED = `
 import time, statistics
 from twisted.internet.defer import Deferred, succeed
-N, STEPS, RUNS = 100000, 10, 7
+N, STEPS, RUNS = 20000, 10, 5
 inc = lambda x: x + 1
 def boom(_): raise RuntimeError('boom')
 def trap(f):
@@ -319,40 +395,41 @@ function twisted(): number[] | null {
 
 const fmt = (x: number) => `${(x / 1e6).toFixed(2)}M/s`;
 
-function print(title: string, rows: Scenario[], tw: number[] | null): boolean {
+function print(title: string, rows: Row[], tw: number[] | null): boolean {
   console.log(`\n${title}`);
   let ok = true;
   rows.forEach((row, i) => {
-    const best = Math.max(row.then, row.async);
-    const ratio = row.woven / best;
+    const ratio = row.woven / Math.max(row.then, row.async);
     const met = ratio >= row.target;
     ok &&= met;
-    const twCol = tw ? `  twisted ${fmt(tw[i])} (woven ${(row.woven / tw[i]).toFixed(1)}x)` : '';
+    const t = tw?.[Math.min(i, 2)];
+    const twCol = t ? `  twisted ${fmt(t)} (woven ${(row.woven / t).toFixed(1)}x)` : '';
     console.log(
-      `  ${row.name.padEnd(34)} woven ${fmt(row.woven)}  .then ${fmt(row.then)}  async ${fmt(row.async)}` +
-        `  ratio vs best native ${ratio.toFixed(2)}x (target ${row.target}x ${met ? 'met' : 'MISSED'})${twCol}`,
+      `  ${row.name.padEnd(32)} woven ${fmt(row.woven)}  .then ${fmt(row.then)}  async ${fmt(row.async)}` +
+        `  woven/best native ${ratio.toFixed(2)}x (target ${row.target}x: ${met ? 'met' : 'MISSED'})${twCol}`,
     );
   });
   return ok;
 }
 
 async function main(): Promise<void> {
-  console.log(`median of ${RUNS} runs; chains of ${STEPS} steps`);
-  const seq = await sequential();
-  const out = await outstanding();
-  const aw = await awaitCost();
+  console.log(`median of ${RUNS} interleaved runs; chains of ${STEPS} steps`);
+  const seq = await measure(SEQUENTIAL, sequentialScenarios(SEQUENTIAL));
+  const out = await measure(OUTSTANDING, outstandingScenarios(OUTSTANDING));
+  const aw = await awaitCost(SEQUENTIAL);
   const tw = twisted();
   let ok = print(`one chain at a time (${SEQUENTIAL} chains)`, seq, tw);
   ok = print(`${OUTSTANDING} chains outstanding at once`, out, tw) && ok;
-  const awaitRatio = aw.native / aw.deferred;
+  const cost = (baseline: number) => (baseline / aw.deferred).toFixed(2);
+  const awaitOk = aw.resolvedPromise / aw.deferred < 2;
   console.log(
-    `\nawait: Deferred ${fmt(aw.deferred)}, native Promise ${fmt(aw.native)}: ` +
-      `await d costs ${awaitRatio.toFixed(2)}x native (target < 2x ${awaitRatio < 2 ? 'met' : 'MISSED'})`,
+    `\nawait d (fired Deferred) ${fmt(aw.deferred)}: costs ${cost(aw.resolvedPromise)}x ` +
+      `await of a resolved native Promise (target < 2x: ${awaitOk ? 'met' : 'MISSED'}), ` +
+      `${cost(aw.freshPromise)}x await Promise.resolve(i), ` +
+      `${cost(aw.minimalThenable)}x a minimal A+ thenable (the floor for any thenable)`,
   );
   if (!tw) console.log('twisted: not measured (/usr/bin/python3 cannot import twisted)');
-  console.log(
-    `\n${ok && awaitRatio < 2 ? 'all targets met' : 'some targets missed'} (sink ${sink > 0})`,
-  );
+  console.log(`\n${ok && awaitOk ? 'all targets met' : 'some targets missed'} (sink ${sink > 0})`);
 }
 
 await main();

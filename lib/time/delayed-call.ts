@@ -172,6 +172,7 @@ export class DelayedCall implements IDelayedCall {
     this.#called = true;
     this.#fn = undefined;
     this.#args = undefined;
-    fn(...args);
+    if (args.length === 0) fn();
+    else fn(...args);
   }
 }

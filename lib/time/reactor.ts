@@ -258,7 +258,7 @@ export class Reactor implements IReactorTime {
     const limit = queue.nextSequence;
     for (let call = queue.peek(); call !== undefined; call = queue.peek()) {
       if (call.getTime() > now || queue.peekSequence() >= limit) break;
-      queue.pop();
+      queue.popPeeked();
       try {
         delayedCallInternals.run(call);
       } catch (error) {

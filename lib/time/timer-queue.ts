@@ -73,11 +73,17 @@ export class TimerQueue {
   pop(): DelayedCall | undefined {
     const call = this.peek();
     if (call === undefined) return undefined;
+    this.popPeeked();
+    return call;
+  }
+
+  /** Remove the call {@link peek} just returned (it must have returned one). */
+  popPeeked(): void {
+    const call = this.#calls[0] as DelayedCall;
     this.#removeTop();
     setToken(call, -1);
     this.#live--;
     if (this.#live === 0) this.#clear();
-    return call;
   }
 
   /** The live calls, in no particular order (a copy). */

@@ -21,6 +21,11 @@ export interface ConnectionPairOptions extends MemoryTransportOptions, StreamCon
  * as over a socket but with no socket and no time. Optionally run a stream
  * protocol on either end.
  *
+ * Unlike a socket, the pair knows a half-close (`end()`) from a full close
+ * (`close()`): after the peer's `end()` an end stays writable until it is
+ * closed itself (`allowHalfOpen` defaults to true here); after the peer's
+ * `close()` it closes too, once it has read what was sent.
+ *
  * @example
  * ```ts
  * const [client, server] = connectionPair();
@@ -30,8 +35,9 @@ export interface ConnectionPairOptions extends MemoryTransportOptions, StreamCon
  */
 export function connectionPair(options: ConnectionPairOptions = {}): [Connection, Connection] {
   const [ct, st] = memoryTransportPair(options);
-  const client = new StreamConnection(options.client, options);
-  const server = new StreamConnection(options.server, options);
+  const connOptions = { allowHalfOpen: true, ...options };
+  const client = new StreamConnection(options.client, connOptions);
+  const server = new StreamConnection(options.server, connOptions);
   st.attach(server);
   ct.attach(client);
   return [client, server];

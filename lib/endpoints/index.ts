@@ -28,4 +28,4 @@ export {
 } from './tcp.js';
 export { UNIXClientEndpoint, UNIXServerEndpoint } from './unix.js';
 export { TLSWrapperClientEndpoint, wrapClientTLS } from './wrap-tls.js';
-export { type ConnectOptions, type Connected, WrappingFactory } from './wrapping-factory.js';
+export type { ConnectOptions, Connected } from './wrapping-factory.js';

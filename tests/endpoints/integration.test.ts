@@ -2,6 +2,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Collector, certArg, Echo, echo, fixtures, keyArg, readAtLeast } from './helpers.js';
 import {
   type Connection,
   ConnectionRefusedError,
@@ -9,54 +10,12 @@ import {
   connect,
   type IListeningPort,
   listen,
-  Protocol,
+  type Protocol,
   quoteStringArgument,
   Reactor,
-  type StreamProtocol,
   serverFromString,
   TLSError,
 } from '../../lib/index.js';
-
-const fixtures = join(import.meta.dirname, '..', 'fixtures', 'tls');
-const key = quoteStringArgument(join(fixtures, 'localhost.key'));
-const cert = quoteStringArgument(join(fixtures, 'localhost.crt'));
-
-const echo: StreamProtocol = async function* (conn) {
-  for await (const chunk of conn) yield chunk;
-};
-
-class Echo extends Protocol {
-  override dataReceived(data: Uint8Array): void {
-    this.transport!.write(data);
-  }
-}
-
-/** A classic client that collects what it receives and tells when `expected` bytes arrived. */
-class Collector extends Protocol {
-  received = '';
-  #waiters: [number, () => void][] = [];
-  override dataReceived(data: Uint8Array): void {
-    this.received += Buffer.from(data).toString();
-    this.#waiters = this.#waiters.filter(([n, resolve]) => {
-      if (this.received.length < n) return true;
-      resolve();
-      return false;
-    });
-  }
-  receivedAtLeast(n: number): Promise<void> {
-    if (this.received.length >= n) return Promise.resolve();
-    return new Promise((resolve) => this.#waiters.push([n, resolve]));
-  }
-}
-
-async function readAtLeast(conn: Connection, n: number): Promise<string> {
-  let text = '';
-  for await (const chunk of conn) {
-    text += Buffer.from(chunk).toString();
-    if (text.length >= n) break;
-  }
-  return text;
-}
 
 let reactor: Reactor;
 let ports: IListeningPort[];
@@ -140,8 +99,11 @@ describe('endpoints over real sockets', () => {
   });
 
   it('ssl/tls: serves TLS from key files and connects, verifying against trustRoots', async () => {
-    const port = await serve(`ssl:0:privateKey=${key}:certKey=${cert}:interface=127.0.0.1`, echo);
-    await roundTripConnection(`tls:localhost:${portOf(port)}:trustRoots=${cert}`);
+    const port = await serve(
+      `ssl:0:privateKey=${keyArg}:certKey=${certArg}:interface=127.0.0.1`,
+      echo,
+    );
+    await roundTripConnection(`tls:localhost:${portOf(port)}:trustRoots=${certArg}`);
     const cas = join(dir, 'cas');
     mkdirSync(cas);
     copyFileSync(join(fixtures, 'localhost.crt'), join(cas, 'localhost.pem'));
@@ -151,7 +113,10 @@ describe('endpoints over real sockets', () => {
   });
 
   it('tls: rejects with TLSError when the server certificate is not trusted', async () => {
-    const port = await serve(`ssl:0:privateKey=${key}:certKey=${cert}:interface=127.0.0.1`, Echo);
+    const port = await serve(
+      `ssl:0:privateKey=${keyArg}:certKey=${certArg}:interface=127.0.0.1`,
+      Echo,
+    );
     const error = await connect(`tls:localhost:${portOf(port)}`, reactor).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TLSError);
   });

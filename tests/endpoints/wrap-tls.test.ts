@@ -1,46 +1,21 @@
 import { getEventListeners } from 'node:events';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Collector, certArg, echo, keyArg } from './helpers.js';
 import {
   CancelledError,
   type Connection,
   clientFromString,
   type IListeningPort,
   MemoryReactor,
-  Protocol,
+  type Protocol,
   quoteStringArgument,
   Reactor,
-  type StreamProtocol,
   serverFromString,
   TCP4ClientEndpoint,
   TLSError,
   TLSWrapperClientEndpoint,
   wrapClientTLS,
 } from '../../lib/index.js';
-
-const fixtures = join(import.meta.dirname, '..', 'fixtures', 'tls');
-const key = quoteStringArgument(join(fixtures, 'localhost.key'));
-const cert = quoteStringArgument(join(fixtures, 'localhost.crt'));
-
-const echo: StreamProtocol = async function* (conn) {
-  for await (const chunk of conn) yield chunk;
-};
-
-class Collector extends Protocol {
-  received = '';
-  #wake: (() => void) | undefined;
-  override dataReceived(data: Uint8Array): void {
-    this.received += Buffer.from(data).toString();
-    this.#wake?.();
-  }
-  async receivedAtLeast(n: number): Promise<void> {
-    for (let i = 0; i < 100 && this.received.length < n; i++) {
-      await new Promise<void>((resolve) => {
-        this.#wake = resolve;
-      });
-    }
-  }
-}
 
 describe('tls: with endpoint= (wrapClientTLS)', () => {
   it('parses into a TLS wrapper around the described client endpoint', () => {
@@ -73,7 +48,7 @@ describe('wrapClientTLS over real sockets', () => {
     protocols = [];
     port = await serverFromString(
       reactor,
-      `ssl:0:privateKey=${key}:certKey=${cert}:interface=127.0.0.1`,
+      `ssl:0:privateKey=${keyArg}:certKey=${certArg}:interface=127.0.0.1`,
     ).listen(echo);
   });
 
@@ -89,7 +64,7 @@ describe('wrapClientTLS over real sockets', () => {
     return host.type === 'UNIX' ? -1 : host.port;
   }
 
-  function description(extra = `:trustRoots=${cert}`): string {
+  function description(extra = `:trustRoots=${certArg}`): string {
     const inner = quoteStringArgument(`tcp:127.0.0.1:${portNumber()}`);
     return `tls:localhost:${portNumber()}${extra}:endpoint=${inner}`;
   }

@@ -142,12 +142,14 @@ export class Connector implements IConnector {
     socket.once(ready, onReady);
     socket.once('error', onError);
     socket.once('close', onClose);
-    if (tls) socket.once('connect', onTCP);
+    // For TLS, the TCP socket underneath (`_parent`) says when the handshake starts.
+    const tcp = tls ? ((socket as { _parent?: Socket })._parent ?? socket) : socket;
+    if (tls) tcp.once('connect', onTCP);
     this.#detachAttempt = () => {
       socket.off(ready, onReady);
       socket.off('error', onError);
       socket.off('close', onClose);
-      socket.off('connect', onTCP);
+      tcp.off('connect', onTCP);
     };
   }
 

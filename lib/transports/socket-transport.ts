@@ -337,12 +337,15 @@ export class SocketTransport implements ITLSTransport {
     this.#keepAddresses();
     const socket = this.#socket;
     if (socket.destroyed) return;
-    if (!this.#tls && this.#options.kind === 'TCP') {
+    // Plain TCP: send a reset, so the peer sees an unclean loss. (A TLS
+    // socket is only destroyed: resetting the TCP socket under Node's TLS
+    // layer is unsafe, so its peer may see a close without close_notify.)
+    if (this.#options.kind === 'TCP' && !this.#tls) {
       try {
         socket.resetAndDestroy();
         return;
       } catch {
-        // not a TCP handle (e.g. wrapped): fall back to destroy()
+        // not a TCP handle: destroy() below
       }
     }
     socket.destroy();

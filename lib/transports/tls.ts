@@ -92,8 +92,8 @@ export function connectSSL(
           ...nodeOptions,
           ...(servername === undefined ? {} : { servername }),
           host,
-          port,
-          ...bindOptions(bindAddress),
+          // Our own TCP socket underneath, so abortConnection() can reset it.
+          socket: net.connect({ host, port, allowHalfOpen: true, noDelay: true, ...bindOptions(bindAddress) }),
           allowHalfOpen: true, // supported at runtime, missing from @types/node
         } as tls.ConnectionOptions),
     },

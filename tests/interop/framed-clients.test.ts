@@ -5,12 +5,14 @@ import {
   clientFromString,
   connect,
   connectProtocol,
+  type Data,
   encodeLengthPrefixed,
   encodeNetstring,
   Int32StringReceiver,
   lengthPrefixed,
   NetstringReceiver,
   netstrings,
+  type Protocol,
   reactor,
 } from '../../lib/index.js';
 import { CERT, hasTwisted, KEY, Peers } from './peers.js';
@@ -25,6 +27,13 @@ const FRAMINGS = {
   },
 } as const;
 type Kind = keyof typeof FRAMINGS;
+// biome-ignore lint/suspicious/noExplicitAny: a mixin base takes any constructor arguments
+type StringReceiverClass = new (
+  ...args: any[]
+) => Protocol & {
+  sendString(data: Data): void;
+  stringReceived(s: Uint8Array): void;
+};
 
 const peers = new Peers();
 afterEach(() => peers.killAll());
@@ -41,7 +50,8 @@ function classicClient(kind: Kind) {
   const result = new Promise<string[]>((resolve) => {
     done = resolve;
   });
-  const Client = class extends FRAMINGS[kind].Receiver {
+  const Base: StringReceiverClass = FRAMINGS[kind].Receiver;
+  const Client = class extends Base {
     readonly got: string[] = [];
     override connectionMade() {
       for (const m of MESSAGES) this.sendString(m);

@@ -1,17 +1,30 @@
 // Tests: tests/protocols/datagram.test.ts
 import { Logger } from '../log/index.js';
 import type { Address, InetAddress } from './address.js';
+import { countPortStart, countPortStop } from './port-count.js';
 import type { Data } from './transport.js';
 
 const log = new Logger('woven.protocols.datagram');
+
+/**
+ * Where a datagram goes: a numeric host and a port, as Twisted's
+ * `(host, port)` tuple, or an address object such as the one
+ * `datagramReceived` gets (`{host, port}`).
+ */
+export type DatagramAddress =
+  | readonly [host: string, port: number]
+  | { readonly host: string; readonly port: number };
 
 /**
  * A datagram (UDP) transport, as Twisted's `IUDPTransport`; `listenUDP`
  * gives one to its protocol.
  */
 export interface IUDPTransport {
-  /** Send one packet to `addr` (`[host, port]`), or to the connected peer when omitted. */
-  write(packet: Data, addr?: [host: string, port: number]): void;
+  /**
+   * Send one packet to `addr` (`[host, port]` or `{host, port}`, host
+   * numeric), or to the connected peer when omitted.
+   */
+  write(packet: Data, addr?: DatagramAddress): void;
   /** Restrict this port to one peer: packets from others are dropped. */
   connect(host: string, port: number): void;
   /** The local address. */
@@ -54,7 +67,7 @@ export interface IMulticastTransport extends IUDPTransport {
  * ```ts
  * class EchoUDP extends DatagramProtocol {
  *   override datagramReceived(data: Uint8Array, addr: InetAddress) {
- *     this.transport!.write(data, [addr.host, addr.port]);
+ *     this.transport!.write(data, addr); // or [addr.host, addr.port]
  *   }
  * }
  * await reactor.listenUDP(9999, new EchoUDP());
@@ -87,22 +100,13 @@ export class DatagramProtocol {
 
   /** Count one more port; call {@link startProtocol} on the first. */
   doStart(): void {
-    if (this.numPorts === 0) {
-      if (this.noisy) log.info('Starting protocol {protocol}', { protocol: this });
-      this.startProtocol();
-    }
-    this.numPorts += 1;
+    countPortStart(this, 'protocol', log, () => this.startProtocol());
   }
 
   /** Count one port fewer and drop the transport; call {@link stopProtocol} on the last. */
   doStop(): void {
-    if (this.numPorts === 0) return;
-    this.numPorts -= 1;
-    this.transport = null;
-    if (this.numPorts === 0) {
-      if (this.noisy) log.info('Stopping protocol {protocol}', { protocol: this });
-      this.stopProtocol();
-    }
+    if (this.numPorts > 0) this.transport = null;
+    countPortStop(this, 'protocol', log, () => this.stopProtocol());
   }
 
   /** Called when the protocol starts listening. */

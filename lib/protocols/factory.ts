@@ -2,6 +2,7 @@
 import type { Failure } from '../failure/index.js';
 import { Logger } from '../log/index.js';
 import type { Address } from './address.js';
+import { countPortStart, countPortStop } from './port-count.js';
 import type { Protocol, ProtocolClass } from './protocol.js';
 
 const log = new Logger('woven.protocols.factory');
@@ -56,21 +57,12 @@ export class Factory {
 
   /** Count one more port; call {@link startFactory} on the first. Not for users. */
   doStart(): void {
-    if (this.numPorts === 0) {
-      if (this.noisy) log.info('Starting factory {factory}', { factory: this });
-      this.startFactory();
-    }
-    this.numPorts += 1;
+    countPortStart(this, 'factory', log, () => this.startFactory());
   }
 
   /** Count one port fewer; call {@link stopFactory} on the last. Not for users. */
   doStop(): void {
-    if (this.numPorts === 0) return;
-    this.numPorts -= 1;
-    if (this.numPorts === 0) {
-      if (this.noisy) log.info('Stopping factory {factory}', { factory: this });
-      this.stopFactory();
-    }
+    countPortStop(this, 'factory', log, () => this.stopFactory());
   }
 
   /** Called before the first port or connector starts using this factory. */

@@ -1,3 +1,4 @@
+import { bindMethods } from './bind-methods.js';
 import {
   checkDelay,
   DelayedCall,
@@ -34,6 +35,11 @@ export class Clock implements IReactorTime {
       this.#dirty = true;
     },
   };
+
+  /** A clock at time 0; its methods are bound (usable as callbacks). */
+  constructor() {
+    bindMethods(this, ['seconds', 'callLater', 'getDelayedCalls', 'advance', 'pump']);
+  }
 
   /** The clock's current time in seconds (0 at construction). */
   seconds(): number {

@@ -1,5 +1,6 @@
 import { Deferred } from '../defer/index.js';
 import { Failure } from '../failure/index.js';
+import { bindMethods } from './bind-methods.js';
 import {
   NotPaused,
   type SchedulerError,
@@ -101,6 +102,7 @@ export class CooperativeTask<T = unknown> {
     this.#source = iterator;
     this.#iterator = toIterator(iterator);
     this.#cooperator = cooperator;
+    bindMethods(this as CooperativeTask<T>, ['whenDone', 'pause', 'resume', 'stop']);
     coopInternals.add(cooperator, this as CooperativeTask);
   }
 
@@ -243,6 +245,7 @@ export class Cooperator {
     const clock = options.clock;
     this.#scheduler = options.scheduler ?? ((tick) => (clock ?? reactor).callLater(0, tick));
     this.#started = options.started ?? true;
+    bindMethods(this as Cooperator, ['cooperate', 'coiterate', 'start', 'stop']);
   }
 
   /** True once started and until stopped. */

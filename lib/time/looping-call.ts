@@ -1,5 +1,6 @@
 import { Deferred, maybeDeferred } from '../defer/index.js';
 import type { Failure } from '../failure/index.js';
+import { bindMethods } from './bind-methods.js';
 import { checkDelay } from './delayed-call.js';
 import { LoopingCallStateError } from './errors.js';
 import type { IDelayedCall, IReactorTime } from './ireactortime.js';
@@ -31,10 +32,11 @@ export class LoopingCall<A extends unknown[] = unknown[]> {
   #deferred: Deferred<LoopingCall<A>> | undefined;
   #realLastTime: number | undefined;
 
-  /** Repeatedly call `fn(...args)` once started. */
+  /** Repeatedly call `fn(...args)` once started. `start`, `stop` and `reset` are bound. */
   constructor(fn: (...args: A) => unknown, ...args: A) {
     this.#fn = fn;
     this.#args = args;
+    bindMethods(this as LoopingCall<A>, ['start', 'stop', 'reset']);
   }
 
   /**

@@ -1,4 +1,5 @@
 import { Logger } from '../log/index.js';
+import { bindMethods } from './bind-methods.js';
 import {
   checkDelay,
   DelayedCall,
@@ -64,6 +65,22 @@ export class Reactor implements IReactorTime {
       this.#arm();
     },
   };
+
+  /** A reactor with no pending calls or triggers; its methods are bound (usable as callbacks). */
+  constructor() {
+    bindMethods(this, [
+      'seconds',
+      'callLater',
+      'getDelayedCalls',
+      'callWhenRunning',
+      'addSystemEventTrigger',
+      'removeSystemEventTrigger',
+      'fireSystemEvent',
+      'run',
+      'stop',
+      'crash',
+    ]);
+  }
 
   /** True from the 'during startup' phase until the 'during shutdown' phase. */
   get running(): boolean {

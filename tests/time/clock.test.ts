@@ -183,6 +183,16 @@ describe('Clock', () => {
     expect(clock.getDelayedCalls()).toEqual([two]);
   });
 
+  it('has bound methods, usable as callbacks', () => {
+    const clock = new Clock();
+    const { callLater, advance, seconds } = clock;
+    const seen: number[] = [];
+    callLater(1, () => seen.push(seconds()));
+    clock.callLater(0.5, advance, 2);
+    advance(0.5);
+    expect(seen).toEqual([2.5]);
+  });
+
   it('pump advances by each amount in turn', () => {
     const clock = new Clock();
     const seen: number[] = [];

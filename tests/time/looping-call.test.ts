@@ -237,6 +237,19 @@ describe('LoopingCall', () => {
     await expect(d).rejects.toBeInstanceOf(TestException);
   });
 
+  it('can be stopped by a scheduled call (stop is bound)', () => {
+    const clock = new Clock();
+    const lc = loopOn(clock, () => {});
+    let stopped = false;
+    lc.start(1).addCallback(() => {
+      stopped = true;
+    });
+    clock.callLater(2.5, lc.stop);
+    clock.pump([1, 1, 1]);
+    expect(stopped).toBe(true);
+    expect(clock.calls).toEqual([]);
+  });
+
   it('describes itself', () => {
     function tick() {}
     expect(String(new LoopingCall(tick))).toBe('LoopingCall<undefined>(tick)');

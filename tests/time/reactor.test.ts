@@ -387,9 +387,9 @@ describe('Reactor lifecycle', () => {
     );
   });
 
-  it('can be stopped by a delayed call', async () => {
+  it('can be stopped by a delayed call (its methods are bound)', async () => {
     const r = makeReactor();
-    r.callLater(0, () => r.stop());
+    r.callLater(0, r.stop);
     await r.run();
     expect(r.running).toBe(false);
   });

@@ -2,7 +2,7 @@
 import { isIPv6 } from 'node:net';
 import type { ConnectionOptions, TlsOptions } from 'node:tls';
 import type { Address, Handler, IConnector } from '../protocols/index.js';
-import { Clock } from '../time/index.js';
+import { Clock, ReactorAlreadyRunning } from '../time/index.js';
 
 /** A local address to bind an outgoing connection to: `[host, port]`, as Twisted's `bindAddress`. */
 export type MemoryBindAddress = readonly [host: string, port: number] | string;
@@ -166,10 +166,11 @@ export class MemoryReactor extends Clock {
 
   /**
    * Set `running` and `hasRun`, make the `callWhenRunning` calls, then
-   * `stop()` (as Twisted's fake: nothing waits for anything).
+   * `stop()` (as Twisted's fake: nothing waits for anything). Throws
+   * `ReactorAlreadyRunning` when called from a `callWhenRunning` call.
    */
   run(): Promise<void> {
-    if (this.running) throw new Error('MemoryReactor is already running');
+    if (this.running) throw new ReactorAlreadyRunning('MemoryReactor is already running');
     this.running = true;
     this.hasRun = true;
     for (const [fn, args] of this.whenRunningHooks) fn(...(args as never[]));

@@ -8,6 +8,7 @@ import {
   MemoryReactorClock,
   Protocol,
   RaisingMemoryReactor,
+  ReactorAlreadyRunning,
 } from '../../lib/index.js';
 
 class RecordingClientFactory extends ClientFactory {
@@ -120,6 +121,21 @@ describe('MemoryReactor', () => {
     expect(reactor.running).toBe(false);
     expect(reactor.hasRun).toBe(true);
     expect(reactor.hasStopped).toBe(true);
+  });
+
+  it('refuses to run while running', async () => {
+    const reactor = new MemoryReactor();
+    const errors: unknown[] = [];
+    reactor.callWhenRunning(() => {
+      try {
+        void reactor.run();
+      } catch (e) {
+        errors.push(e);
+      }
+    });
+    await reactor.run();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(ReactorAlreadyRunning);
   });
 
   it('records system event triggers by phase and event, and removes them by id', () => {

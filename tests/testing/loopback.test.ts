@@ -5,8 +5,10 @@ import {
   type Failure,
   LineReceiver,
   loopback,
+  memoryTransportPair,
   Protocol,
 } from '../../lib/index.js';
+import { turns } from '../protocols/connection-conformance.js';
 
 class Recorder extends Protocol {
   received = '';
@@ -69,5 +71,94 @@ describe('loopback', () => {
     }
     await loopback(new Server(), new SendThenClose(['one\r\ntw', 'o\r\n']));
     expect(lines).toEqual(['one', 'two']);
+  });
+});
+
+describe('MemoryTransport', () => {
+  it('pauses a streaming producer above the high-water mark and resumes it once delivered', async () => {
+    const [ct, st] = memoryTransportPair({ highWaterMark: 4 });
+    const server = new Recorder();
+    const client = new Recorder();
+    st.attach(server);
+    ct.attach(client);
+    const calls: string[] = [];
+    ct.registerProducer(
+      {
+        pauseProducing: () => calls.push('pause'),
+        resumeProducing: () => calls.push('resume'),
+        stopProducing: () => calls.push('stop'),
+      },
+      true,
+    );
+    expect(() =>
+      ct.registerProducer({ resumeProducing() {}, stopProducing() {} }, false),
+    ).toThrow();
+    ct.write('12345');
+    expect(calls).toEqual(['pause']);
+    expect(ct.bufferedBytes).toBe(5);
+    await turns(1);
+    expect(server.received).toBe('12345');
+    expect(calls).toEqual(['pause', 'resume']);
+    ct.abortConnection();
+    await ct.lost;
+    expect(calls).toEqual(['pause', 'resume', 'stop']);
+  });
+
+  it('holds data for a reader that paused, and delivers it on resume', async () => {
+    const [ct, st] = memoryTransportPair();
+    const server = new Recorder();
+    st.attach(server);
+    ct.attach(new Recorder());
+    st.pauseProducing();
+    ct.write('held');
+    ct.loseConnection();
+    await turns(2);
+    expect(server.received).toBe('');
+    expect(server.reason).toBeNull();
+    st.resumeProducing();
+    await turns(2);
+    expect(server.received).toBe('held');
+    expect(server.reason?.check(ConnectionDone)).toBe(ConnectionDone);
+  });
+
+  it('tells a half-closeable protocol about the peer’s EOF and keeps its write side open', async () => {
+    class HalfCloser extends Recorder {
+      readLost = false;
+      readConnectionLost() {
+        this.readLost = true;
+        this.transport!.write('after eof');
+        this.transport!.loseConnection();
+      }
+    }
+    const [ct, st] = memoryTransportPair();
+    const server = new HalfCloser();
+    const client = new Recorder();
+    st.attach(server);
+    ct.attach(client);
+    ct.write('request');
+    ct.loseWriteConnection();
+    await Promise.all([st.lost, ct.lost]);
+    expect(server.readLost).toBe(true);
+    expect(server.received).toBe('request');
+    expect(client.received).toBe('after eof');
+    expect(client.reason?.check(ConnectionDone)).toBe(ConnectionDone);
+  });
+
+  it('drops data still in flight when aborted', async () => {
+    const [ct, st] = memoryTransportPair();
+    const server = new Recorder();
+    st.attach(server);
+    ct.attach(new Recorder());
+    ct.write('never seen');
+    ct.abortConnection();
+    await st.lost;
+    expect(server.received).toBe('');
+    expect(ct.disconnecting).toBe(true);
+  });
+
+  it('reports each end’s address to the other', () => {
+    const [ct, st] = memoryTransportPair();
+    expect(ct.getPeer()).toEqual(st.getHost());
+    expect(st.getPeer()).toEqual(ct.getHost());
   });
 });

@@ -1,6 +1,11 @@
 export type { Address, InetAddress, UNIXAddress } from './address.js';
 export type { Connection, Handler, StreamProtocol } from './connection.js';
-export { DatagramProtocol, type IMulticastTransport, type IUDPTransport } from './datagram.js';
+export {
+  type DatagramAddress,
+  DatagramProtocol,
+  type IMulticastTransport,
+  type IUDPTransport,
+} from './datagram.js';
 export {
   ConnectionAborted,
   ConnectionClosed,

@@ -45,6 +45,8 @@ const CONTINUE: Step = () => undefined;
 const STEP = 4;
 
 let nextId = 0;
+/** Debug ids for `toString`, given on first use (kept off the objects). */
+const debugIds = new WeakMap<object, number>();
 
 /**
  * A result that is not there yet, with a synchronous chain of callbacks and
@@ -65,7 +67,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
   #paused = 0;
   #result: unknown = undefined;
   /** Pending steps, STEP slots each, from `#next` to `#end`. */
-  #steps: unknown[] = [];
+  #steps: unknown[] | null = null;
   #next = 0;
   #end = 0;
   #running = false;
@@ -74,7 +76,6 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
   /** The Deferred or thenable the chain is paused on, if any. */
   #waitingOn: object | null = null;
   #unhandled: UnhandledFailure | null = null;
-  #id = 0;
 
   /**
    * @param canceller called by {@link cancel} while this Deferred has not
@@ -379,8 +380,12 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
   }
 
   #debugId(): number {
-    if (this.#id === 0) this.#id = ++nextId;
-    return this.#id;
+    let id = debugIds.get(this);
+    if (id === undefined) {
+      id = ++nextId;
+      debugIds.set(this, id);
+    }
+    return id;
   }
 
   /** Fire with the settlement of `promise` unless already fired (by a cancel). */
@@ -441,6 +446,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
     callbackArgs: unknown,
     errbackArgs: unknown,
   ): void {
+    if (this.#steps === null) this.#steps = [];
     const steps = this.#steps;
     const end = this.#end;
     steps[end] = callback;
@@ -463,11 +469,11 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
     for (;;) {
       if (current.#paused > 0) return;
       let handedTo: Deferred<unknown> | null = null;
-      const steps = current.#steps;
+      const steps = current.#steps!;
+      let failed = isFailure(current.#result);
       while (current.#next < current.#end) {
         const i = current.#next;
         current.#next = i + STEP;
-        const failed = isFailure(current.#result);
         const fn = steps[failed ? i + 1 : i] as Step | undefined;
         const args = steps[failed ? i + 3 : i + 2] as unknown[] | undefined;
         steps[i] = steps[i + 1] = steps[i + 2] = steps[i + 3] = undefined;
@@ -483,6 +489,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
           break;
         }
         if (!current.#step(fn, args)) break;
+        failed = isFailure(current.#result);
       }
       current.#compact();
       if (handedTo !== null) {

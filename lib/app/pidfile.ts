@@ -1,5 +1,6 @@
 import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { setErrorName, WovenError } from '../failure/index.js';
+import type { Logger } from '../log/index.js';
 
 /** The pidfile is held by a live process: another instance is running. */
 export class AlreadyRunningError extends WovenError {
@@ -134,5 +135,22 @@ export class PidFile {
     } catch {
       // Already gone.
     }
+  }
+}
+
+/**
+ * Acquire the pidfile at `path` for a runner: the held {@link PidFile},
+ * `undefined` when no path is given, or `false` (after logging why) when
+ * it cannot be taken.
+ */
+export function takePidfile(path: string | undefined, log: Logger): PidFile | undefined | false {
+  if (path === undefined) return undefined;
+  const pidfile = new PidFile(path);
+  try {
+    pidfile.acquire();
+    return pidfile;
+  } catch (error) {
+    log.error('cannot start: {reason}', { reason: (error as Error).message });
+    return false;
   }
 }

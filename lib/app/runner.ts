@@ -1,6 +1,6 @@
 import { Logger } from '../log/index.js';
 import { type Reactor, reactor as defaultReactor } from '../time/index.js';
-import { PidFile } from './pidfile.js';
+import { takePidfile } from './pidfile.js';
 import type { IService } from './service.js';
 
 const log = new Logger('woven.app.runner');
@@ -26,7 +26,8 @@ export interface RunServiceOptions {
  * then the remaining shutdown triggers run. Resolves with the exit code: 0
  * after a graceful stop, 1 when the service failed to start. Connections
  * still open after the stop get until `shutdownTimeout` (from the signal)
- * to finish; then the process is ended. A second signal ends it at once.
+ * to finish; then the process is ended. A second signal ends it at once
+ * (exit code 1), also after this function has resolved.
  *
  * @example
  * ```ts
@@ -40,20 +41,18 @@ export async function runService(
   const reactor = options.reactor ?? defaultReactor;
   const timeout = options.shutdownTimeout ?? 10;
   const exit = options.exit ?? ((code: number) => process.exit(code));
-  const pidfile = options.pidfile === undefined ? undefined : new PidFile(options.pidfile);
-  try {
-    pidfile?.acquire();
-  } catch (error) {
-    log.error('cannot start: {reason}', { reason: (error as Error).message });
-    return 1;
-  }
+  const pidfile = takePidfile(options.pidfile, log);
+  if (pidfile === false) return 1;
   let shutDown = false;
   let signalled = false;
+  const forceExit = (signal: NodeJS.Signals) => {
+    log.warn('received {signal} again: exiting now', { signal });
+    pidfile?.release();
+    exit(1);
+  };
   const onSignal = (signal: NodeJS.Signals) => {
     if (signalled) {
-      log.warn('received {signal} again: exiting now', { signal });
-      pidfile?.release();
-      exit(1);
+      forceExit(signal);
       return;
     }
     signalled = true;
@@ -82,7 +81,11 @@ export async function runService(
   }
   await finished;
   shutDown = true;
-  for (const s of signals) process.off(s, onSignal);
+  // Connections may linger until the timeout; a further signal ends the process at once.
+  for (const s of signals) {
+    process.off(s, onSignal);
+    process.once(s, forceExit);
+  }
   pidfile?.release();
   if (code === 0) log.info('stopped');
   return code;

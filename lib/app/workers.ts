@@ -1,6 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import { Logger } from '../log/index.js';
-import { PidFile } from './pidfile.js';
+import { takePidfile } from './pidfile.js';
 
 const log = new Logger('woven.app.workers');
 
@@ -27,13 +27,8 @@ export interface RunWorkersOptions {
 export async function runWorkers(options: RunWorkersOptions): Promise<number> {
   const timeout = options.shutdownTimeout ?? 10;
   const restartDelay = options.restartDelay ?? 1;
-  const pidfile = options.pidfile === undefined ? undefined : new PidFile(options.pidfile);
-  try {
-    pidfile?.acquire();
-  } catch (error) {
-    log.error('cannot start: {reason}', { reason: (error as Error).message });
-    return 1;
-  }
+  const pidfile = takePidfile(options.pidfile, log);
+  if (pidfile === false) return 1;
   let stopping = false;
   let failedStart: (() => void) | undefined;
   const startFailed = new Promise<'failed'>((resolve) => {

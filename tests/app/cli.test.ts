@@ -121,6 +121,15 @@ describe('running a service', () => {
     expect(await woven.exitCode(5_000)).toBe(0);
   });
 
+  it('exits at once, with code 1, on a second signal during a slow shutdown', async () => {
+    const { woven, port } = await startEcho(['--shutdown-timeout', '30']);
+    await open(port);
+    woven.signal('SIGTERM');
+    await woven.waitForLine(/"log_text":"stopped"/);
+    woven.signal('SIGTERM');
+    expect(await woven.exitCode(5_000)).toBe(1);
+  });
+
   it('exits 1 naming the cause when the port is in use', async () => {
     const blocker = createServer();
     servers.push(blocker);

@@ -102,6 +102,7 @@ export {
   ConnectionDone,
   ConnectionLost,
   type Data,
+  type DatagramAddress,
   DatagramProtocol,
   Factory,
   type Handler,
@@ -191,6 +192,14 @@ export {
   TLSError,
   type TLSOptions,
   UserError,
+} from './transports/index.js';
+export {
+  AlreadyConnectedError,
+  InvalidAddressError,
+  MessageLengthError,
+  MulticastJoinError,
+  MulticastPort,
+  UDPPort,
 } from './transports/index.js';
 
 // --- endpoints ---

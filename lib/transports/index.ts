@@ -1,4 +1,5 @@
 import './network-reactor.js';
+import './udp-reactor.js';
 
 export { type ConnectorState, Connector, type DialSpec } from './connector.js';
 export {
@@ -26,3 +27,11 @@ export {
 export { type BindAddress, connectTCP, listenTCP } from './tcp.js';
 export { connectSSL, listenSSL, nodeTLSOptions, type PEM, type TLSOptions } from './tls.js';
 export { connectUNIX, listenUNIX } from './unix.js';
+export { listenMulticast, MulticastPort } from './multicast.js';
+export { listenUDP, UDPPort } from './udp.js';
+export {
+  AlreadyConnectedError,
+  InvalidAddressError,
+  MessageLengthError,
+  MulticastJoinError,
+} from './udp-errors.js';

@@ -288,6 +288,9 @@ export {
 
 // --- testing ---
 export {
+  type ConnectedServerAndClient,
+  connectedServerAndClient,
+  IOPump,
   type ConnectionPairOptions,
   connectionPair,
   loopback,

@@ -1,4 +1,9 @@
 export { type ConnectionPairOptions, connectionPair } from './connection-pair.js';
+export {
+  type ConnectedServerAndClient,
+  connectedServerAndClient,
+  IOPump,
+} from './io-pump.js';
 export { loopback } from './loopback.js';
 export {
   MemoryTransport,

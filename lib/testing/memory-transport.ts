@@ -23,6 +23,12 @@ export interface MemoryTransportOptions {
    * once everything is delivered.
    */
   highWaterMark?: number;
+  /**
+   * Deliver nothing by itself: data, closes and TLS completions wait for
+   * {@link MemoryTransport.runPending} (or an `IOPump`), as with Twisted's
+   * `iosim`. Default false: delivery happens in microtasks.
+   */
+  manual?: boolean;
   /** The address of the first (client) end. */
   clientAddress?: Address;
   /** The address of the second (server) end. */
@@ -73,10 +79,14 @@ export class MemoryTransport implements ITLSTransport {
   #resolveLost!: (f: Failure) => void;
   #tlsWaiting: { resolve: () => void; pending?: Uint8Array } | null = null;
 
+  readonly #manual: boolean;
+  #tasks: (() => void)[] = [];
+
   /** Use {@link memoryTransportPair}. */
-  constructor(host: Address, highWaterMark: number) {
+  constructor(host: Address, highWaterMark: number, manual = false) {
     this.#host = host;
     this.#highWaterMark = highWaterMark;
+    this.#manual = manual;
     this.#lost = new Promise((resolve) => {
       this.#resolveLost = resolve;
     });
@@ -141,7 +151,7 @@ export class MemoryTransport implements ITLSTransport {
     this.#outgoing = [];
     this.#outgoingBytes = 0;
     this.#state = 'closed';
-    queueMicrotask(() => {
+    this.#later(() => {
       this.#connectionLost(new ConnectionAborted());
       this.#peer.#peerReset();
     });
@@ -167,7 +177,7 @@ export class MemoryTransport implements ITLSTransport {
     this.#streaming = streaming;
     this.#producerPaused = false;
     if (streaming) this.#checkHighWater();
-    else queueMicrotask(() => this.#pullMore());
+    else this.#later(() => this.#pullMore());
   }
 
   unregisterProducer(): void {
@@ -202,7 +212,7 @@ export class MemoryTransport implements ITLSTransport {
     });
     const peer = this.#peer;
     if (peer.#tlsWaiting) {
-      queueMicrotask(() => {
+      this.#later(() => {
         this.#completeTLS();
         peer.#completeTLS();
       });
@@ -235,10 +245,33 @@ export class MemoryTransport implements ITLSTransport {
     }
   }
 
+  /** Run `fn` later: in a microtask, or at the next {@link runPending} when manual. */
+  #later(fn: () => void): void {
+    if (this.#manual) this.#tasks.push(fn);
+    else queueMicrotask(fn);
+  }
+
+  /**
+   * Remove and return what is waiting (deliveries, closes), in order; for
+   * manual transports. Run each to perform it.
+   */
+  takePending(): (() => void)[] {
+    const tasks = this.#tasks;
+    this.#tasks = [];
+    return tasks;
+  }
+
+  /** Run what is waiting now (not what that schedules). Returns whether anything ran. */
+  runPending(): boolean {
+    const tasks = this.takePending();
+    for (const task of tasks) task();
+    return tasks.length > 0;
+  }
+
   #scheduleFlush(): void {
     if (this.#flushScheduled) return;
     this.#flushScheduled = true;
-    queueMicrotask(() => {
+    this.#later(() => {
       this.#flushScheduled = false;
       this.#flush();
     });
@@ -281,7 +314,7 @@ export class MemoryTransport implements ITLSTransport {
         (producer as IPushProducer).resumeProducing();
       }
     } else {
-      queueMicrotask(() => this.#pullMore());
+      this.#later(() => this.#pullMore());
     }
   }
 
@@ -319,7 +352,7 @@ export class MemoryTransport implements ITLSTransport {
     if (this.#state === 'closed') return;
     this.#state = 'closed';
     this.disconnecting = true;
-    queueMicrotask(() => this.#connectionLost(new ConnectionDone()));
+    this.#later(() => this.#connectionLost(new ConnectionDone()));
   }
 
   #peerReset(): void {
@@ -363,13 +396,16 @@ export function memoryTransportPair(
   options: MemoryTransportOptions = {},
 ): [MemoryTransport, MemoryTransport] {
   const hwm = options.highWaterMark ?? 16384;
+  const manual = options.manual ?? false;
   const client = new MemoryTransport(
     options.clientAddress ?? { type: 'TCP', host: '127.0.0.1', port: 40000 },
     hwm,
+    manual,
   );
   const server = new MemoryTransport(
     options.serverAddress ?? { type: 'TCP', host: '127.0.0.1', port: 8000 },
     hwm,
+    manual,
   );
   MemoryTransport.link(client, server);
   return [client, server];

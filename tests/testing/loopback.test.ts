@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ConnectionDone,
+  connectedServerAndClient,
   ConnectionLost,
   type Failure,
   LineReceiver,
@@ -160,5 +161,39 @@ describe('MemoryTransport', () => {
     const [ct, st] = memoryTransportPair();
     expect(ct.getPeer()).toEqual(st.getHost());
     expect(st.getPeer()).toEqual(ct.getHost());
+  });
+});
+
+describe('connectedServerAndClient and IOPump', () => {
+  it('moves nothing until pumped, then everything on flush', () => {
+    const { server, client, pump } = connectedServerAndClient(new Echo(), new Recorder());
+    client.transport!.write('ping');
+    expect(server.received).toBe('');
+    expect(pump.pump()).toBe(true);
+    expect(server.received).toBe('ping');
+    expect(client.received).toBe('');
+    pump.flush();
+    expect(client.received).toBe('ping');
+    expect(pump.pump()).toBe(false);
+  });
+
+  it('delivers closes through the pump', () => {
+    const { server, client, pump } = connectedServerAndClient(new Recorder(), new Recorder());
+    client.transport!.loseConnection();
+    expect(server.reason).toBeNull();
+    pump.flush();
+    expect(server.reason?.check(ConnectionDone)).toBe(ConnectionDone);
+    expect(client.reason?.check(ConnectionDone)).toBe(ConnectionDone);
+  });
+
+  it('flush gives up on protocols that talk forever', () => {
+    class PingPong extends Echo {
+      override connectionMade() {
+        this.transport!.write('x');
+      }
+    }
+    const { pump } = connectedServerAndClient(new Echo(), new Recorder());
+    expect(() => connectedServerAndClient(new Echo(), new PingPong())).toThrow(/still busy/);
+    expect(() => pump.flush(5)).not.toThrow();
   });
 });

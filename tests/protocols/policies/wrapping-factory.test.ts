@@ -1,16 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import {
   ClientFactory,
+  Clock,
   ConnectionDone,
   Failure,
   Factory,
   memoryTransportPair,
   Protocol,
   ProtocolWrapper,
+  StreamConnection,
   StringTransport,
+  TimeoutFactory,
   WrappingFactory,
 } from '../../../lib/index.js';
+import { describeConnectionConformance } from '../connection-conformance.js';
 import { peer, settle } from './helpers.js';
+
+// A wrapper is transparent: a stream connection behind one (here a
+// TimeoutProtocol on each end, the richest wrapper) behaves as without it.
+describeConnectionConformance('through ProtocolWrappers', async (handler) => {
+  const [ct, st] = memoryTransportPair();
+  const wrap = (conn: StreamConnection) =>
+    new TimeoutFactory(new Factory(), 60, { clock: new Clock() }).wrapProtocol(conn, peer('x'));
+  const [client, server] = [new StreamConnection(), new StreamConnection(handler)];
+  st.attach(wrap(server));
+  ct.attach(wrap(client));
+  return [client, server];
+});
 
 class Recorder extends Protocol {
   readonly events: string[] = [];

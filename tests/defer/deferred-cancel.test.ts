@@ -9,14 +9,7 @@ import {
   succeed,
   TimeoutError,
 } from '../../lib/index.js';
-
-function failureOf(d: Deferred<unknown>): Failure | undefined {
-  let got: Failure | undefined;
-  d.addErrback((f) => {
-    got = f;
-  });
-  return got;
-}
+import { failureOf } from './deferred-helpers.js';
 
 describe('cancel without a canceller', () => {
   it('swallows one late callback, then raises AlreadyCalledError', () => {

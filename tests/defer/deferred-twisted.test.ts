@@ -1,14 +1,7 @@
 // Behaviours ported from Twisted's twisted/test/test_defer.py (Deferred class).
 import { describe, expect, it } from 'vitest';
 import { Clock, Deferred, type Failure, fail, gatherResults, succeed } from '../../lib/index.js';
-
-function failureOf(d: Deferred<unknown>): Failure | undefined {
-  let got: Failure | undefined;
-  d.addErrback((f) => {
-    got = f;
-  });
-  return got;
-}
+import { failureOf } from './deferred-helpers.js';
 
 describe('re-entrancy', () => {
   it('a callback added by a running callback runs only after it returns', () => {

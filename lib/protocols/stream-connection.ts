@@ -224,7 +224,7 @@ export class StreamConnection
     this.#writeClosed = true;
     if (this.#readEnd !== null || !transport.loseWriteConnection) transport.loseConnection();
     else transport.loseWriteConnection();
-    return RESOLVED;
+    return this.#writePaused ? this.#drained() : RESOLVED;
   }
 
   /** Close gracefully after flushing; resolves once the connection is gone. */
@@ -291,7 +291,9 @@ export class StreamConnection
     }
     if (this.#batch.length > 0) this.#flush();
     const unread = this.#takeUnread(pending);
-    return transport.startTLS(options, unread);
+    const started = transport.startTLS(options, unread);
+    started.catch(noop); // a handshake failure reaches whoever awaits, and crashes nobody
+    return started;
   }
 
   // --- internals ---
@@ -435,10 +437,11 @@ export class StreamConnection
   }
 
   #fail(error: unknown): void {
-    // Ending because the connection itself was lost is not the protocol's fault.
-    if (error !== this.#lost && !(error instanceof ConnectionLost && this.#lost !== null)) {
-      log.failure('stream protocol failed', error, { log_level: 'error' });
-    }
+    // Failing because the connection itself was lost is not the protocol's fault.
+    const consequence =
+      this.#lost !== null &&
+      (error instanceof ConnectionLost || error instanceof ConnectionClosedError);
+    if (!consequence) log.failure('stream protocol failed', error, { log_level: 'error' });
     this.abort(error);
   }
 }

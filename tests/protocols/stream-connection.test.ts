@@ -8,9 +8,11 @@ import {
   connectionPair,
   type Data,
   Failure,
+  globalLogPublisher,
   type IPullProducer,
   type IPushProducer,
   type ITransport,
+  type LogEvent,
   memoryTransportPair,
   type StreamProtocol,
   StreamConnection,
@@ -292,5 +294,38 @@ describe('StreamConnection after close', () => {
     await server.end('answer');
     expect(await readAll(client)).toBe('answer');
     await Promise.all([client.closed, server.closed]);
+  });
+});
+
+describe('StreamConnection failures', () => {
+  it('does not log a handler that fails only because its connection was lost', async () => {
+    const events: LogEvent[] = [];
+    const observer = (e: LogEvent) => {
+      events.push(e);
+    };
+    globalLogPublisher.addObserver(observer);
+    try {
+      const [client, server] = connectionPair({
+        server: async (conn) => {
+          await readAll(conn); // throws ConnectionLost
+        },
+      });
+      client.abort();
+      await server.closed;
+      await turns(3);
+    } finally {
+      globalLogPublisher.removeObserver(observer);
+    }
+    expect(events.filter((e) => e.log_failure)).toEqual([]);
+  });
+
+  it('a failed startTLS rejects for whoever awaits and is harmless otherwise', async () => {
+    const transport = Object.assign(new RecordingTransport(), {
+      startTLS: () => Promise.reject(new Error('handshake failed')),
+    });
+    const { conn } = connect(undefined, transport);
+    void conn.startTLS({});
+    await expect(conn.startTLS({})).rejects.toThrow('handshake failed');
+    await turns(2);
   });
 });

@@ -218,20 +218,19 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
    * with `CancelledError` and ignore that thenable's late settlement.
    */
   cancel(): void {
-    if (!this.#called) {
-      const canceller = this.#canceller;
-      if (canceller !== undefined) canceller(this as never);
-      else this.#suppressAlreadyCalled = true;
-      if (!this.#called) this.errback(new CancelledError());
-      return;
-    }
-    const waitingOn = this.#waitingOn;
-    if (waitingOn instanceof Deferred) {
-      waitingOn.cancel();
-    } else if (waitingOn !== null) {
-      this.#waitingOn = null;
-      this.#result = new Failure(new CancelledError());
-      this.unpause();
+    // Walk down to the innermost Deferred being waited on (iteratively, so
+    // long chains of returned Deferreds do not grow the stack).
+    let target: Deferred<unknown> = this;
+    while (target.#called && target.#waitingOn instanceof Deferred) target = target.#waitingOn;
+    if (!target.#called) {
+      const canceller = target.#canceller;
+      if (canceller !== undefined) canceller(target as never);
+      else target.#suppressAlreadyCalled = true;
+      if (!target.#called) target.errback(new CancelledError());
+    } else if (target.#waitingOn !== null) {
+      target.#waitingOn = null;
+      target.#result = new Failure(new CancelledError());
+      target.unpause();
     }
   }
 

@@ -309,3 +309,19 @@ describe('Deferred.fromPromise and Deferred.fromAsync', () => {
     expect(failureOf(d)?.value).toBeInstanceOf(RangeError);
   });
 });
+
+describe('cancel down a long chain', () => {
+  it('cancelling the top of 100,000 nested waiting Deferreds cancels the innermost, without overflow', () => {
+    const n = 100_000;
+    let cancelled = 0;
+    const innermost = new Deferred<number>(() => cancelled++);
+    let top: Deferred<number> = innermost;
+    for (let i = 0; i < n; i++) {
+      const inner = top;
+      top = succeed(0).addCallback(() => inner);
+    }
+    top.cancel();
+    expect(cancelled).toBe(1);
+    expect(failureOf(top)?.value).toBeInstanceOf(CancelledError);
+  });
+});

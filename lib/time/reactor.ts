@@ -21,9 +21,11 @@ const log = new Logger('woven.time');
 /** Node's longest timer delay (ms); longer waits re-arm when it fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+const TIME_ORIGIN = performance.timeOrigin;
+
 /** Monotonic seconds: performance.timeOrigin + performance.now(), in seconds. */
 function monotonicSeconds(): number {
-  return (performance.timeOrigin + performance.now()) / 1000;
+  return (TIME_ORIGIN + performance.now()) / 1000;
 }
 
 /**

@@ -20,6 +20,12 @@ function loopOn<A extends unknown[]>(
   return lc;
 }
 
+function countingOn(clock: Clock, fn: (count: number) => unknown): LoopingCall<[]> {
+  const lc = LoopingCall.withCount(fn);
+  lc.clock = clock;
+  return lc;
+}
+
 function failureOf(d: Deferred<unknown>): Failure | undefined {
   let failure: Failure | undefined;
   d.addErrback((f: Failure) => {
@@ -260,8 +266,7 @@ describe('LoopingCall.withCount', () => {
   it('passes the number of intervals elapsed, skipping missed ones', () => {
     const clock = new Clock();
     const times: [number, number][] = [];
-    const lc = LoopingCall.withCount((n) => times.push([clock.seconds(), n]));
-    lc.clock = clock;
+    const lc = countingOn(clock, (n) => times.push([clock.seconds(), n]));
     const INTERVAL = 0.5;
     const DELAY = 0.01;
     lc.start(INTERVAL);
@@ -284,8 +289,7 @@ describe('LoopingCall.withCount', () => {
   it('counts only intervals that were expected to elapse', () => {
     const clock = new Clock();
     const times: [number, number][] = [];
-    const lc = LoopingCall.withCount((n) => times.push([clock.seconds(), n]));
-    lc.clock = clock;
+    const lc = countingOn(clock, (n) => times.push([clock.seconds(), n]));
     const INTERVAL = 0.5;
     const DELAY = 0.01;
     lc.start(INTERVAL);
@@ -301,8 +305,7 @@ describe('LoopingCall.withCount', () => {
   it('never passes 0 and sums to the intervals elapsed despite floating-point error', () => {
     const clock = new Clock();
     const counts: number[] = [];
-    const lc = LoopingCall.withCount((n) => counts.push(n));
-    lc.clock = clock;
+    const lc = countingOn(clock, (n) => counts.push(n));
     const count = 10;
     const timespan = 1.0;
     const interval = timespan / count;
@@ -323,11 +326,10 @@ describe('LoopingCall.withCount', () => {
   it('passes 1 every time with an interval of 0', () => {
     const clock = new Clock();
     const counts: number[] = [];
-    const lc: LoopingCall<[]> = LoopingCall.withCount((n) => {
+    const lc = countingOn(clock, (n) => {
       counts.push(n);
       if (counts.length > 4) lc.stop();
     });
-    lc.clock = clock;
     let done = false;
     lc.start(0, false).addCallback(() => {
       done = true;
@@ -341,13 +343,12 @@ describe('LoopingCall.withCount', () => {
     const clock = new Clock();
     const deferred = new Deferred<undefined>();
     const counts: number[] = [];
-    const lc: LoopingCall<[]> = LoopingCall.withCount((n) => {
+    const lc = countingOn(clock, (n) => {
       counts.push(n);
       if (counts.length === 2) return deferred;
       if (counts.length > 4) lc.stop();
       return undefined;
     });
-    lc.clock = clock;
     lc.start(0, false);
     clock.advance(0);
     expect(counts).toEqual([1, 1]);
@@ -362,11 +363,10 @@ describe('LoopingCall.withCount', () => {
     const clock = new Clock();
     const deferred = new Deferred<undefined>();
     const counts: number[] = [];
-    const lc = LoopingCall.withCount((n) => {
+    const lc = countingOn(clock, (n) => {
       counts.push(n);
       return counts.length === 2 ? deferred : undefined;
     });
-    lc.clock = clock;
     lc.start(0, false);
     clock.advance(10);
     expect(counts).toEqual([1, 1]);
@@ -384,11 +384,10 @@ describe('LoopingCall.withCount', () => {
     const clock = new Clock();
     const d = new Deferred<undefined>();
     const counts: number[] = [];
-    const lc = LoopingCall.withCount((n) => {
+    const lc = countingOn(clock, (n) => {
       counts.push(n);
       return counts.length === 1 ? d : undefined;
     });
-    lc.clock = clock;
     lc.start(0.2, false);
     expect(counts).toEqual([]);
     clock.pump([0.2, 0.4]);

@@ -113,14 +113,18 @@ export class TimeoutProtocol extends ProtocolWrapper {
  * ```
  */
 export class TimeoutFactory extends WrappingFactory {
-  /** The idle timeout of new connections, in seconds. */
-  timeoutPeriod: number;
+  /** The idle timeout of new connections, in seconds (`null`: none until a protocol sets one). */
+  timeoutPeriod: number | null;
   /** The clock timers run on. */
   readonly clock: IReactorTime;
   /** Whether sending restarts the countdown. */
   readonly resetOnWrite: boolean;
 
-  constructor(handler: Handler, timeoutPeriod = 30 * 60, options: TimeoutOptions = {}) {
+  constructor(
+    handler: Handler,
+    timeoutPeriod: number | null = 30 * 60,
+    options: TimeoutOptions = {},
+  ) {
     super(handler);
     this.timeoutPeriod = timeoutPeriod;
     this.clock = options.clock ?? reactor;

@@ -56,21 +56,20 @@ export class WrappingFactory extends ClientFactory {
   }
 
   override startedConnecting(connector: IConnector): void {
-    if (this.wrappedFactory instanceof ClientFactory) {
-      this.wrappedFactory.startedConnecting(connector);
-    }
+    this.#client().startedConnecting?.(connector);
   }
 
   override clientConnectionFailed(connector: IConnector, reason: Failure): void {
-    if (this.wrappedFactory instanceof ClientFactory) {
-      this.wrappedFactory.clientConnectionFailed(connector, reason);
-    }
+    this.#client().clientConnectionFailed?.(connector, reason);
   }
 
   override clientConnectionLost(connector: IConnector, reason: Failure): void {
-    if (this.wrappedFactory instanceof ClientFactory) {
-      this.wrappedFactory.clientConnectionLost(connector, reason);
-    }
+    this.#client().clientConnectionLost?.(connector, reason);
+  }
+
+  /** The wrapped factory seen as a client factory: whichever of its hooks it has. */
+  #client(): Partial<ClientFactory> {
+    return this.wrappedFactory as Partial<ClientFactory>;
   }
 
   /**

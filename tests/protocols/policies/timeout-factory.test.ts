@@ -85,6 +85,38 @@ describe('TimeoutFactory (classic)', () => {
   });
 });
 
+describe('TimeoutProtocol (as Twisted)', () => {
+  const noTimeout = () => {
+    const clock = new Clock();
+    return { clock, ...wrapped(new TimeoutFactory(Quiet, null, { clock })) };
+  };
+
+  it('starts without a timeout when the period is null, and setTimeout starts one', () => {
+    const { clock, proto, transport } = noTimeout();
+    expect(proto.timeoutCall).toBeNull();
+    proto.cancelTimeout(); // nothing to cancel
+    proto.setTimeout(3);
+    clock.advance(1);
+    proto.cancelTimeout();
+    expect(proto.timeoutCall).toBeNull();
+    clock.advance(3);
+    expect(transport.disconnecting).toBe(false);
+  });
+
+  it('cancelTimeout is harmless after the timeout fired or was cancelled elsewhere', () => {
+    const fired = noTimeout();
+    fired.proto.setTimeout(3);
+    fired.clock.advance(3);
+    expect(fired.transport.disconnecting).toBe(true);
+    fired.proto.cancelTimeout();
+    const cancelled = noTimeout();
+    cancelled.proto.setTimeout(3);
+    cancelled.proto.timeoutCall!.cancel();
+    cancelled.proto.cancelTimeout();
+    expect(cancelled.transport.disconnecting).toBe(false);
+  });
+});
+
 describe('TimeoutFactory (stream style)', () => {
   it('ends an idle stream connection: the handler sees a clean end', async () => {
     const clock = new Clock();

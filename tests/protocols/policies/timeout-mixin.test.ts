@@ -107,4 +107,26 @@ describe('TimeoutMixin', () => {
     clock.advance(1);
     expect(transport.disconnecting).toBe(true);
   });
+
+  it('schedules through an overridden callLater (as Twisted)', () => {
+    const clock = new Clock();
+    const scheduled: number[] = [];
+    class Custom extends TimeoutMixin(Protocol) {
+      override callLater(period: number, fn: () => void) {
+        scheduled.push(period);
+        return clock.callLater(period, fn);
+      }
+    }
+    new Custom().setTimeout(10);
+    expect(scheduled).toEqual([10]);
+    expect(clock.getDelayedCalls()).toHaveLength(1);
+  });
+
+  it('setTimeout(null) is harmless after the timer was cancelled elsewhere', () => {
+    const { clock, proto } = connected();
+    proto.setTimeout(3);
+    clock.getDelayedCalls()[0]!.cancel();
+    expect(proto.setTimeout(null)).toBe(3);
+    expect(proto.timeOut).toBeNull();
+  });
 });

@@ -94,6 +94,24 @@ describe('WrappingFactory and ProtocolWrapper', () => {
     expect(factory.wrappedFactory).toBe(inner);
   });
 
+  it('relays client notifications to any wrapped factory that has them (duck-typed)', () => {
+    const seen: unknown[] = [];
+    const inner = Object.assign(Factory.forProtocol(Recorder), {
+      clientConnectionLost: (_c: unknown, reason: unknown) => seen.push(reason),
+    });
+    const factory = new WrappingFactory(inner);
+    const connector = {
+      connect() {},
+      disconnect() {},
+      stopConnecting() {},
+      getDestination: () => peer('x'),
+    };
+    const reason = new Failure(new ConnectionDone());
+    factory.clientConnectionLost(connector, reason);
+    factory.clientConnectionFailed(connector, reason); // absent: ignored
+    expect(seen).toEqual([reason]);
+  });
+
   it('refuses the connection when the wrapped factory does', () => {
     class Refusing extends Factory {
       override buildProtocol() {

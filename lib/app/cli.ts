@@ -84,7 +84,11 @@ function isUsageError(error: unknown): boolean {
 
 async function makeService(plugin: ServicePlugin, values: unknown): Promise<IService> {
   try {
-    return await plugin.makeService(values as never);
+    const service = await plugin.makeService(values as never);
+    if (typeof (service as IService | undefined)?.startService !== 'function') {
+      throw new TypeError('makeService() did not return a service (an object with startService)');
+    }
+    return service;
   } catch (error) {
     if (isUsageError(error)) throw new Exit(2, `woven ${plugin.name}: ${(error as Error).message}`);
     throw new Exit(1, `woven ${plugin.name}: cannot start: ${describe(error)}`);

@@ -67,12 +67,12 @@ export async function runService(
   const signals = options.signals ?? ['SIGINT', 'SIGTERM'];
   for (const s of signals) process.on(s, onSignal);
   reactor.addSystemEventTrigger('before', 'shutdown', () =>
-    service.running ? service.stopService() : undefined,
+    service.running !== false ? service.stopService?.() : undefined,
   );
   const finished = reactor.run();
   let code = 0;
   try {
-    service.privilegedStartService();
+    service.privilegedStartService?.();
     await service.startService();
   } catch (error) {
     log.error('failed to start: {reason}', { reason: describe(error) });

@@ -57,7 +57,7 @@ export class StreamServerEndpointService extends Service {
   /** Start listening; fires once listening, fails if listening fails. */
   override startService(): Deferred<void> {
     super.startService();
-    const pending = Promise.resolve(this.endpoint.listen(this.handler));
+    const pending = (async () => this.endpoint.listen(this.handler))(); // a throw becomes a rejection
     this.#pending = pending;
     const started = pending.then(
       (port) => {

@@ -158,6 +158,17 @@ describe('the web built-in', () => {
     expect(again.body).toBe('');
   });
 
+  it('closes idle keep-alive connections when stopped', async () => {
+    port = await start('web', { path: join(root, 'site') });
+    const s = await open(port);
+    s.write('GET /a.txt HTTP/1.1\r\nHost: localhost\r\n\r\n');
+    const response = await readUntil(s, (b) => b.toString().endsWith('hello, static world'));
+    expect(response.toString()).toMatch(/keep-alive/i);
+    const closed = new Promise((resolve) => s.once('close', resolve));
+    await services.pop()?.stopService();
+    await closed;
+  });
+
   it('never serves files outside the directory', async () => {
     port = await start('web', { path: join(root, 'site') });
     for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/sub/..%2f..%2fsecret.txt']) {

@@ -1,11 +1,14 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
 import { Duplex } from 'node:stream';
 import send from 'send';
+import { type ServerEndpointLike, StreamServerEndpointService } from '../../app/index.js';
+import { serverFromString } from '../../endpoints/index.js';
 import { Logger } from '../../log/index.js';
 import type { Connection, StreamProtocol } from '../../protocols/index.js';
 import { defineServicePlugin } from '../plugin.js';
-import { listenOn, portOption } from './listen-on.js';
+import { reactor } from '../../time/index.js';
+import { portOption } from './listen-on.js';
 
 const log = new Logger('woven.plugins.web');
 
@@ -58,20 +61,76 @@ export function staticFiles(root: string) {
   };
 }
 
-/** A stream protocol that serves HTTP with `listener` (node:http over woven's connection). */
+/** A stream protocol that hands each connection to `server` (node:http over woven's connection). */
 export function httpProtocol(
-  listener: (req: IncomingMessage, res: ServerResponse) => void,
+  server: Server,
+  onConnection?: (socket: Duplex) => void,
 ): StreamProtocol {
-  const server = createServer(listener);
-  server.on('clientError', (error, socket) => {
-    log.debug('bad HTTP request: {reason}', { reason: error });
-    socket.destroy();
-  });
   return async (conn) => {
-    const duplex = connectionDuplex(conn);
-    server.emit('connection', duplex);
+    const socket = connectionDuplex(conn);
+    onConnection?.(socket);
+    server.emit('connection', socket);
     await conn.closed;
   };
+}
+
+/**
+ * An HTTP server over a woven server endpoint. Stopping closes the listening
+ * port, closes idle keep-alive connections, and makes requests still in
+ * flight close their connection once answered, so a graceful shutdown does
+ * not wait for idle clients.
+ */
+export class HttpService extends StreamServerEndpointService {
+  /** Connections with no request in flight. */
+  readonly #idle = new Set<Duplex>();
+  #stopping = false;
+
+  constructor(
+    endpoint: ServerEndpointLike,
+    listener: (req: IncomingMessage, res: ServerResponse) => void,
+  ) {
+    const server = createServer((req, res) => this.#serve(req, res, listener));
+    server.on('clientError', (error, socket) => {
+      log.debug('bad HTTP request: {reason}', { reason: error });
+      socket.destroy();
+    });
+    super(
+      endpoint,
+      httpProtocol(server, (socket) => this.#track(socket)),
+    );
+  }
+
+  #track(socket: Duplex): void {
+    this.#idle.add(socket);
+    socket.once('close', () => this.#idle.delete(socket));
+  }
+
+  #serve(
+    req: IncomingMessage,
+    res: ServerResponse,
+    listener: (req: IncomingMessage, res: ServerResponse) => void,
+  ): void {
+    const socket = req.socket as Duplex;
+    this.#idle.delete(socket);
+    if (this.#stopping) res.shouldKeepAlive = false;
+    res.once('finish', () => {
+      if (!socket.destroyed) this.#idle.add(socket);
+    });
+    listener(req, res);
+  }
+
+  override startService() {
+    this.#stopping = false;
+    return super.startService();
+  }
+
+  override stopService() {
+    this.#stopping = true;
+    const stopped = super.stopService();
+    for (const socket of this.#idle) socket.destroy();
+    this.#idle.clear();
+    return stopped;
+  }
 }
 
 /** The `web` built-in service. */
@@ -82,5 +141,6 @@ export const web = defineServicePlugin({
     port: portOption('tcp:8080'),
     path: { type: 'string', default: '.', description: 'directory to serve' },
   },
-  makeService: ({ port, path }) => listenOn(port, httpProtocol(staticFiles(resolve(path)))),
+  makeService: ({ port, path }) =>
+    new HttpService(serverFromString(reactor, port), staticFiles(resolve(path))),
 });

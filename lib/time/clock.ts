@@ -1,5 +1,6 @@
 import { bindMethods } from './bind-methods.js';
 import {
+  checkCallable,
   checkDelay,
   DelayedCall,
   type DelayedCallOwner,
@@ -56,6 +57,7 @@ export class Clock implements IReactorTime {
     ...args: A
   ): DelayedCall {
     checkDelay(delay);
+    checkCallable(fn);
     const call = new DelayedCall(
       this.#now + delay,
       fn as (...args: never[]) => unknown,

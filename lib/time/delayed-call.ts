@@ -28,6 +28,11 @@ export function checkDelay(delay: number, what = 'delay', allowNegative = false)
   return delay;
 }
 
+/** Check that `fn` is callable (a `TypeError` otherwise), for `callLater`. */
+export function checkCallable(fn: unknown): void {
+  if (typeof fn !== 'function') throw new TypeError(`callLater needs a function, got ${typeof fn}`);
+}
+
 const NO_ARGS = Object.freeze([]) as unknown as unknown[];
 
 /**

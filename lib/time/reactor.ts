@@ -1,6 +1,7 @@
 import { Logger } from '../log/index.js';
 import { bindMethods } from './bind-methods.js';
 import {
+  checkCallable,
   checkDelay,
   DelayedCall,
   type DelayedCallOwner,
@@ -104,7 +105,7 @@ export class Reactor implements IReactorTime {
     ...args: A
   ): DelayedCall {
     checkDelay(delay);
-    if (typeof fn !== 'function') throw new TypeError('callLater needs a function');
+    checkCallable(fn);
     const call = new DelayedCall(
       this.seconds() + delay,
       fn as (...args: never[]) => unknown,

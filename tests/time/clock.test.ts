@@ -223,6 +223,11 @@ describe('Clock', () => {
     expect(() => clock.callLater(Number.POSITIVE_INFINITY, () => {})).toThrow(RangeError);
     expect(clock.getDelayedCalls()).toEqual([]);
   });
+
+  it('rejects a non-function with TypeError', () => {
+    const clock = new Clock();
+    expect(() => clock.callLater(1, 'nope' as unknown as () => void)).toThrow(TypeError);
+  });
 });
 
 describe('DelayedCall', () => {

@@ -1,21 +1,12 @@
-import * as dgram from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectionRefusedError, type UDPPort } from '../../lib/index.js';
 import { ping, start } from '../../examples/udp-echo.js';
+import { closedPort } from '../transports/udp-helpers.js';
 
 const servers: UDPPort[] = [];
 afterEach(async () => {
   for (const s of servers.splice(0)) await s.stopListening();
 });
-
-/** A port number nothing listens on. */
-async function freePort(): Promise<number> {
-  const socket = dgram.createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return port;
-}
 
 describe('examples/udp-echo.ts', () => {
   it('echoes each datagram back to its sender', async () => {
@@ -27,6 +18,8 @@ describe('examples/udp-echo.ts', () => {
   });
 
   it('ping fails with ConnectionRefusedError when nothing listens', async () => {
-    await expect(ping(await freePort(), 'anyone?')).rejects.toBeInstanceOf(ConnectionRefusedError);
+    await expect(ping(await closedPort(), 'anyone?')).rejects.toBeInstanceOf(
+      ConnectionRefusedError,
+    );
   });
 });

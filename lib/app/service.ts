@@ -14,18 +14,27 @@ export interface IService {
   parent: IServiceCollection | undefined;
   /** Whether it has been started and not stopped. */
   running: boolean;
+  /** Set the name; throws once the service has a parent. */
   setName(name: string): void;
+  /** Join `parent` (leaving any previous one); a running parent starts it. */
   setServiceParent(parent: IServiceCollection): void;
+  /** Leave the parent; a running parent stops it. */
   disownServiceParent(): MaybeAsync;
+  /** Do what needs privileges, before `startService`. */
   privilegedStartService(): void;
+  /** Start; may return a Promise/Deferred that fires once started. */
   startService(): MaybeAsync;
+  /** Stop; may return a Promise/Deferred that fires once stopped. */
   stopService(): MaybeAsync;
 }
 
 /** A service holding child services, as Twisted's `IServiceCollection`. */
 export interface IServiceCollection extends Iterable<IService> {
+  /** The child called `name`; throws when there is none. */
   getServiceNamed(name: string): IService;
+  /** Add a child (a duplicate name throws); a running collection starts it. */
   addService(service: IService): void;
+  /** Remove a child (a stranger throws); a running collection stops it. */
   removeService(service: IService): MaybeAsync;
 }
 

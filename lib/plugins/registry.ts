@@ -69,6 +69,13 @@ export function registerPlugin(plugin: Plugin): void {
 /**
  * The plugins found by one discovery: built-ins, those registered in code,
  * and those discovered, with the problems met on the way.
+ *
+ * @example
+ * ```ts
+ * const catalog = await discoverPlugins({ paths: ['./my-plugin.js'] });
+ * const plugin = catalog.get('service', 'echo'); // throws on a conflict or an unknown name
+ * const service = await plugin.makeService({ port: 'tcp:8000' });
+ * ```
  */
 export class PluginCatalog {
   /** Every usable plugin, first of each name only. */

@@ -4,6 +4,7 @@ import {
   ConnectionDone,
   connect,
   Failure,
+  type Handler,
   globalLogPublisher,
   type InetAddress,
   LimitConnectionsByPeer,
@@ -14,6 +15,7 @@ import {
   type ProtocolWrapper,
   StringTransport,
   TimeoutFactory,
+  type WrappingFactory,
 } from '../../../lib/index.js';
 import { peer, policyEvents } from './helpers.js';
 
@@ -113,15 +115,19 @@ describe('limits over TCP', () => {
     return Buffer.from(value ?? []).toString();
   }
 
-  it('a flood of idle connections from one host cannot exhaust the server', async () => {
+  it.each([
+    ['LimitConnectionsByPeer', LimitConnectionsByPeer],
+    ['LimitTotalConnectionsFactory', LimitTotalConnectionsFactory],
+  ] as const)('%s: a flood of idle connections cannot exhaust the server', async (_, Limit) => {
     let freed: () => void = () => {};
-    class Watched extends LimitConnectionsByPeer {
+    const Base: new (handler: Handler, limit: number) => WrappingFactory = Limit;
+    class Watched extends Base {
       override unregisterProtocol(p: ProtocolWrapper) {
         super.unregisterProtocol(p);
         freed();
       }
     }
-    // Per-peer limit 3, idle timeout as a second line of defence.
+    // A limit of 3, and an idle timeout as a second line of defence.
     const factory = new Watched(new TimeoutFactory(Echo, 60), 3);
     const port = await listen('tcp:0:interface=127.0.0.1', factory);
     cleanups.push(() => port.stopListening());

@@ -115,7 +115,8 @@ export class UDPPort implements IUDPTransport {
   /**
    * Bind the socket, attach the protocol (`makeConnection`, which calls
    * `startProtocol`) and start reading. Rejects with
-   * {@link CannotListenError} when the address cannot be bound.
+   * {@link CannotListenError} when the address cannot be bound, or with
+   * what `startProtocol` threw (the socket is then closed).
    */
   async startListening(): Promise<void> {
     if (this.#socket !== undefined) throw new Error('this UDP port was already started');
@@ -135,7 +136,14 @@ export class UDPPort implements IUDPTransport {
       port: host.port,
     });
     socket.on('error', (error) => this.#onError(error));
-    this.#protocol.makeConnection(this);
+    try {
+      this.#protocol.makeConnection(this);
+    } catch (error) {
+      // startProtocol threw: give the address back and fail the listen.
+      this.#closed = true;
+      socket.close();
+      throw error;
+    }
     this.#reading = true;
     socket.on('message', (data, info) => this.#onMessage(data, info));
   }

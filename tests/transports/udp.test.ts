@@ -125,6 +125,23 @@ describe('listenUDP', () => {
     expect(second.transport).toBeNull();
   });
 
+  it('rejects with what startProtocol throws and frees the address', async () => {
+    class Broken extends DatagramProtocol {
+      override noisy = false;
+      override startProtocol() {
+        throw new Error('cannot start');
+      }
+    }
+    const probe = await listen(new Recorder());
+    const number = probe.getHost().port;
+    await probe.stopListening();
+    await expect(reactor.listenUDP(number, new Broken(), '127.0.0.1')).rejects.toThrow(
+      'cannot start',
+    );
+    const again = res.port(await reactor.listenUDP(number, new Recorder(), '127.0.0.1'));
+    expect(again.getHost().port).toBe(number);
+  });
+
   it('rejects an interface that is not a numeric address with InvalidAddressError', async () => {
     const error = await reactor.listenUDP(0, new Recorder(), 'localhost').catch((e) => e);
     expect(error).toBeInstanceOf(InvalidAddressError);

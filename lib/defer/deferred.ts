@@ -186,8 +186,8 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
     return this.#add(
       (callback ?? undefined) as Step | undefined,
       (errback ?? undefined) as Step | undefined,
-      ca === undefined || ca.length === 0 ? undefined : ca,
-      ea === undefined || ea.length === 0 ? undefined : ea,
+      ca == null || ca.length === 0 ? undefined : ca,
+      ea == null || ea.length === 0 ? undefined : ea,
     );
   }
 
@@ -418,6 +418,8 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
     callbackArgs: unknown[] | undefined,
     errbackArgs: unknown[] | undefined,
   ): Deferred<U> {
+    if (typeof callback !== 'function' && callback !== undefined) throw notCallable(callback);
+    if (typeof errback !== 'function' && errback !== undefined) throw notCallable(errback);
     if (this.#idle()) {
       // Fired and idle: run this one step now, without queueing it.
       const failed = isFailure(this.#result);
@@ -630,6 +632,10 @@ function removeAbortListener(result: unknown, signal: AbortSignal, onAbort: () =
 }
 
 function ignoreCancel(): void {}
+
+function notCallable(value: unknown): TypeError {
+  return new TypeError(`A Deferred callback must be a function, not ${typeof value}`);
+}
 
 /** Twisted's `_cancelledToTimedOutError`: a `CancelledError` becomes a `TimeoutError`. */
 function cancelledToTimeoutError(result: unknown, seconds: number): unknown {

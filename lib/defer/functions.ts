@@ -55,11 +55,12 @@ export function maybeDeferred<T, A extends unknown[]>(
 /**
  * A Deferred for `promiseOrDeferred`: a Deferred is returned as is, a
  * Promise or other thenable is wrapped with {@link Deferred.fromPromise}.
+ * Anything else is a `TypeError` (as Twisted's `NotACoroutineError`).
  */
 export function ensureDeferred<T>(promiseOrDeferred: PromiseLike<T> | Deferred<T>): Deferred<T> {
   if (promiseOrDeferred instanceof Deferred) return promiseOrDeferred;
   if (isThenable(promiseOrDeferred)) return Deferred.fromPromise(promiseOrDeferred);
-  return succeed(promiseOrDeferred as T);
+  throw new TypeError(`${String(promiseOrDeferred)} is not a Promise, thenable or Deferred`);
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

@@ -240,6 +240,26 @@ describe('maybeDeferred, succeed, fail, ensureDeferred', () => {
     expect(failure.value).toBeInstanceOf(RangeError);
   });
 
+  it('ensureDeferred refuses a value that is neither a Deferred nor a thenable', () => {
+    expect(() => ensureDeferred('something' as never)).toThrow(TypeError);
+  });
+
+  it('adding a callback that is not a function is refused at once', () => {
+    const d = new Deferred();
+    expect(() => d.addCallback(5 as never)).toThrow(TypeError);
+    expect(() => d.addErrback('x' as never)).toThrow(TypeError);
+    expect(() => d.addCallbacks({} as never)).toThrow(TypeError);
+  });
+
+  it('addCallbacks accepts null argument lists', () => {
+    const seen: unknown[] = [];
+    succeed(1).addCallbacks((r) => seen.push(r), null, {
+      callbackArgs: null as never,
+      errbackArgs: null as never,
+    });
+    expect(seen).toEqual([1]);
+  });
+
   it('fail with a Failure keeps it', () => {
     const f = new Failure(1);
     expect(fail(f).addErrback((g) => g).result).toBe(f);

@@ -48,8 +48,9 @@ export class TimerQueue {
     this.#maybeCompact();
   }
 
-  /** Forget `call` (just cancelled): its entry goes stale. */
-  remove(_call: DelayedCall): void {
+  /** Forget `call` (being cancelled): its entry goes stale. */
+  remove(call: DelayedCall): void {
+    setToken(call, -1);
     this.#live--;
     if (this.#live === 0) this.#clear();
     else this.#maybeCompact();
@@ -94,9 +95,9 @@ export class TimerQueue {
     return out;
   }
 
+  /** An entry is live while its call's token is the entry's sequence number (-1 once cancelled or popped). */
   #isLive(i: number): boolean {
-    const call = this.#calls[i] as DelayedCall;
-    return call.active() && token(call) === this.#seqs[i];
+    return token(this.#calls[i] as DelayedCall) === this.#seqs[i];
   }
 
   #insert(call: DelayedCall): void {

@@ -1,6 +1,14 @@
 // Behaviours ported from Twisted's twisted/test/test_defer.py (Deferred class).
 import { describe, expect, it } from 'vitest';
-import { Clock, Deferred, type Failure, fail, gatherResults, succeed } from '../../lib/index.js';
+import {
+  CancelledError,
+  Clock,
+  Deferred,
+  type Failure,
+  fail,
+  gatherResults,
+  succeed,
+} from '../../lib/index.js';
 import { failureOf } from './deferred-helpers.js';
 
 describe('re-entrancy', () => {
@@ -176,6 +184,43 @@ describe('timeouts with a canceller', () => {
     });
     clock.advance(1);
     expect(failureOf(d)?.value).toBeInstanceOf(SyntaxError);
+  });
+});
+
+describe('timeouts with onTimeoutCancel', () => {
+  it('a cancel before the timeout is not converted (test_cancelBeforeTimeoutCustom)', () => {
+    const clock = new Clock();
+    let converted = 0;
+    const d = new Deferred<null>().addTimeout(10, clock, () => converted++);
+    d.cancel();
+    expect(failureOf(d)?.value).toBeInstanceOf(CancelledError);
+    expect(converted).toBe(0);
+  });
+
+  it('a canceller that callbacks before the timeout gives its result (test_providedCancelCalledBeforeTimeoutCustom)', () => {
+    const clock = new Clock();
+    const d = new Deferred<string>((c) => c.callback('I was cancelled!')).addTimeout(
+      10,
+      clock,
+      (r) => r,
+    );
+    d.cancel();
+    expect(d.result).toBe('I was cancelled!');
+    expect(clock.getDelayedCalls()).toEqual([]);
+  });
+
+  it('an errback added before the timeout sees CancelledError, then onTimeoutCancel its result (test_errbackAddedBeforeTimeoutCustom)', () => {
+    const clock = new Clock();
+    const d = new Deferred<null>();
+    const seen: unknown[] = [];
+    d.addErrback((f) => {
+      seen.push(f.value);
+      throw f;
+    });
+    d.addTimeout(10, clock, (r, seconds) => `${(r as Failure).typeName()} after ${seconds}`);
+    clock.advance(15);
+    expect(seen[0]).toBeInstanceOf(CancelledError);
+    expect(d.result).toBe('CancelledError after 10');
   });
 });
 

@@ -1,4 +1,5 @@
-import { Deferred } from '../defer/index.js';
+import { CancelledError, Deferred, maybeDeferred, succeed } from '../defer/index.js';
+import type { Failure } from '../failure/index.js';
 import { Logger } from '../log/index.js';
 import type { Address, Handler } from '../protocols/index.js';
 import { Service } from './service.js';
@@ -13,7 +14,7 @@ export interface ListeningPortLike {
 
 /** A server endpoint: something that can listen with a handler. */
 export interface ServerEndpointLike {
-  listen(handler: Handler): PromiseLike<ListeningPortLike>;
+  listen(handler: Handler): PromiseLike<ListeningPortLike> | ListeningPortLike;
 }
 
 /** How an address is written in logs: `host:port` (`[v6]:port`), or a Unix path. */
@@ -26,11 +27,14 @@ export function formatAddress(address: Address): string {
 
 /**
  * A service that listens on a server endpoint while it runs, as Twisted's
- * `StreamServerEndpointService`. Starting fails when listening fails (port
- * in use, bad certificate); once listening it logs, at info,
- * `listening on {address}` with fields `host` and `port` (so `tcp:0` tells
- * which port it got). Stopping closes the listening port; connections
- * already accepted are not cut.
+ * `StreamServerEndpointService`: listening begins in
+ * `privilegedStartService` (or `startService`, whichever comes first).
+ * `startService` returns a Deferred that fires once listening and fails
+ * when listening fails (port in use, bad certificate) — the failure is also
+ * logged. Once listening it logs, at info, `listening on {address}` with
+ * fields `host` and `port` (so `tcp:0` tells which port it got). Stopping
+ * closes the listening port (or cancels a listen still in progress);
+ * connections already accepted are not cut.
  *
  * @example
  * ```ts
@@ -46,7 +50,11 @@ export class StreamServerEndpointService extends Service {
   readonly handler: Handler;
   /** The listening port, once listening. */
   port: ListeningPortLike | undefined = undefined;
-  #pending: Promise<ListeningPortLike> | undefined;
+  /** The listen in progress, until it settles. */
+  #listening: Deferred<unknown> | undefined;
+  /** Observers of the current listen attempt's outcome. */
+  #waiters: Deferred<void>[] = [];
+  #outcome: { failure?: Failure } | undefined;
 
   constructor(endpoint: ServerEndpointLike, handler: Handler) {
     super();
@@ -54,47 +62,109 @@ export class StreamServerEndpointService extends Service {
     this.handler = handler;
   }
 
-  /** Start listening; fires once listening, fails if listening fails. */
+  /** Begin listening (if not already). */
+  override privilegedStartService(): void {
+    super.privilegedStartService();
+    if (this.#listening === undefined && this.port === undefined) this.#listen();
+  }
+
+  /** Start: listen if not already; fires once listening, fails if listening fails. */
   override startService(): Deferred<void> {
     super.startService();
-    const pending = (async () => this.endpoint.listen(this.handler))(); // a throw becomes a rejection
-    this.#pending = pending;
-    const started = pending.then(
-      (port) => {
-        if (this.#pending !== pending) return; // stopped meanwhile
-        this.port = port;
-        const host = port.getHost() as { host?: string; port?: number };
-        log.info('listening on {address}', {
-          address: formatAddress(port.getHost()),
-          host: host.host,
-          port: host.port,
-        });
-      },
-      (error: unknown) => {
-        if (this.#pending === pending) {
-          this.#pending = undefined;
-          this.running = false;
-        }
-        throw error;
-      },
-    );
-    return Deferred.fromPromise(started);
+    if (this.#listening === undefined && this.port === undefined && this.#outcome === undefined) {
+      this.#listen();
+    }
+    return this.#whenListening();
   }
 
-  /** Stop listening; fires once the port is closed. */
+  /** Stop listening; fires once the port is closed (at once when a listen is cancelled). */
   override stopService(): Deferred<void> {
     super.stopService();
-    const pending = this.#pending;
+    const listening = this.#listening;
     const port = this.port;
-    this.#pending = undefined;
+    this.#listening = undefined;
+    this.#outcome = undefined;
     this.port = undefined;
-    if (port !== undefined) return Deferred.fromPromise(closePort(port));
-    if (pending === undefined) return Deferred.fromPromise(Promise.resolve());
-    // Still starting: close the port as soon as it is open.
-    return Deferred.fromPromise(pending.then(closePort, () => undefined));
+    if (listening !== undefined) {
+      listening.cancel();
+      return succeed(undefined);
+    }
+    if (port === undefined) return succeed(undefined);
+    return maybeDeferred(() => port.stopListening()).addCallback(() => undefined) as Deferred<void>;
   }
-}
 
-async function closePort(port: ListeningPortLike): Promise<void> {
-  await port.stopListening();
+  #whenListening(): Deferred<void> {
+    const outcome = this.#outcome;
+    if (outcome?.failure) {
+      const d = new Deferred<void>();
+      d.errback(outcome.failure);
+      return d;
+    }
+    if (outcome) return succeed(undefined);
+    const d = new Deferred<void>();
+    this.#waiters.push(d);
+    return d;
+  }
+
+  #settle(failure?: Failure): void {
+    this.#outcome = { failure };
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const d of waiters) {
+      if (failure) d.errback(failure);
+      else d.callback(undefined);
+    }
+  }
+
+  #listen(): void {
+    this.#outcome = undefined;
+    let raw: unknown;
+    const listening = maybeDeferred(() => {
+      raw = this.endpoint.listen(this.handler);
+      return raw;
+    });
+    this.#listening = listening;
+    listening.addCallbacks(
+      (port: unknown) => {
+        if (this.#listening !== listening) return;
+        this.#listening = undefined;
+        this.#listened(port as ListeningPortLike);
+      },
+      (failure: Failure) => {
+        if (this.#listening !== listening) {
+          if (!failure.check(CancelledError)) {
+            log.failure('error while cancelling a listen', failure, { log_level: 'error' });
+          }
+          return;
+        }
+        this.#listening = undefined;
+        this.running = false;
+        log.failure('cannot listen: {reason}', failure, {
+          reason: failure.getErrorMessage(),
+          log_level: 'error',
+        });
+        this.#settle(failure);
+      },
+    );
+    // A plain Promise cannot be cancelled: close a port that opens after a stop.
+    if (!(raw instanceof Deferred) && typeof (raw as PromiseLike<unknown>)?.then === 'function') {
+      (raw as PromiseLike<ListeningPortLike>).then(
+        (port) => {
+          if (this.port !== port && this.#listening !== listening) void port.stopListening();
+        },
+        () => undefined,
+      );
+    }
+  }
+
+  #listened(port: ListeningPortLike): void {
+    this.port = port;
+    const host = port.getHost() as { host?: string; port?: number };
+    log.info('listening on {address}', {
+      address: formatAddress(port.getHost()),
+      host: host.host,
+      port: host.port,
+    });
+    this.#settle();
+  }
 }

@@ -1,6 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   type Address,
+  CancelledError,
+  Deferred,
+  Factory,
   globalLogPublisher,
   type LogEvent,
   StreamServerEndpointService,
@@ -101,5 +104,93 @@ describe('StreamServerEndpointService', () => {
     endpoint.resolve(new FakePort({ type: 'TCP', host: '::1', port: 80 } as Address));
     await started;
     expect(events.find((e) => e.log_format === 'listening on {address}')?.address).toBe('[::1]:80');
+  });
+});
+
+/** Ported from Twisted's EndpointServiceTests: an endpoint whose listen() returns a Deferred. */
+class FakeServer {
+  result = new Deferred<FakePort>();
+  factory: unknown;
+  listenAttempts = 0;
+  failImmediately: Error | undefined;
+  cancelException: Error | undefined;
+  stopDeferred = new Deferred<void>();
+  listen(factory: unknown): Deferred<FakePort> {
+    this.listenAttempts++;
+    this.factory = factory;
+    this.result = new Deferred<FakePort>((d) =>
+      d.errback(this.cancelException ?? new CancelledError()),
+    );
+    if (this.failImmediately) this.result.errback(this.failImmediately);
+    return this.result;
+  }
+  startedListening(): void {
+    const port = new FakePort(address);
+    port.stopListening = () => this.stopDeferred as never;
+    this.result.callback(port);
+  }
+}
+
+describe('StreamServerEndpointService (ported from Twisted)', () => {
+  const setup = () => {
+    const fakeServer = new FakeServer();
+    const factory = new Factory();
+    return { fakeServer, factory, svc: new StreamServerEndpointService(fakeServer, factory) };
+  };
+
+  it('listens with its factory in privilegedStartService', () => {
+    const { fakeServer, factory, svc } = setup();
+    svc.privilegedStartService();
+    expect(fakeServer.factory).toBe(factory);
+  });
+
+  it('listens in startService if not started, and only once', () => {
+    const { fakeServer, factory, svc } = setup();
+    svc.privilegedStartService();
+    void svc.startService();
+    expect(fakeServer.factory).toBe(factory);
+    expect(fakeServer.listenAttempts).toBe(1);
+    expect(svc.running).toBe(true);
+  });
+
+  it('logs a listen failure, immediate or later', () => {
+    for (const immediately of [true, false]) {
+      const { fakeServer, svc } = setup();
+      if (immediately) fakeServer.failImmediately = new RangeError('boom');
+      const started = svc.startService();
+      if (!immediately) fakeServer.result.errback(new RangeError('boom'));
+      started.addErrback(() => undefined);
+      expect(events.filter((e) => e.log_failure?.check(RangeError))).toHaveLength(1);
+      events.length = 0;
+    }
+  });
+
+  it('fires stopService once the port has stopped listening', () => {
+    const { fakeServer, svc } = setup();
+    svc.privilegedStartService();
+    fakeServer.startedListening();
+    void svc.startService();
+    const result = svc.stopService();
+    expect(result.called).toBe(false);
+    fakeServer.stopDeferred.callback(undefined);
+    expect(result.called).toBe(true);
+    expect(svc.running).toBe(false);
+  });
+
+  it('cancels a listen still in progress, logging nothing for the CancelledError', () => {
+    const { svc } = setup();
+    svc.privilegedStartService();
+    const result = svc.stopService();
+    expect(result.called).toBe(true);
+    expect(result.result).toBeUndefined();
+    expect(events.filter((e) => e.log_failure)).toHaveLength(0);
+  });
+
+  it('logs an error other than CancelledError raised by the cancel', () => {
+    const { fakeServer, svc } = setup();
+    fakeServer.cancelException = new RangeError('cancel failed');
+    svc.privilegedStartService();
+    expect(svc.stopService().called).toBe(true);
+    expect(events.filter((e) => e.log_failure?.check(RangeError))).toHaveLength(1);
   });
 });

@@ -358,7 +358,11 @@ export class StreamConnection
     this.#batch.push(value);
     this.#batchSize += typeof value === 'string' ? value.length : value.byteLength;
     if (this.#batchSize >= this.#batchMax) this.#flush();
-    else if (!this.#batchScheduled) {
+  }
+
+  /** Flush the batch in the next turn of the event loop, unless it goes out before. */
+  #flushSoon(): void {
+    if (this.#batch.length > 0 && !this.#batchScheduled) {
       this.#batchScheduled = true;
       setImmediate(StreamConnection.#flushLater, this);
     }
@@ -406,7 +410,12 @@ export class StreamConnection
           await this.#drained();
         }
         if (this.#lost !== null) return; // connectionLost called gen.return()
-        const step = await gen.next();
+        const next = gen.next();
+        // The generator has run up to its next await. If that was a read with
+        // nothing to read, the batch went out; otherwise it is waiting on
+        // something else (or yielded again) and the batch goes out soon.
+        this.#flushSoon();
+        const step = await next;
         if (this.#lost !== null) return;
         if (step.done) break;
         if (this.#writeClosed) {

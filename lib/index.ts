@@ -201,6 +201,15 @@ export {
   MulticastPort,
   UDPPort,
 } from './transports/index.js';
+export {
+  type Datagram,
+  type DatagramHandler,
+  type DatagramHandlerLike,
+  type DatagramProtocolClass,
+  type DatagramSocket,
+  DatagramStream,
+  type OutgoingDatagram,
+} from './transports/index.js';
 
 // --- endpoints ---
 export {

@@ -35,3 +35,12 @@ export {
   MessageLengthError,
   MulticastJoinError,
 } from './udp-errors.js';
+export {
+  type Datagram,
+  type DatagramHandler,
+  type DatagramHandlerLike,
+  type DatagramProtocolClass,
+  type DatagramSocket,
+  DatagramStream,
+  type OutgoingDatagram,
+} from './udp-stream.js';

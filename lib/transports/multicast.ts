@@ -7,6 +7,7 @@ import type { DatagramProtocol, IMulticastTransport } from '../protocols/index.j
 import { toConnectError } from './errors.js';
 import { started, UDPPort } from './udp.js';
 import { InvalidAddressError, MulticastJoinError } from './udp-errors.js';
+import type { DatagramHandlerLike } from './udp-stream.js';
 
 /**
  * A UDP port that can join multicast groups, as Twisted's `MulticastPort`;
@@ -136,15 +137,19 @@ export class MulticastPort extends UDPPort implements IMulticastTransport {
 }
 
 /**
- * Listen for (multicast) datagrams, as Twisted's `listenMulticast`:
- * resolves with the started {@link MulticastPort}; rejects as `listenUDP`.
+ * Listen for (multicast) datagrams, as Twisted's `listenMulticast`
+ * (`handler` as for `listenUDP`): resolves with the started
+ * {@link MulticastPort}; rejects as `listenUDP`.
  */
 export function listenMulticast(
   port: number,
-  protocol: DatagramProtocol,
+  handler: DatagramHandlerLike,
   iface = '',
   maxPacketSize = 8192,
   listenMultiple = false,
 ): Promise<MulticastPort> {
-  return started(() => new MulticastPort(port, protocol, iface, maxPacketSize, listenMultiple));
+  return started(
+    handler,
+    (protocol) => new MulticastPort(port, protocol, iface, maxPacketSize, listenMultiple),
+  );
 }

@@ -1,15 +1,17 @@
 // Adds the UDP methods (listenUDP, listenMulticast; DESIGN.md section 4) to
 // the core Reactor, as network-reactor.ts does for the stream transports.
 // Tests: tests/transports/udp.test.ts, tests/transports/udp-multicast.test.ts
-import type { DatagramProtocol } from '../protocols/index.js';
 import { Reactor } from '../time/index.js';
 import { listenMulticast, type MulticastPort } from './multicast.js';
 import { listenUDP, type UDPPort } from './udp.js';
+import type { DatagramHandlerLike } from './udp-stream.js';
 
 declare module '../time/reactor.js' {
   interface Reactor {
     /**
-     * Listen for datagrams, as Twisted's `listenUDP`: `port` 0 picks a free
+     * Listen for datagrams, as Twisted's `listenUDP`: `handler` is a
+     * `DatagramProtocol` (or its class) or a stream-style `DatagramHandler`
+     * (an async generator function of a `DatagramSocket`). `port` 0 picks a free
      * port; `iface` `''` means every IPv4 interface (an IPv6 address makes
      * an IPv6 port). Datagrams longer than `maxPacketSize` are truncated to
      * it. Resolves once `protocol.startProtocol()` has run; rejects with
@@ -22,7 +24,7 @@ declare module '../time/reactor.js' {
      */
     listenUDP(
       port: number,
-      protocol: DatagramProtocol,
+      handler: DatagramHandlerLike,
       iface?: string,
       maxPacketSize?: number,
     ): Promise<UDPPort>;
@@ -39,7 +41,7 @@ declare module '../time/reactor.js' {
      */
     listenMulticast(
       port: number,
-      protocol: DatagramProtocol,
+      handler: DatagramHandlerLike,
       iface?: string,
       maxPacketSize?: number,
       listenMultiple?: boolean,
@@ -49,16 +51,16 @@ declare module '../time/reactor.js' {
 
 const proto = Reactor.prototype;
 
-proto.listenUDP = function listenUDPMethod(port, protocol, iface = '', maxPacketSize = 8192) {
-  return listenUDP(port, protocol, iface, maxPacketSize);
+proto.listenUDP = function listenUDPMethod(port, handler, iface = '', maxPacketSize = 8192) {
+  return listenUDP(port, handler, iface, maxPacketSize);
 };
 
 proto.listenMulticast = function listenMulticastMethod(
   port,
-  protocol,
+  handler,
   iface = '',
   maxPacketSize = 8192,
   listenMultiple = false,
 ) {
-  return listenMulticast(port, protocol, iface, maxPacketSize, listenMultiple);
+  return listenMulticast(port, handler, iface, maxPacketSize, listenMultiple);
 };

@@ -15,6 +15,11 @@ import {
 } from '../protocols/index.js';
 import { CannotListenError, nodeErrorCode } from './errors.js';
 import { AlreadyConnectedError, InvalidAddressError, MessageLengthError } from './udp-errors.js';
+import {
+  type DatagramHandler,
+  type DatagramHandlerLike,
+  toDatagramProtocol,
+} from './udp-stream.js';
 
 const log = new Logger('woven.transports.udp');
 
@@ -389,22 +394,31 @@ function bind(socket: dgram.Socket, port: number, iface: string): Promise<void> 
 
 /**
  * Listen for datagrams on `port` and `iface`, as Twisted's `listenUDP`:
- * resolves with the started {@link UDPPort}; rejects with
- * {@link CannotListenError} (address in use, not local, ...) or
- * {@link InvalidAddressError} (`iface` not numeric).
+ * `handler` is a {@link DatagramProtocol} (or its class), or a stream-style
+ * {@link DatagramHandler}. Resolves with the started {@link UDPPort};
+ * rejects with {@link CannotListenError} (address in use, not local, ...)
+ * or {@link InvalidAddressError} (`iface` not numeric).
  */
 export function listenUDP(
   port: number,
-  protocol: DatagramProtocol,
+  handler: DatagramHandlerLike,
   iface = '',
   maxPacketSize = 8192,
 ): Promise<UDPPort> {
-  return started(() => new UDPPort(port, protocol, iface, maxPacketSize));
+  return started(handler, (protocol) => new UDPPort(port, protocol, iface, maxPacketSize));
 }
 
-/** The port `make` returns, once listening; a throw from `make` rejects. */
-export async function started<P extends UDPPort>(make: () => P): Promise<P> {
-  const port = make();
+/**
+ * The port `make` builds for `handler`'s protocol, once listening (a
+ * stream-style handler starts then); a throw from `make` rejects.
+ */
+export async function started<P extends UDPPort>(
+  handler: DatagramHandlerLike,
+  make: (protocol: DatagramProtocol) => P,
+): Promise<P> {
+  const { protocol, start } = toDatagramProtocol(handler);
+  const port = make(protocol);
   await port.startListening();
+  start();
   return port;
 }

@@ -94,6 +94,23 @@ describe('StreamConnection', () => {
     expect(transport.writes).toEqual(['a\nb\nc\nd\n']);
   });
 
+  it('sends what a generator yielded before it waits on something other than input', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const { transport } = connect(async function* () {
+      yield 'prompt> ';
+      await gate;
+      yield 'done';
+    });
+    await turns(2);
+    expect(transport.writes).toEqual(['prompt> ']);
+    release();
+    await turns(2);
+    expect(transport.writes).toEqual(['prompt> ', 'done']);
+  });
+
   it('keeps yields in order with direct writes', async () => {
     const { transport } = connect(async function* (c) {
       yield 'one ';

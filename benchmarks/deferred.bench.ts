@@ -345,6 +345,18 @@ async function awaitCost(n: number) {
     freshPromise: async () => {
       for (let i = 0; i < n; i++) sink += await Promise.resolve(i);
     },
+    pendingDeferred: async () => {
+      for (let i = 0; i < n; i++) {
+        const pd = new Deferred<number>();
+        queueMicrotask(() => pd.callback(1));
+        sink += await pd;
+      }
+    },
+    pendingPromise: async () => {
+      for (let i = 0; i < n; i++) {
+        sink += await new Promise<number>((resolve) => queueMicrotask(() => resolve(1)));
+      }
+    },
     minimalThenable: async () => {
       // The floor for any Promises/A+ thenable: settle in a microtask.
       const t = { then: (ok: (v: number) => void) => queueMicrotask(() => ok(1)) };
@@ -427,6 +439,10 @@ async function main(): Promise<void> {
       `await of a resolved native Promise (target < 2x: ${awaitOk ? 'met' : 'MISSED'}), ` +
       `${cost(aw.freshPromise)}x await Promise.resolve(i), ` +
       `${cost(aw.minimalThenable)}x a minimal A+ thenable (the floor for any thenable)`,
+  );
+  console.log(
+    `await of a pending Deferred fired later ${fmt(aw.pendingDeferred)}: costs ` +
+      `${(aw.pendingPromise / aw.pendingDeferred).toFixed(2)}x awaiting a pending native Promise resolved later`,
   );
   if (!tw) console.log('twisted: not measured (/usr/bin/python3 cannot import twisted)');
   console.log(`\n${ok && awaitOk ? 'all targets met' : 'some targets missed'} (sink ${sink > 0})`);

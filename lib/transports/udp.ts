@@ -147,6 +147,7 @@ export class UDPPort implements IUDPTransport {
       // startProtocol threw: give the address back and fail the listen.
       this.#closed = true;
       socket.close();
+      if (this.#protocol.transport === this) this.#protocol.transport = null;
       throw error;
     }
     this.#reading = true;

@@ -135,9 +135,9 @@ describe('listenUDP', () => {
     const probe = await listen(new Recorder());
     const number = probe.getHost().port;
     await probe.stopListening();
-    await expect(reactor.listenUDP(number, new Broken(), '127.0.0.1')).rejects.toThrow(
-      'cannot start',
-    );
+    const broken = new Broken();
+    await expect(reactor.listenUDP(number, broken, '127.0.0.1')).rejects.toThrow('cannot start');
+    expect(broken.transport).toBeNull();
     const again = res.port(await reactor.listenUDP(number, new Recorder(), '127.0.0.1'));
     expect(again.getHost().port).toBe(number);
   });

@@ -152,11 +152,15 @@ export class SocketTransport implements ITLSTransport {
   static #onData(this: OwnedSocket, chunk: Buffer): void {
     const t = this[kTransport] as SocketTransport;
     if (t.#disconnecting || t.#lost) return;
+    // What the protocol writes while handling this chunk leaves in one
+    // syscall (writev), as Twisted's write buffer flushed once per loop turn.
+    this.cork();
     try {
       t.#protocol.dataReceived(chunk);
     } catch (error) {
       t.#protocolFailed('dataReceived', error);
     }
+    if (this.writableCorked > 0) this.uncork(); // startTLS may have released it already
   }
 
   static #onEnd(this: OwnedSocket): void {
@@ -447,6 +451,7 @@ export class SocketTransport implements ITLSTransport {
     if (this.#lost) return Promise.reject(connectionLostReason('the connection is closed'));
     if (this.#tls) return Promise.reject(toTLSError(new Error('TLS is already started')));
     const old = this.#socket;
+    while (old.writableCorked > 0) old.uncork(); // send what was written before STARTTLS
     old.pause();
     SocketTransport.#detach(old);
     const base = needsWrapper(old, pending) ? new PrefixedDuplex(old, pending) : old;

@@ -93,7 +93,13 @@ export function connectSSL(
           ...(servername === undefined ? {} : { servername }),
           host,
           // Our own TCP socket underneath, so abortConnection() can reset it.
-          socket: net.connect({ host, port, allowHalfOpen: true, noDelay: true, ...bindOptions(bindAddress) }),
+          socket: net.connect({
+            host,
+            port,
+            allowHalfOpen: true,
+            noDelay: true,
+            ...bindOptions(bindAddress),
+          }),
           allowHalfOpen: true, // supported at runtime, missing from @types/node
         } as tls.ConnectionOptions),
     },

@@ -1,0 +1,168 @@
+// Shared plumbing of the network benchmarks: start a server process, run the
+// load client against it, take medians, print ratios.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { createInterface, type Interface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** A running benchmark server (a child process) and its port. */
+export interface ServerProcess {
+  port: number;
+  child: ChildProcess;
+  lines: Interface;
+  /** The next line the server prints. */
+  nextLine(): Promise<string>;
+  stop(): Promise<void>;
+  /** The CPU seconds the server has used so far. */
+  cpu(): Promise<number>;
+}
+
+function lineReader(child: ChildProcess): { lines: Interface; nextLine: () => Promise<string> } {
+  const lines = createInterface({ input: child.stdout! });
+  const queue: string[] = [];
+  const waiting: ((line: string) => void)[] = [];
+  lines.on('line', (line) => {
+    const w = waiting.shift();
+    if (w) w(line);
+    else queue.push(line);
+  });
+  return {
+    lines,
+    nextLine: () => {
+      const line = queue.shift();
+      return line !== undefined
+        ? Promise.resolve(line)
+        : new Promise((resolve) => waiting.push(resolve));
+    },
+  };
+}
+
+function stopper(child: ChildProcess): () => Promise<void> {
+  return () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.stdin?.end();
+      setTimeout(() => child.kill('SIGKILL'), 2000).unref();
+    });
+}
+
+/** Start `benchmarks/net/servers.ts <kind>` (or a Twisted script with `python`). */
+export async function startServer(kind: string, python?: string): Promise<ServerProcess> {
+  const child = python
+    ? spawn('/usr/bin/python3', ['-c', python], { stdio: ['pipe', 'pipe', 'inherit'] })
+    : spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(here, 'servers.ts'), kind], {
+        stdio: ['pipe', 'pipe', 'inherit'],
+      });
+  const { lines, nextLine } = lineReader(child);
+  const port = Number(await nextLine());
+  const cpu = async () => {
+    child.stdin!.write('cpu\n');
+    return Number(await nextLine());
+  };
+  return { port, child, lines, nextLine, stop: stopper(child), cpu };
+}
+
+/** Run the load client with `args`; resolves with its JSON result. */
+export function runClient(args: (string | number)[]): Promise<Record<string, number | boolean>> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(here, 'load-client.ts'), ...args.map(String)],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.once('exit', (code) => {
+      try {
+        resolve(JSON.parse(out));
+      } catch {
+        reject(new Error(`load client failed (${code}): ${out}`));
+      }
+    });
+  });
+}
+
+/** Start an idle-mode load client; resolves once its connections are open, with a function closing them. */
+export async function holdIdle(port: number, connections: number): Promise<() => Promise<void>> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(here, 'load-client.ts'), 'idle', String(port), String(connections)],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
+  const { nextLine } = lineReader(child);
+  const ready = await nextLine();
+  if (ready !== 'ready') throw new Error(`idle client: ${ready}`);
+  return stopper(child);
+}
+
+/** The median of `values`. */
+export function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** True when Twisted is importable by /usr/bin/python3. */
+export function twistedAvailable(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const child = spawn('/usr/bin/python3', ['-c', 'import twisted'], { stdio: 'ignore' });
+    child.once('error', () => resolve(false));
+    child.once('exit', (code) => resolve(code === 0));
+  });
+}
+
+/** A Twisted 22.4 server script: serves `protocolSource`'s `Server` on 127.0.0.1:0, prints the port, exits when stdin closes. */
+export function twistedServer(protocolSource: string): string {
+  return `
+import sys
+from twisted.internet import reactor, protocol, stdio
+from twisted.protocols import basic
+${protocolSource}
+f = protocol.Factory.forProtocol(Server)
+p = reactor.listenTCP(0, f, backlog=1024, interface='127.0.0.1')
+print(p.getHost().port, flush=True)
+import os
+class Quit(basic.LineReceiver):
+    delimiter = b'\\n'
+    def lineReceived(self, line):
+        if line == b'cpu':
+            t = os.times()
+            self.transport.write(b'%f\\n' % (t.user + t.system))
+    def connectionLost(self, reason):
+        reactor.stop()
+stdio.StandardIO(Quit())
+reactor.run()
+`;
+}
+
+/** Run the load client against a fresh `kind` server; the result plus the server's CPU seconds used. */
+export async function measureOnce(
+  kind: string,
+  args: (string | number)[],
+  python?: string,
+): Promise<Record<string, number | boolean> & { cpu: number }> {
+  const server = await startServer(kind, python);
+  try {
+    const cpu0 = await server.cpu();
+    const result = await runClient([args[0]!, server.port, ...args.slice(1)]);
+    const cpu = (await server.cpu()) - cpu0;
+    if (!result.ok) throw new Error(`${kind}: the replies did not match what was sent`);
+    return { ...result, cpu };
+  } finally {
+    await server.stop();
+  }
+}
+
+/** Print a table row. */
+export function row(cells: (string | number)[]): void {
+  console.log(`| ${cells.join(' | ')} |`);
+}

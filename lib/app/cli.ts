@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { formatEvent, globalLogPublisher, type LogObserver } from '../log/index.js';
 import { discoverPlugins, type PluginCatalog, type ServicePlugin } from '../plugins/index.js';
 import { setupLogging } from './log-setup.js';
 import { formatOptionsHelp, parseOptions, splitAtCommand } from './options.js';
@@ -15,7 +16,7 @@ const RUNNER_OPTIONS = {
     default: 'info',
     description: 'debug, info, warn, error or critical',
   },
-  logfile: { type: 'string', description: 'append the log to this file (default: stderr)' },
+  logfile: { type: 'string', description: 'append the log to this file (default: stdout)' },
   pidfile: { type: 'string', description: 'write the process id here; refuse to start if held' },
   'shutdown-timeout': {
     type: 'number',
@@ -117,6 +118,16 @@ function checkRunnerValues(values: { workers: number; 'shutdown-timeout': number
   }
 }
 
+/** Where the runner reports why it could not start (pidfile held, listen failed, workers died). */
+const FAILURE_NAMESPACES = new Set(['woven.app.runner', 'woven.app.workers']);
+
+/** Repeat the runner's start failures on stderr as one line each, wherever the log goes. */
+const reportFailures: LogObserver = (event) => {
+  if (event.log_level === 'error' && FAILURE_NAMESPACES.has(event.log_namespace)) {
+    process.stderr.write(`woven: ${formatEvent(event).split('\n')[0]}\n`);
+  }
+};
+
 async function run(argv: string[]): Promise<number> {
   const { before, command, after } = splitAtCommand(RUNNER_OPTIONS, argv);
   const wantsHelp = before.some((a) => a === '--help' || a === '-h');
@@ -135,7 +146,13 @@ async function run(argv: string[]): Promise<number> {
     format: options['log-format'],
     level: options['log-level'],
     file: options.logfile,
+    // With --help, stdout is for the help text.
+    console:
+      wantsHelp || after.some((a) => a === '--help' || a === '-h')
+        ? process.stderr
+        : process.stdout,
   });
+  globalLogPublisher.addObserver(reportFailures);
   try {
     const catalog = await discoverPlugins({ paths: options.plugin });
     if (wantsHelp || command === undefined) {
@@ -167,6 +184,7 @@ async function run(argv: string[]): Promise<number> {
       leaveCluster();
     }
   } finally {
+    globalLogPublisher.removeObserver(reportFailures);
     await closeLog();
   }
 }
@@ -175,7 +193,9 @@ async function run(argv: string[]): Promise<number> {
  * The `woven` command: parse `argv` (without `node` and the script), run
  * the named service in the foreground, and resolve with the exit status —
  * 0 after a graceful stop (or for `--help`), 2 for bad usage (with a
- * one-line reason on stderr), 1 when the service failed to start.
+ * one-line reason on stderr), 1 when the service failed to start (the log
+ * says why, and so does one line on stderr). The log goes to stdout unless
+ * `--logfile` is given.
  *
  * @example
  * ```ts

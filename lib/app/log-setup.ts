@@ -17,16 +17,18 @@ export interface LogSetup {
   format: string;
   /** The minimum level written. */
   level: string;
-  /** A file to append to; stderr when absent. */
+  /** A file to append to; `console` when absent. */
   file?: string;
+  /** Where to write without a file (default stdout, as `twistd -n`). */
+  console?: NodeJS.WritableStream;
 }
 
 /**
- * Send every log event at `level` or above to stderr or a file, as text or
+ * Send every log event at `level` or above to stdout or a file, as text or
  * JSON. Returns a function that removes the observer and closes the file.
  * Bad values throw {@link UsageError}.
  */
-export function setupLogging({ format, level, file }: LogSetup): () => Promise<void> {
+export function setupLogging({ format, level, file, console }: LogSetup): () => Promise<void> {
   if (format !== 'text' && format !== 'json') {
     throw new UsageError(`--log-format: expected text or json, got ${JSON.stringify(format)}`);
   }
@@ -36,7 +38,7 @@ export function setupLogging({ format, level, file }: LogSetup): () => Promise<v
     );
   }
   const stream = file === undefined ? undefined : createWriteStream(file, { flags: 'a' });
-  const sink = stream ?? process.stderr;
+  const sink = stream ?? console ?? process.stdout;
   const inner = format === 'json' ? jsonFileLogObserver(sink) : textFileLogObserver(sink);
   const filter = new FilteringLogObserver(inner, [new LogLevelFilterPredicate(level as LogLevel)]);
   const observer: LogObserver = filter.observer;

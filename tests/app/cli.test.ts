@@ -84,6 +84,7 @@ describe('running a service', () => {
     const { woven, port } = await startEcho();
     const listening = woven.events().find((e) => e.log_format === 'listening on {address}');
     expect(listening).toMatchObject({ host: '127.0.0.1', port, log_level: 'info' });
+    expect(woven.stdout).toContain('"log_text":"listening on 127.0.0.1:');
     expect(await echoes(port, 'hello, woven')).toBe(true);
     woven.signal('SIGTERM');
     expect(await woven.exitCode()).toBe(0);
@@ -137,7 +138,7 @@ describe('running a service', () => {
     const taken = (blocker.address() as { port: number }).port;
     const { code, stderr } = await runWoven(['echo', '--port', `tcp:${taken}:interface=127.0.0.1`]);
     expect(code).toBe(1);
-    expect(stderr).toMatch(/failed to start.*(EADDRINUSE|in use)/i);
+    expect(stderr).toMatch(/^woven: failed to start: .*(EADDRINUSE|in use)/im);
   });
 
   it('exits 1 naming the file when a certificate cannot be read', async () => {

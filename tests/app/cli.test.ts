@@ -58,6 +58,14 @@ describe('woven --help', () => {
   });
 });
 
+describe('woven --version', () => {
+  it('prints the package version', async () => {
+    const { code, stdout } = await runWoven(['--version']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^woven \d+\.\d+\.\d+/);
+  });
+});
+
 describe('bad usage', () => {
   const cases: [string, string[], RegExp][] = [
     ['no service', [], /no service/],

@@ -1,0 +1,190 @@
+import { describe, expect, it } from 'vitest';
+import * as woven from '../../lib/index.js';
+import * as testing from '../../lib/testing/index.js';
+
+type Kind = 'class' | 'function' | 'instance';
+
+function kindOf(value: unknown): Kind | 'missing' | 'other' {
+  if (value === undefined) return 'missing';
+  if (typeof value === 'function') {
+    return /^class\b/.test(Function.prototype.toString.call(value)) ? 'class' : 'function';
+  }
+  return typeof value === 'object' && value !== null ? 'instance' : 'other';
+}
+
+const exported = woven as unknown as Record<string, unknown>;
+
+/** Every non-error public name DESIGN.md writes in `code`, with its kind. */
+const names: Record<string, Kind> = {
+  // 1. Deferred
+  Deferred: 'class',
+  Failure: 'class',
+  succeed: 'function',
+  fail: 'function',
+  maybeDeferred: 'function',
+  ensureDeferred: 'function',
+  gatherResults: 'function',
+  DeferredList: 'class',
+  race: 'function',
+  DeferredLock: 'class',
+  DeferredSemaphore: 'class',
+  DeferredQueue: 'class',
+  // 2. Time
+  DelayedCall: 'class',
+  Clock: 'class',
+  Reactor: 'class',
+  reactor: 'instance',
+  LoopingCall: 'class',
+  deferLater: 'function',
+  cooperate: 'function',
+  Cooperator: 'class',
+  react: 'function',
+  // 3. Protocols
+  Protocol: 'class',
+  Factory: 'class',
+  ClientFactory: 'class',
+  ReconnectingClientFactory: 'class',
+  DatagramProtocol: 'class',
+  ByteReader: 'class',
+  lines: 'function',
+  netstrings: 'function',
+  lengthPrefixed: 'function',
+  encodeNetstring: 'function',
+  encodeLengthPrefixed: 'function',
+  LineReceiver: 'class',
+  LineOnlyReceiver: 'class',
+  NetstringReceiver: 'class',
+  Int8StringReceiver: 'class',
+  Int16StringReceiver: 'class',
+  Int32StringReceiver: 'class',
+  // 4. Transports and endpoints
+  Connector: 'class',
+  ListeningPort: 'class',
+  serverFromString: 'function',
+  clientFromString: 'function',
+  listen: 'function',
+  connect: 'function',
+  connectProtocol: 'function',
+  // 5. Plugins, services
+  getPlugins: 'function',
+  registerPlugin: 'function',
+  Service: 'class',
+  MultiService: 'class',
+  StreamServerEndpointService: 'class',
+  TimerService: 'class',
+  ClientService: 'class',
+  // 6. Logging, threads, testing
+  Logger: 'class',
+  formatEvent: 'function',
+  globalLogPublisher: 'instance',
+  textFileLogObserver: 'function',
+  jsonFileLogObserver: 'function',
+  FilteringLogObserver: 'class',
+  LogLevelFilterPredicate: 'class',
+  StringTransport: 'class',
+  MemoryReactor: 'class',
+  connectionPair: 'function',
+  loopback: 'function',
+};
+
+/** Section 6 names with no implementation yet (reported to the lead). */
+const missingNames: Record<string, Kind> = {
+  deferToThread: 'function',
+  ThreadPool: 'class',
+};
+
+const errorNames = [
+  'AlreadyCalledError',
+  'CancelledError',
+  'TimeoutError',
+  'FirstError',
+  'FailureGroup',
+  'QueueOverflow',
+  'QueueUnderflow',
+  'AlreadyCancelled',
+  'AlreadyCalled',
+  'ReactorNotRunning',
+  'ReactorAlreadyRunning',
+  'TaskDone',
+  'TaskStopped',
+  'TaskFailed',
+  'NotPaused',
+  'SchedulerStopped',
+  'ConnectError',
+  'ConnectionRefusedError',
+  'ConnectTimeoutError',
+  'DNSLookupError',
+  'TLSError',
+  'ConnectionDone',
+  'ConnectionLost',
+  'ConnectionClosedError',
+  'FrameTooLong',
+  'FramingError',
+  'UnexpectedEOF',
+];
+
+const testingNames: Record<string, Kind> = {
+  Clock: 'class',
+  StringTransport: 'class',
+  MemoryReactor: 'class',
+  connectionPair: 'function',
+  loopback: 'function',
+};
+
+describe('the package root exports every name of the contract', () => {
+  for (const [name, kind] of Object.entries(names)) {
+    it(`exports ${name} as a ${kind}`, () => {
+      expect(kindOf(exported[name])).toBe(kind);
+    });
+  }
+
+  for (const [name, kind] of Object.entries(missingNames)) {
+    it.fails(`exports ${name} as a ${kind} (not implemented yet)`, () => {
+      expect(kindOf(exported[name])).toBe(kind);
+    });
+  }
+
+  it('exports the default reactor as an instance of Reactor', () => {
+    expect(woven.reactor).toBeInstanceOf(woven.Reactor);
+  });
+});
+
+describe('every contract error is an Error subclass with a stable name and code', () => {
+  for (const name of errorNames) {
+    it(`${name} is an Error named ${name} with a string code`, () => {
+      const ErrorClass = exported[name] as new (...args: unknown[]) => Error & { code: unknown };
+      expect(kindOf(ErrorClass)).toBe('class');
+      expect(ErrorClass.prototype).toBeInstanceOf(Error);
+      expect(ErrorClass.prototype.name).toBe(name);
+      expect(ErrorClass.name).toBe(name);
+      expect(typeof ErrorClass.prototype.code).toBe('string');
+    });
+  }
+
+  it('ConnectionRefusedError, ConnectTimeoutError and DNSLookupError are ConnectErrors', () => {
+    for (const sub of [
+      woven.ConnectionRefusedError,
+      woven.ConnectTimeoutError,
+      woven.DNSLookupError,
+    ]) {
+      expect(sub.prototype).toBeInstanceOf(woven.ConnectError);
+    }
+  });
+});
+
+describe('woven/testing exports the testing helpers', () => {
+  const testingExports = testing as unknown as Record<string, unknown>;
+  for (const [name, kind] of Object.entries(testingNames)) {
+    const probe = name === 'Clock' ? it.fails : it;
+    probe(`exports ${name} as the root's ${kind}`, () => {
+      expect(kindOf(testingExports[name])).toBe(kind);
+      expect(testingExports[name]).toBe(exported[name]);
+    });
+  }
+
+  it('is wired in package.json as "./testing" → dist/testing/index.js', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8'));
+    expect(pkg.exports['./testing'].default).toBe('./dist/testing/index.js');
+  });
+});

@@ -138,7 +138,7 @@ export async function discoverPlugins(options: DiscoveryOptions = {}): Promise<P
     });
   }
   for (const p of problems) {
-    log.warn('plugin skipped: {source}: {reason}', { ...p });
+    log.warn('plugin skipped: {source}: {reason}', { ...p, package: p.packageName });
   }
   for (const p of kept) {
     try {

@@ -221,6 +221,55 @@ describe('listenTCP', () => {
   });
 });
 
+describe('SocketTransport producers and half-close', () => {
+  it('asks a pull producer for data until it unregisters; loseConnection waits for that', async () => {
+    class Counter extends Protocol {
+      override connectionMade() {
+        let n = 0;
+        const transport = this.transport!;
+        transport.registerProducer(
+          {
+            resumeProducing: () => {
+              transport.write(`${n++},`);
+              if (n === 100) transport.unregisterProducer();
+            },
+            stopProducing: () => {},
+          },
+          false,
+        );
+        transport.loseConnection(); // must not cut the producer short
+      }
+    }
+    const port = res.port(await reactor.listenTCP(0, Counter, 50, '127.0.0.1'));
+    const text = (await readAll(await rawConnect(portOf(port), res))).toString();
+    expect(text).toBe(Array.from({ length: 100 }, (_, i) => `${i},`).join(''));
+  });
+
+  it('loseWriteConnection sends EOF but keeps reading, and tells the protocol', async () => {
+    const port = res.port(await reactor.listenTCP(0, Echo, 50, '127.0.0.1'));
+    const writeLost = deferred<void>();
+    class HalfCloser extends Recorder {
+      override connectionMade() {
+        this.transport!.write('last words');
+        this.transport!.loseWriteConnection!();
+      }
+      writeConnectionLost() {
+        writeLost.resolve();
+      }
+      readConnectionLost() {
+        this.transport!.loseConnection();
+      }
+    }
+    const factory = new RecordingClientFactory(() => new HalfCloser());
+    res.connector(reactor.connectTCP('127.0.0.1', portOf(port), factory));
+    const client = await factory.built.promise;
+    await writeLost.promise;
+    const reason = await client.lost.promise;
+    expect(reason.check(ConnectionDone)).toBe(ConnectionDone);
+    expect(client.text()).toBe('last words');
+  });
+});
+
 describe('connectTCP', () => {
   it('connects a classic client, which talks to an echo server', async () => {
     const port = res.port(await reactor.listenTCP(0, Echo, 50, '127.0.0.1'));

@@ -134,14 +134,7 @@ export class StreamConnection
 
   /** Registers for write backpressure, then starts the handler, if any. */
   override connectionMade(): void {
-    const producer: IPushProducer = {
-      pauseProducing: () => {
-        this.#writePaused = true;
-      },
-      resumeProducing: () => this.#resumeWriting(),
-      stopProducing: () => this.#resumeWriting(),
-    };
-    this.transport!.registerProducer(producer, true);
+    this.transport!.registerProducer(new StreamConnection.#WriteProducer(this), true);
     if (this.#handler) this.#run(this.#handler);
   }
 
@@ -201,11 +194,42 @@ export class StreamConnection
 
   /** Async-iterates the received chunks. `break` leaves the connection open. */
   [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
-    return {
-      next: () => this.#read(),
-      return: () => Promise.resolve(DONE),
-    };
+    return new StreamConnection.#Reader(this);
   }
+
+  // Small classes rather than closures: one field per connection instead of
+  // a context and a function per method (idle connections are many).
+
+  /** What the transport pauses and resumes as its write buffer fills and drains. */
+  static readonly #WriteProducer = class implements IPushProducer {
+    readonly #conn: StreamConnection;
+    constructor(conn: StreamConnection) {
+      this.#conn = conn;
+    }
+    pauseProducing(): void {
+      this.#conn.#writePaused = true;
+    }
+    resumeProducing(): void {
+      this.#conn.#resumeWriting();
+    }
+    stopProducing(): void {
+      this.#conn.#resumeWriting();
+    }
+  };
+
+  /** The iterator of received chunks; `return()` (a `break`) leaves the connection open. */
+  static readonly #Reader = class implements AsyncIterator<Uint8Array> {
+    readonly #conn: StreamConnection;
+    constructor(conn: StreamConnection) {
+      this.#conn = conn;
+    }
+    next(): Promise<IteratorResult<Uint8Array>> {
+      return this.#conn.#read();
+    }
+    return(): Promise<IteratorResult<Uint8Array>> {
+      return Promise.resolve(DONE);
+    }
+  };
 
   /** Send `data`; resolves once accepted below the transport's high-water mark. */
   write(data: Data): Promise<void> {

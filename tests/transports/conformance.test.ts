@@ -77,29 +77,26 @@ describeConnectionConformance(
   ),
 );
 
-// TLS and Unix pass the suite except for the four cases where the peer must
-// see a local abort() as ConnectionLost: Node cannot reset the TCP socket
-// under a TLS socket safely, and Unix sockets have no reset, so their peers
-// see a clean close. They run once the suite can leave those cases out.
-const peerSeesAbort = false;
-if (peerSeesAbort) {
-  describeConnectionConformance(
-    'TLS',
-    pairOver(
-      (h) => reactor.listenSSL(0, h, { key, cert }, 50, '127.0.0.1'),
-      (port, h) => reactor.connectSSL('localhost', portOf(port), h, { trustRoots: cert }),
-    ),
-  );
+// TLS and Unix peers see a local abort() as a clean close: Node cannot
+// safely reset the TCP socket under a TLS socket, and Unix sockets have no reset.
+describeConnectionConformance(
+  'TLS',
+  pairOver(
+    (h) => reactor.listenSSL(0, h, { key, cert }, 50, '127.0.0.1'),
+    (port, h) => reactor.connectSSL('localhost', portOf(port), h, { trustRoots: cert }),
+  ),
+  { peerSeesAbort: false },
+);
 
-  describeConnectionConformance(
-    'Unix',
-    pairOver(
-      (h) => reactor.listenUNIX(join(dir, `s${sockets++}.sock`), h),
-      (port, h) => {
-        const host = port.getHost();
-        if (host.type !== 'UNIX' || host.name === null) throw new Error('not a Unix port');
-        return reactor.connectUNIX(host.name, h);
-      },
-    ),
-  );
-}
+describeConnectionConformance(
+  'Unix',
+  pairOver(
+    (h) => reactor.listenUNIX(join(dir, `s${sockets++}.sock`), h),
+    (port, h) => {
+      const host = port.getHost();
+      if (host.type !== 'UNIX' || host.name === null) throw new Error('not a Unix port');
+      return reactor.connectUNIX(host.name, h);
+    },
+  ),
+  { peerSeesAbort: false },
+);

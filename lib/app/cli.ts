@@ -167,6 +167,8 @@ async function run(argv: string[]): Promise<number> {
       return 0;
     }
     const shutdownTimeout = options['shutdown-timeout'];
+    // Built in the primary too, so bad usage (a malformed --port) exits 2 before any fork.
+    const service = await makeService(plugin, serviceArgs.values);
     if (options.workers > 1 && !isWorker()) {
       return await runWorkers({
         workers: options.workers,
@@ -174,7 +176,6 @@ async function run(argv: string[]): Promise<number> {
         pidfile: options.pidfile,
       });
     }
-    const service = await makeService(plugin, serviceArgs.values);
     try {
       return await runService(service, {
         shutdownTimeout,

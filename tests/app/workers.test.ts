@@ -73,6 +73,12 @@ describe('woven --workers', () => {
     for (const pid of all) expect(isAlive(pid)).toBe(false);
   });
 
+  it('exits 2 for a malformed endpoint description before starting workers', async () => {
+    const { code, stderr } = await runWoven(['--workers', '2', 'echo', '--port', 'nope:1']);
+    expect(code).toBe(2);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+  });
+
   it('exits 1 when the workers cannot listen', async () => {
     const blocker = createServer();
     servers.push(blocker);

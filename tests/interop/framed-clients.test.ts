@@ -27,8 +27,8 @@ const FRAMINGS = {
   },
 } as const;
 type Kind = keyof typeof FRAMINGS;
-// biome-ignore lint/suspicious/noExplicitAny: a mixin base takes any constructor arguments
 type StringReceiverClass = new (
+  // biome-ignore lint/suspicious/noExplicitAny: a mixin base takes any constructor arguments
   ...args: any[]
 ) => Protocol & {
   sendString(data: Data): void;

@@ -196,6 +196,23 @@ describe('--pidfile', () => {
     expect(existsSync(pidfile)).toBe(true);
   });
 
+  it('removes the pidfile when the start fails', async () => {
+    const pidfile = join(dir, 'woven.pid');
+    const blocker = createServer();
+    servers.push(blocker);
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const taken = (blocker.address() as { port: number }).port;
+    const { code } = await runWoven([
+      '--pidfile',
+      pidfile,
+      'echo',
+      '--port',
+      `tcp:${taken}:interface=127.0.0.1`,
+    ]);
+    expect(code).toBe(1);
+    expect(existsSync(pidfile)).toBe(false);
+  });
+
   it('takes over a stale pidfile whose pid now belongs to another process', async () => {
     const pidfile = join(dir, 'woven.pid');
     writeFileSync(pidfile, `${process.pid} 1\n`); // a live pid, but not the process that wrote it

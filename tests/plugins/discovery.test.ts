@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -42,6 +42,16 @@ function installPackage(
   const dir = `node_modules/${name}`;
   write(`${dir}/package.json`, JSON.stringify({ name, version: '1.0.0', woven: { plugins } }));
   for (const [file, text] of Object.entries(files)) write(`${dir}/${file}`, text);
+}
+
+/** Every file under `dir` with its size and mtime. */
+function listing(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((f) => {
+      const st = statSync(join(dir, f));
+      return `${f} ${st.size} ${st.mtimeMs}`;
+    })
+    .sort();
 }
 
 function pluginWarnings(): string[] {
@@ -121,6 +131,14 @@ describe('plugin discovery', () => {
   it('throws UnknownPluginError for a name nobody provides', async () => {
     const catalog = await discoverPlugins({ cwd: root });
     expect(() => catalog.get('service', 'nobody')).toThrow(UnknownPluginError);
+  });
+
+  it('writes nothing anywhere in the project or its packages', async () => {
+    installPackage('woven-alpha', { 'plugin.mjs': servicePluginSource('alpha') });
+    installPackage('woven-broken', { 'plugin.mjs': 'throw new Error("x");\n' });
+    const before = listing(root);
+    await getPlugins('service', { cwd: root });
+    expect(listing(root)).toEqual(before);
   });
 
   it('scans 200 installed packages quickly', async () => {

@@ -121,15 +121,7 @@ describe('stream connections over TCP', () => {
   });
 
   it('write() after close rejects with ConnectionClosedError', async () => {
-    const port = track(
-      await reactor.listenTCP(
-        0,
-        // biome-ignore lint/correctness/useYield: a handler that closes at once
-        async function* () {},
-        50,
-        '127.0.0.1',
-      ),
-    );
+    const port = track(await reactor.listenTCP(0, async function* () {}, 50, '127.0.0.1'));
     const { port: portNumber } = port.getHost() as { port: number };
     const { connect } = await import('../../lib/index.js');
     const conn = await connect(`tcp:127.0.0.1:${portNumber}`);

@@ -6,8 +6,11 @@ import {
   Clock,
   type Connection,
   connectionPair,
+  clientFromString,
   Failure,
+  listen,
   Protocol,
+  reactor,
 } from '../../lib/index.js';
 
 /** Let promise callbacks run (no timers involved). */
@@ -151,5 +154,41 @@ describe('ClientService', () => {
     expect(await service.whenConnected()).toBe(protocols[1]);
     await service.stopService();
     expect(lost).toHaveLength(2);
+  });
+});
+
+describe('ClientService over real TCP', () => {
+  it('connects to a real server, hands out the Connection, and reconnects after the server drops it', async () => {
+    let accepted = 0;
+    const port = await listen('tcp:0:interface=127.0.0.1', async function* (conn) {
+      accepted++;
+      if (accepted === 1) return; // drop the first connection at once
+      for await (const chunk of conn) yield chunk;
+    });
+    const { port: portNumber } = port.getHost() as { port: number };
+    const service = new ClientService(
+      clientFromString(reactor, `tcp:127.0.0.1:${portNumber}`),
+      undefined,
+      { retryPolicy: () => 0.01 },
+    );
+    try {
+      service.startService();
+      const first = (await service.whenConnected()) as Connection;
+      await first.closed;
+      let conn = (await service.whenConnected()) as Connection;
+      for (let i = 0; i < 100 && conn === first; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        conn = (await service.whenConnected()) as Connection;
+      }
+      expect(conn).not.toBe(first);
+      await conn.write('round trip');
+      const iterator = conn[Symbol.asyncIterator]();
+      const { value } = await iterator.next();
+      expect(Buffer.from(value as Uint8Array).toString()).toBe('round trip');
+      await service.stopService();
+      expect(conn.signal.aborted).toBe(true);
+    } finally {
+      await port.stopListening();
+    }
   });
 });

@@ -250,12 +250,11 @@ export class Reactor implements IReactorTime {
 
   /** (Re-)arm the single Node timer for the earliest pending call. */
   #arm(): void {
-    const first = this.#queue.peek();
-    if (first === undefined) {
+    if (this.#queue.peek() === undefined) {
       this.#disarm();
       return;
     }
-    const deadline = first.getTime();
+    const deadline = this.#queue.peekTime();
     if (deadline === this.#timerDeadline && this.#timer !== undefined) return;
     this.#disarm();
     const ms = Math.min(MAX_TIMER_MS, Math.max(0, Math.ceil((deadline - this.seconds()) * 1000)));
@@ -276,9 +275,7 @@ export class Reactor implements IReactorTime {
     const now = this.seconds();
     const queue = this.#queue;
     const limit = queue.nextSequence;
-    for (let call = queue.peek(); call !== undefined; call = queue.peek()) {
-      if (call.getTime() > now || queue.peekSequence() >= limit) break;
-      queue.popPeeked();
+    for (let call = queue.popDue(now, limit); call !== undefined; call = queue.popDue(now, limit)) {
       try {
         delayedCallInternals.run(call);
       } catch (error) {

@@ -1,25 +1,62 @@
 import { type DelayedCall, delayedCallInternals } from './delayed-call.js';
+import { KeySort } from './key-sort.js';
 
 const { token, setToken } = delayedCallInternals;
 
 const MIN_CAPACITY = 64;
 
+/** Stale entries tolerated before a compaction is considered. */
+const COMPACT_SLACK = 64;
+
 /**
- * The Reactor's pending calls: a 4-ary min-heap ordered by time, then by
- * scheduling order (a sequence number per entry). Keys live in typed arrays,
- * so ordering never touches the call objects. Cancelling is O(1): the entry
- * goes stale (its call is no longer active, or was rescheduled under a new
- * sequence number) and is dropped when it reaches the top, or when stale
- * entries outnumber live ones (the heap is then rebuilt without them). With
- * no live call left the storage is released. Internal to the time area.
+ * The entries due within one millisecond, as slot numbers in the queue's
+ * slab. Slots are appended in scheduling order; the bucket is sorted by time
+ * once, when it becomes the earliest, then consumed from `head`.
+ */
+class Bucket {
+  slots: number[] = [];
+  head = 0;
+  sorted = false;
+
+  constructor(readonly key: number) {}
+}
+
+/**
+ * The Reactor's pending calls, grouped by the millisecond they are due in (as
+ * Node groups its timers in per-duration lists): a Map from millisecond to a
+ * bucket of slots, and a binary min-heap of the bucket keys. Each entry lives
+ * in a slot of a slab (the call, its time and sequence number in parallel
+ * arrays, so ordering never touches the call objects). Queueing a call is an
+ * append to its bucket; a bucket is sorted once, when it becomes the
+ * earliest, then consumed in order: time order, ties in scheduling order.
+ *
+ * Cancelling is O(1) and never touches the bucket: the entry is marked stale
+ * in the slab (a call's token is its slot while queued) and is skipped when
+ * reached, or dropped by a compaction once stale entries outnumber live ones.
+ * A slot is reused only after its entry left its bucket. With no live call
+ * left everything is released. Internal to the time area.
  */
 export class TimerQueue {
+  #buckets = new Map<number, Bucket>();
+  /** Bucket keys, a binary min-heap. */
+  #keys: number[] = [];
+  /** The bucket whose key is `#keys[0]`, when there is one. */
+  #first: Bucket | undefined;
+  /** Keys are milliseconds minus this base (fixed at the first insert), to stay small integers. */
+  #base = Number.NaN;
+  // The slab: per slot, the call, its due time and sequence number.
+  #calls: (DelayedCall | undefined)[] = [];
   #times = new Float64Array(MIN_CAPACITY);
   #seqs = new Float64Array(MIN_CAPACITY);
-  #calls: (DelayedCall | undefined)[] = [];
-  #length = 0;
+  /** Slots in use or free, the high-water mark. */
+  #slabLength = 0;
+  /** Free slots below #slabLength. */
+  #free: number[] = [];
+  #entries = 0;
   #live = 0;
   #nextSeq = 0;
+
+  readonly #sorter = new KeySort();
 
   /** Number of live (pending) calls. */
   get size(): number {
@@ -28,7 +65,7 @@ export class TimerQueue {
 
   /** Number of entries held, live or stale (for tests and leak checks). */
   get entries(): number {
-    return this.#length;
+    return this.#entries;
   }
 
   /** The sequence number the next entry will get: entries below it exist already. */
@@ -44,30 +81,67 @@ export class TimerQueue {
 
   /** Re-queue `call` (still pending) after its time changed; its old entry goes stale. */
   update(call: DelayedCall): void {
+    this.#kill(call);
     this.#insert(call);
     this.#maybeCompact();
   }
 
   /** Forget `call` (being cancelled): its entry goes stale. */
   remove(call: DelayedCall): void {
+    this.#kill(call);
     setToken(call, -1);
     this.#live--;
     if (this.#live === 0) this.#clear();
     else this.#maybeCompact();
   }
 
-  /** The earliest live call (dropping stale entries from the top), or undefined. */
+  /** The earliest live call (dropping stale entries from the front), or undefined. */
   peek(): DelayedCall | undefined {
-    while (this.#length > 0) {
-      if (this.#isLive(0)) return this.#calls[0];
-      this.#removeTop();
+    for (let bucket = this.#first; bucket !== undefined; bucket = this.#first) {
+      if (!bucket.sorted) this.#sort(bucket);
+      const slots = bucket.slots;
+      const length = slots.length;
+      let head = bucket.head;
+      while (head < length) {
+        const slot = slots[head] as number;
+        if (this.#isLive(slot)) {
+          bucket.head = head;
+          return this.#calls[slot];
+        }
+        this.#release(slot);
+        head++;
+      }
+      bucket.head = head;
+      this.#dropFirst();
     }
     return undefined;
   }
 
-  /** The sequence number of the top entry (call {@link peek} first). */
+  /** The sequence number of the front entry (call {@link peek} first). */
   peekSequence(): number {
-    return this.#seqs[0] as number;
+    const bucket = this.#first as Bucket;
+    return this.#seqs[bucket.slots[bucket.head] as number] as number;
+  }
+
+  /** The due time of the front entry (call {@link peek} first). */
+  peekTime(): number {
+    const bucket = this.#first as Bucket;
+    return this.#times[bucket.slots[bucket.head] as number] as number;
+  }
+
+  /**
+   * Remove and return the earliest live call if it is due by `now` and was
+   * queued before sequence number `limit`; undefined otherwise.
+   */
+  popDue(now: number, limit: number): DelayedCall | undefined {
+    const call = this.peek();
+    if (call === undefined) return undefined;
+    const bucket = this.#first as Bucket;
+    const slot = bucket.slots[bucket.head] as number;
+    if ((this.#times[slot] as number) > now || (this.#seqs[slot] as number) >= limit)
+      return undefined;
+    this.popPeeked();
+    return call;
   }
 
   /** Remove and return the earliest live call. */
@@ -80,143 +154,197 @@ export class TimerQueue {
 
   /** Remove the call {@link peek} just returned (it must have returned one). */
   popPeeked(): void {
-    const call = this.#calls[0] as DelayedCall;
-    this.#removeTop();
-    setToken(call, -1);
+    const bucket = this.#first as Bucket;
+    const slot = bucket.slots[bucket.head++] as number;
+    setToken(this.#calls[slot] as DelayedCall, -1);
     this.#live--;
-    if (this.#live === 0) this.#clear();
+    if (this.#live === 0) {
+      this.#clear();
+      return;
+    }
+    this.#release(slot);
+    if (bucket.head === bucket.slots.length) this.#dropFirst();
   }
 
   /** The live calls, in no particular order (a copy). */
   toArray(): DelayedCall[] {
     const out: DelayedCall[] = [];
-    for (let i = 0; i < this.#length; i++)
-      if (this.#isLive(i)) out.push(this.#calls[i] as DelayedCall);
+    for (const { slots, head } of this.#buckets.values()) {
+      for (let i = head; i < slots.length; i++) {
+        const slot = slots[i] as number;
+        if (this.#isLive(slot)) out.push(this.#calls[slot] as DelayedCall);
+      }
+    }
     return out;
   }
 
-  /** An entry is live while its call's token is the entry's sequence number (-1 once cancelled or popped). */
-  #isLive(i: number): boolean {
-    return token(this.#calls[i] as DelayedCall) === this.#seqs[i];
+  /** An entry is live until its call is cancelled, rescheduled or popped (its sequence number is then -1). */
+  #isLive(slot: number): boolean {
+    return (this.#seqs[slot] as number) >= 0;
+  }
+
+  /** Make `call`'s current entry stale. */
+  #kill(call: DelayedCall): void {
+    const slot = token(call);
+    if (slot >= 0) this.#seqs[slot] = -1;
   }
 
   #insert(call: DelayedCall): void {
-    const seq = this.#nextSeq++;
-    setToken(call, seq);
-    if (this.#length === this.#times.length) this.#resize(this.#length * 2);
-    const i = this.#length++;
-    this.#times[i] = call.getTime();
-    this.#seqs[i] = seq;
-    this.#calls[i] = call;
-    this.#siftUp(i);
+    const slot = this.#allocate();
+    const time = call.getTime();
+    setToken(call, slot);
+    this.#calls[slot] = call;
+    this.#times[slot] = time;
+    this.#seqs[slot] = this.#nextSeq++;
+    this.#entries++;
+    let ms = Math.floor(time * 1000);
+    if (Number.isNaN(this.#base)) this.#base = ms;
+    ms -= this.#base;
+    let bucket = this.#buckets.get(ms);
+    if (bucket === undefined) {
+      bucket = new Bucket(ms);
+      this.#buckets.set(ms, bucket);
+      this.#pushKey(ms);
+    }
+    const slots = bucket.slots;
+    const last = slots.length - 1;
+    if (
+      !bucket.sorted ||
+      last < bucket.head ||
+      (this.#times[slots[last] as number] as number) <= time
+    ) {
+      slots.push(slot);
+      return;
+    }
+    // A sorted bucket (being consumed): insert after every entry due no later.
+    let lo = bucket.head;
+    let hi = slots.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.#times[slots[mid] as number] as number) <= time) lo = mid + 1;
+      else hi = mid;
+    }
+    slots.splice(lo, 0, slot);
   }
 
-  #removeTop(): void {
-    const last = --this.#length;
-    const times = this.#times;
-    const seqs = this.#seqs;
-    const calls = this.#calls;
-    if (last > 0) {
-      times[0] = times[last] as number;
-      seqs[0] = seqs[last] as number;
-      calls[0] = calls[last];
+  #allocate(): number {
+    if (this.#free.length > 0) return this.#free.pop() as number;
+    if (this.#slabLength === this.#times.length) this.#grow(this.#slabLength * 2);
+    return this.#slabLength++;
+  }
+
+  /** Free a slot whose entry left its bucket. */
+  #release(slot: number): void {
+    this.#calls[slot] = undefined;
+    this.#free.push(slot);
+    this.#entries--;
+  }
+
+  #grow(capacity: number): void {
+    const times = new Float64Array(capacity);
+    const seqs = new Float64Array(capacity);
+    times.set(this.#times);
+    seqs.set(this.#seqs);
+    this.#times = times;
+    this.#seqs = seqs;
+  }
+
+  /**
+   * Sort a bucket by time, dropping stale entries. Its slots are in
+   * scheduling order and the sort is stable, so ties keep that order.
+   */
+  #sort(bucket: Bucket): void {
+    bucket.sorted = true;
+    this.#filter(bucket);
+    this.#sorter.sort(bucket.slots, this.#times);
+  }
+
+  /** Drop a bucket's consumed and stale entries, keeping the order of the rest. */
+  #filter(bucket: Bucket): void {
+    const slots = bucket.slots;
+    let n = 0;
+    for (let i = bucket.head; i < slots.length; i++) {
+      const slot = slots[i] as number;
+      if (this.#isLive(slot)) slots[n++] = slot;
+      else this.#release(slot);
     }
-    calls[last] = undefined;
-    if (last > 0) this.#siftDown(0);
-    if (this.#times.length > MIN_CAPACITY && this.#length < this.#times.length >> 2) {
-      this.#resize(this.#times.length >> 1);
-    }
+    slots.length = n;
+    bucket.head = 0;
   }
 
   /** Rebuild without stale entries once they outnumber live ones. */
   #maybeCompact(): void {
-    const stale = this.#length - this.#live;
-    if (stale <= 64 || stale <= this.#live) return;
-    let n = 0;
-    for (let i = 0; i < this.#length; i++) {
-      if (!this.#isLive(i)) continue;
-      this.#times[n] = this.#times[i] as number;
-      this.#seqs[n] = this.#seqs[i] as number;
-      this.#calls[n] = this.#calls[i];
-      n++;
+    const stale = this.#entries - this.#live;
+    if (stale <= COMPACT_SLACK || stale <= this.#live) return;
+    const keys: number[] = [];
+    for (const bucket of this.#buckets.values()) {
+      this.#filter(bucket);
+      if (bucket.slots.length === 0) this.#buckets.delete(bucket.key);
+      else keys.push(bucket.key);
     }
-    for (let i = n; i < this.#length; i++) this.#calls[i] = undefined;
-    this.#length = n;
-    for (let i = (n - 2) >> 2; i >= 0; i--) this.#siftDown(i);
-    this.#resize(Math.max(MIN_CAPACITY, n * 2));
+    keys.sort((a, b) => a - b); // a sorted array is a valid heap
+    this.#keys = keys;
+    this.#first = keys.length > 0 ? this.#buckets.get(keys[0] as number) : undefined;
   }
 
   #clear(): void {
-    this.#length = 0;
-    this.#calls = [];
-    if (this.#times.length > MIN_CAPACITY) this.#resize(MIN_CAPACITY);
+    this.#buckets.clear();
+    this.#keys.length = 0;
+    this.#first = undefined;
+    this.#calls.length = 0;
+    this.#free.length = 0;
+    this.#slabLength = 0;
+    this.#sorter.release();
+    this.#entries = 0;
+    if (this.#times.length > MIN_CAPACITY) {
+      this.#times = new Float64Array(MIN_CAPACITY);
+      this.#seqs = new Float64Array(MIN_CAPACITY);
+    }
   }
 
-  #resize(capacity: number): void {
-    const times = new Float64Array(capacity);
-    const seqs = new Float64Array(capacity);
-    times.set(this.#times.subarray(0, this.#length));
-    seqs.set(this.#seqs.subarray(0, this.#length));
-    this.#times = times;
-    this.#seqs = seqs;
-    if (this.#calls.length > this.#length) this.#calls.length = this.#length;
+  /** Forget the earliest bucket (consumed up to its head). */
+  #dropFirst(): void {
+    const bucket = this.#first as Bucket;
+    const slots = bucket.slots;
+    for (let i = bucket.head; i < slots.length; i++) this.#release(slots[i] as number);
+    this.#buckets.delete(bucket.key);
+    this.#popKey();
   }
 
-  #siftUp(start: number): void {
-    const times = this.#times;
-    const seqs = this.#seqs;
-    const calls = this.#calls;
-    const t = times[start] as number;
-    const s = seqs[start] as number;
-    const call = calls[start];
-    let i = start;
+  #pushKey(key: number): void {
+    const keys = this.#keys;
+    let i = keys.length;
+    keys.push(key);
     while (i > 0) {
-      const parent = (i - 1) >> 2;
-      const pt = times[parent] as number;
-      if (pt < t || (pt === t && (seqs[parent] as number) < s)) break;
-      times[i] = pt;
-      seqs[i] = seqs[parent] as number;
-      calls[i] = calls[parent];
+      const parent = (i - 1) >> 1;
+      const pk = keys[parent] as number;
+      if (pk <= key) break;
+      keys[i] = pk;
       i = parent;
     }
-    times[i] = t;
-    seqs[i] = s;
-    calls[i] = call;
+    keys[i] = key;
+    if (i === 0) this.#first = this.#buckets.get(key);
   }
 
-  #siftDown(start: number): void {
-    const times = this.#times;
-    const seqs = this.#seqs;
-    const calls = this.#calls;
-    const length = this.#length;
-    const t = times[start] as number;
-    const s = seqs[start] as number;
-    const call = calls[start];
-    let i = start;
+  #popKey(): void {
+    const keys = this.#keys;
+    const last = keys.pop() as number;
+    const length = keys.length;
+    if (length === 0) {
+      this.#first = undefined;
+      return;
+    }
+    let i = 0;
     for (;;) {
-      const first = 4 * i + 1;
-      if (first >= length) break;
-      // the earliest of up to four children
-      let child = first;
-      let ct = times[first] as number;
-      let cs = seqs[first] as number;
-      const end = Math.min(first + 4, length);
-      for (let c = first + 1; c < end; c++) {
-        const xt = times[c] as number;
-        if (xt < ct || (xt === ct && (seqs[c] as number) < cs)) {
-          child = c;
-          ct = xt;
-          cs = seqs[c] as number;
-        }
-      }
-      if (t < ct || (t === ct && s < cs)) break;
-      times[i] = ct;
-      seqs[i] = cs;
-      calls[i] = calls[child];
+      let child = 2 * i + 1;
+      if (child >= length) break;
+      if (child + 1 < length && (keys[child + 1] as number) < (keys[child] as number)) child++;
+      const ck = keys[child] as number;
+      if (last <= ck) break;
+      keys[i] = ck;
       i = child;
     }
-    times[i] = t;
-    seqs[i] = s;
-    calls[i] = call;
+    keys[i] = last;
+    this.#first = this.#buckets.get(keys[0] as number);
   }
 }

@@ -33,7 +33,12 @@ export function checkCallable(fn: unknown): void {
   if (typeof fn !== 'function') throw new TypeError(`callLater needs a function, got ${typeof fn}`);
 }
 
-const NO_ARGS = Object.freeze([]) as unknown as unknown[];
+/** Shared by every call made without arguments. */
+export const NO_ARGS = Object.freeze([]) as unknown as unknown[];
+
+const PENDING = 0;
+const CALLED = 1;
+const CANCELLED = 2;
 
 /**
  * Module-internal access to a call's scheduling state, for the owners' queues
@@ -64,8 +69,8 @@ export class DelayedCall implements IDelayedCall {
   #args: unknown[] | undefined;
   readonly #owner: DelayedCallOwner;
   #token = -1;
-  #called = false;
-  #cancelled = false;
+  /** PENDING, CALLED or CANCELLED (one field keeps the object small: 100,000 may be pending). */
+  #state = PENDING;
 
   static {
     Object.assign(delayedCallInternals, {
@@ -101,12 +106,12 @@ export class DelayedCall implements IDelayedCall {
 
   /** True once the call has run. */
   get called(): boolean {
-    return this.#called;
+    return this.#state === CALLED;
   }
 
   /** True once the call was cancelled. */
   get cancelled(): boolean {
-    return this.#cancelled;
+    return this.#state === CANCELLED;
   }
 
   /** The scheduled function (undefined once cancelled or called). */
@@ -121,7 +126,7 @@ export class DelayedCall implements IDelayedCall {
 
   /** True until the call has run or been cancelled. */
   active(): boolean {
-    return !(this.#called || this.#cancelled);
+    return this.#state === PENDING;
   }
 
   /**
@@ -131,7 +136,7 @@ export class DelayedCall implements IDelayedCall {
   cancel(): void {
     this.#checkActive();
     this.#owner.callCancelled(this);
-    this.#cancelled = true;
+    this.#state = CANCELLED;
     this.#fn = undefined;
     this.#args = undefined;
   }
@@ -161,20 +166,20 @@ export class DelayedCall implements IDelayedCall {
 
   /** A short description for debugging. */
   toString(): string {
-    const state = this.#cancelled ? 'cancelled' : this.#called ? 'called' : 'pending';
+    const state = ['pending', 'called', 'cancelled'][this.#state];
     const name = this.#fn?.name || 'anonymous';
     return `<DelayedCall ${state} at ${this.#time} ${name}>`;
   }
 
   #checkActive(): void {
-    if (this.#cancelled) throw new AlreadyCancelled('this call was already cancelled');
-    if (this.#called) throw new AlreadyCalled('this call has already run');
+    if (this.#state === CANCELLED) throw new AlreadyCancelled('this call was already cancelled');
+    if (this.#state === CALLED) throw new AlreadyCalled('this call has already run');
   }
 
   #run(): void {
     const fn = this.#fn as (...args: unknown[]) => unknown;
     const args = this.#args as unknown[];
-    this.#called = true;
+    this.#state = CALLED;
     this.#fn = undefined;
     this.#args = undefined;
     if (args.length === 0) fn();

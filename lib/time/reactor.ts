@@ -6,6 +6,7 @@ import {
   DelayedCall,
   type DelayedCallOwner,
   delayedCallInternals,
+  NO_ARGS,
 } from './delayed-call.js';
 import { ReactorAlreadyRunning, ReactorNotRunning } from './errors.js';
 import type { IReactorTime } from './ireactortime.js';
@@ -103,15 +104,14 @@ export class Reactor implements IReactorTime {
     delay: number,
     fn: (...args: A) => unknown,
     ...args: A
-  ): DelayedCall {
+  ): DelayedCall;
+  callLater(delay: number, fn: (...args: never[]) => unknown): DelayedCall {
     checkDelay(delay);
     checkCallable(fn);
-    const call = new DelayedCall(
-      this.seconds() + delay,
-      fn as (...args: never[]) => unknown,
-      args,
-      this.#owner,
-    );
+    // No rest parameter: it would allocate an array per call, even an empty one.
+    // biome-ignore lint/complexity/noArguments: see above
+    const args = arguments.length > 2 ? Array.prototype.slice.call(arguments, 2) : NO_ARGS;
+    const call = new DelayedCall(this.seconds() + delay, fn, args, this.#owner);
     this.#queue.push(call);
     if (call.getTime() < this.#timerDeadline) this.#arm();
     return call;

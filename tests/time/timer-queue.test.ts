@@ -114,3 +114,73 @@ describe('TimerQueue', () => {
     expect(drain()).toEqual([b, a]);
   });
 });
+
+describe('TimerQueue under interleaved operations', () => {
+  type Op =
+    | { kind: 'push'; tick: number }
+    | { kind: 'cancel'; pick: number }
+    | { kind: 'reset'; pick: number; tick: number }
+    | { kind: 'pop' };
+  const tick = fc.integer({ min: 0, max: 40 });
+  const op: fc.Arbitrary<Op> = fc.oneof(
+    fc.record({ kind: fc.constant('push' as const), tick }),
+    fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat() }),
+    fc.record({ kind: fc.constant('reset' as const), pick: fc.nat(), tick }),
+    fc.record({ kind: fc.constant('pop' as const) }),
+  );
+
+  it('pops exactly what a sorted model pops, with pushes and resets while a millisecond is being consumed (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(0, 1.79e9),
+        fc.array(op, { minLength: 10, maxLength: 300, size: 'large' }),
+        (base, ops) => {
+          const { queue, schedule, setNow } = setup();
+          // Quarter-millisecond steps: several calls per millisecond, some exactly tied.
+          const at = (t: number) => base + t * 0.00025;
+          setNow(base);
+          // The model: pending calls in scheduling order, each with its current time.
+          let model: DelayedCall[] = [];
+          const pending = () => model.filter((c) => c.active());
+          for (const o of ops) {
+            const live = pending();
+            if (o.kind === 'push') {
+              model.push(schedule(at(o.tick)));
+            } else if (o.kind === 'cancel' && live.length > 0) {
+              (live[o.pick % live.length] as DelayedCall).cancel();
+            } else if (o.kind === 'reset' && live.length > 0) {
+              const call = live[o.pick % live.length] as DelayedCall;
+              call.reset(o.tick * 0.00025);
+              // A rescheduled call queues behind calls already queued for the same time.
+              model = [...model.filter((c) => c !== call), call];
+            } else if (o.kind === 'pop') {
+              const expected = [...live].sort((a, b) => a.getTime() - b.getTime())[0];
+              const got = queue.pop();
+              expect(got).toBe(expected);
+              if (got !== undefined) model = model.filter((c) => c !== got);
+            }
+            expect(queue.size).toBe(model.filter((c) => c.active()).length);
+          }
+          const rest = [...pending()].sort((a, b) => a.getTime() - b.getTime());
+          const drained: DelayedCall[] = [];
+          for (let call = queue.pop(); call !== undefined; call = queue.pop()) drained.push(call);
+          expect(drained).toEqual(rest);
+          expect(queue.entries).toBe(0);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('pops a call due by now only if it was queued before the limit', () => {
+    const { queue, schedule } = setup();
+    const a = schedule(1);
+    const limit = queue.nextSequence;
+    const b = schedule(0.5);
+    expect(queue.popDue(0.9, limit)).toBeUndefined(); // b is earliest but queued at the limit
+    expect(queue.popDue(2, queue.nextSequence)).toBe(b);
+    expect(queue.popDue(0.9, queue.nextSequence)).toBeUndefined(); // a is not due yet
+    expect(queue.popDue(1, limit)).toBe(a);
+    expect(queue.size).toBe(0);
+  });
+});

@@ -5,6 +5,9 @@ const { token, setToken } = delayedCallInternals;
 
 const MIN_CAPACITY = 64;
 
+/** Size of the direct-mapped cache of buckets by key (a power of two). */
+const RECENT = 256;
+
 /** Stale entries tolerated before a compaction is considered. */
 const COMPACT_SLACK = 64;
 
@@ -38,6 +41,8 @@ class Bucket {
  */
 export class TimerQueue {
   #buckets = new Map<number, Bucket>();
+  /** Buckets by `key % RECENT`, a cache in front of #buckets (nearby milliseconds never collide). */
+  readonly #recent: (Bucket | undefined)[] = new Array(RECENT).fill(undefined);
   /** Bucket keys, a binary min-heap. */
   #keys: number[] = [];
   /** The bucket whose key is `#keys[0]`, when there is one. */
@@ -200,12 +205,8 @@ export class TimerQueue {
     let ms = Math.floor(time * 1000);
     if (Number.isNaN(this.#base)) this.#base = ms;
     ms -= this.#base;
-    let bucket = this.#buckets.get(ms);
-    if (bucket === undefined) {
-      bucket = new Bucket(ms);
-      this.#buckets.set(ms, bucket);
-      this.#pushKey(ms);
-    }
+    let bucket = this.#recent[ms & (RECENT - 1)];
+    if (bucket === undefined || bucket.key !== ms) bucket = this.#bucket(ms);
     const slots = bucket.slots;
     const last = slots.length - 1;
     if (
@@ -225,6 +226,25 @@ export class TimerQueue {
       else hi = mid;
     }
     slots.splice(lo, 0, slot);
+  }
+
+  /** The bucket for key `ms`, made if need be; it becomes the cached one for its index. */
+  #bucket(ms: number): Bucket {
+    let bucket = this.#buckets.get(ms);
+    if (bucket === undefined) {
+      bucket = new Bucket(ms);
+      this.#buckets.set(ms, bucket);
+      this.#pushKey(ms);
+    }
+    this.#recent[ms & (RECENT - 1)] = bucket;
+    return bucket;
+  }
+
+  /** Forget an emptied bucket (the caller fixes the key heap). */
+  #forget(bucket: Bucket): void {
+    this.#buckets.delete(bucket.key);
+    const index = bucket.key & (RECENT - 1);
+    if (this.#recent[index] === bucket) this.#recent[index] = undefined;
   }
 
   #allocate(): number {
@@ -279,7 +299,7 @@ export class TimerQueue {
     const keys: number[] = [];
     for (const bucket of this.#buckets.values()) {
       this.#filter(bucket);
-      if (bucket.slots.length === 0) this.#buckets.delete(bucket.key);
+      if (bucket.slots.length === 0) this.#forget(bucket);
       else keys.push(bucket.key);
     }
     keys.sort((a, b) => a - b); // a sorted array is a valid heap
@@ -289,6 +309,7 @@ export class TimerQueue {
 
   #clear(): void {
     this.#buckets.clear();
+    this.#recent.fill(undefined);
     this.#keys.length = 0;
     this.#first = undefined;
     this.#calls.length = 0;
@@ -307,7 +328,7 @@ export class TimerQueue {
     const bucket = this.#first as Bucket;
     const slots = bucket.slots;
     for (let i = bucket.head; i < slots.length; i++) this.#release(slots[i] as number);
-    this.#buckets.delete(bucket.key);
+    this.#forget(bucket);
     this.#popKey();
   }
 

@@ -14,10 +14,15 @@ const COMPACT_SLACK = 64;
 /**
  * The entries due within one millisecond, as slot numbers in the queue's
  * slab. Slots are appended in scheduling order; the bucket is sorted by time
- * once, when it becomes the earliest, then consumed from `head`.
+ * once, when it becomes the earliest, then consumed from `head`. Once sorted
+ * it also holds, parallel to `slots`, each entry's call, time and sequence
+ * number, so consuming it reads memory in order.
  */
 class Bucket {
   slots: number[] = [];
+  calls: (DelayedCall | undefined)[] = [];
+  times: number[] = [];
+  seqs: number[] = [];
   head = 0;
   sorted = false;
 
@@ -102,36 +107,20 @@ export class TimerQueue {
 
   /** The earliest live call (dropping stale entries from the front), or undefined. */
   peek(): DelayedCall | undefined {
-    for (let bucket = this.#first; bucket !== undefined; bucket = this.#first) {
-      if (!bucket.sorted) this.#sort(bucket);
-      const slots = bucket.slots;
-      const length = slots.length;
-      let head = bucket.head;
-      while (head < length) {
-        const slot = slots[head] as number;
-        if (this.#isLive(slot)) {
-          bucket.head = head;
-          return this.#calls[slot];
-        }
-        this.#release(slot);
-        head++;
-      }
-      bucket.head = head;
-      this.#dropFirst();
-    }
-    return undefined;
+    const head = this.#front();
+    return head < 0 ? undefined : (this.#first as Bucket).calls[head];
   }
 
   /** The sequence number of the front entry (call {@link peek} first). */
   peekSequence(): number {
     const bucket = this.#first as Bucket;
-    return this.#seqs[bucket.slots[bucket.head] as number] as number;
+    return bucket.seqs[bucket.head] as number;
   }
 
   /** The due time of the front entry (call {@link peek} first). */
   peekTime(): number {
     const bucket = this.#first as Bucket;
-    return this.#times[bucket.slots[bucket.head] as number] as number;
+    return bucket.times[bucket.head] as number;
   }
 
   /**
@@ -139,36 +128,63 @@ export class TimerQueue {
    * queued before sequence number `limit`; undefined otherwise.
    */
   popDue(now: number, limit: number): DelayedCall | undefined {
-    const call = this.peek();
-    if (call === undefined) return undefined;
+    const head = this.#front();
+    if (head < 0) return undefined;
     const bucket = this.#first as Bucket;
-    const slot = bucket.slots[bucket.head] as number;
-    if ((this.#times[slot] as number) > now || (this.#seqs[slot] as number) >= limit)
+    if ((bucket.times[head] as number) > now || (bucket.seqs[head] as number) >= limit)
       return undefined;
-    this.popPeeked();
-    return call;
+    return this.#popFront(bucket);
   }
 
   /** Remove and return the earliest live call. */
   pop(): DelayedCall | undefined {
-    const call = this.peek();
-    if (call === undefined) return undefined;
-    this.popPeeked();
-    return call;
+    return this.#front() < 0 ? undefined : this.#popFront(this.#first as Bucket);
   }
 
   /** Remove the call {@link peek} just returned (it must have returned one). */
   popPeeked(): void {
-    const bucket = this.#first as Bucket;
-    const slot = bucket.slots[bucket.head++] as number;
-    setToken(this.#calls[slot] as DelayedCall, -1);
+    this.#popFront(this.#first as Bucket);
+  }
+
+  /**
+   * Index of the earliest live entry in the first bucket (sorting it first,
+   * dropping stale entries and consumed buckets), or -1 when there is none.
+   */
+  #front(): number {
+    for (let bucket = this.#first; bucket !== undefined; bucket = this.#first) {
+      if (!bucket.sorted) this.#sort(bucket);
+      const { calls, slots } = bucket;
+      const length = slots.length;
+      let head = bucket.head;
+      while (head < length) {
+        const slot = slots[head] as number;
+        // Live while the call's token is this entry's slot.
+        if (token(calls[head] as DelayedCall) === slot) {
+          bucket.head = head;
+          return head;
+        }
+        this.#release(slot);
+        head++;
+      }
+      bucket.head = head;
+      this.#dropFirst();
+    }
+    return -1;
+  }
+
+  /** Pop the (live) entry at the head of the first bucket. */
+  #popFront(bucket: Bucket): DelayedCall {
+    const head = bucket.head++;
+    const call = bucket.calls[head] as DelayedCall;
+    setToken(call, -1);
     this.#live--;
     if (this.#live === 0) {
       this.#clear();
-      return;
+      return call;
     }
-    this.#release(slot);
+    this.#release(bucket.slots[head] as number);
     if (bucket.head === bucket.slots.length) this.#dropFirst();
+    return call;
   }
 
   /** The live calls, in no particular order (a copy). */
@@ -207,25 +223,32 @@ export class TimerQueue {
     ms -= this.#base;
     let bucket = this.#recent[ms & (RECENT - 1)];
     if (bucket === undefined || bucket.key !== ms) bucket = this.#bucket(ms);
-    const slots = bucket.slots;
-    const last = slots.length - 1;
-    if (
-      !bucket.sorted ||
-      last < bucket.head ||
-      (this.#times[slots[last] as number] as number) <= time
-    ) {
-      slots.push(slot);
+    if (!bucket.sorted) {
+      bucket.slots.push(slot);
       return;
     }
     // A sorted bucket (being consumed): insert after every entry due no later.
+    const { slots, calls, times, seqs } = bucket;
     let lo = bucket.head;
     let hi = slots.length;
+    if (hi === lo || (times[hi - 1] as number) <= time) lo = hi;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if ((this.#times[slots[mid] as number] as number) <= time) lo = mid + 1;
+      if ((times[mid] as number) <= time) lo = mid + 1;
       else hi = mid;
     }
-    slots.splice(lo, 0, slot);
+    const seq = this.#seqs[slot] as number;
+    if (lo === slots.length) {
+      slots.push(slot);
+      calls.push(call);
+      times.push(time);
+      seqs.push(seq);
+    } else {
+      slots.splice(lo, 0, slot);
+      calls.splice(lo, 0, call);
+      times.splice(lo, 0, time);
+      seqs.splice(lo, 0, seq);
+    }
   }
 
   /** The bucket for key `ms`, made if need be; it becomes the cached one for its index. */
@@ -274,21 +297,48 @@ export class TimerQueue {
    * scheduling order and the sort is stable, so ties keep that order.
    */
   #sort(bucket: Bucket): void {
-    bucket.sorted = true;
     this.#filter(bucket);
-    this.#sorter.sort(bucket.slots, this.#times);
+    const slots = bucket.slots;
+    this.#sorter.sort(slots, this.#times);
+    const n = slots.length;
+    const calls: (DelayedCall | undefined)[] = new Array(n);
+    const times: number[] = new Array(n);
+    const seqs: number[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const slot = slots[i] as number;
+      calls[i] = this.#calls[slot];
+      times[i] = this.#times[slot] as number;
+      seqs[i] = this.#seqs[slot] as number;
+    }
+    bucket.calls = calls;
+    bucket.times = times;
+    bucket.seqs = seqs;
+    bucket.sorted = true;
   }
 
   /** Drop a bucket's consumed and stale entries, keeping the order of the rest. */
   #filter(bucket: Bucket): void {
-    const slots = bucket.slots;
+    const { slots, calls, times, seqs, sorted } = bucket;
     let n = 0;
     for (let i = bucket.head; i < slots.length; i++) {
       const slot = slots[i] as number;
-      if (this.#isLive(slot)) slots[n++] = slot;
-      else this.#release(slot);
+      if (!this.#isLive(slot)) {
+        this.#release(slot);
+        continue;
+      }
+      if (sorted) {
+        calls[n] = calls[i];
+        times[n] = times[i] as number;
+        seqs[n] = seqs[i] as number;
+      }
+      slots[n++] = slot;
     }
     slots.length = n;
+    if (sorted) {
+      calls.length = n;
+      times.length = n;
+      seqs.length = n;
+    }
     bucket.head = 0;
   }
 

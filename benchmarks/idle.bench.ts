@@ -48,7 +48,7 @@ for (const kind of ['woven-idle', 'woven-stream-idle']) {
     kind,
     m.heap.toFixed(0),
     m.rss.toFixed(0),
-    `+${(m.heap - raw.heap).toFixed(0)}`,
-    `+${(m.rss - raw.rss).toFixed(0)}`,
+    signed(m.heap - raw.heap),
+    signed(m.rss - raw.rss),
   ]);
 }

@@ -35,6 +35,8 @@ async function measure(kind: string): Promise<Memory> {
   return { rss: median(rss), heap: median(heap) };
 }
 
+const signed = (n: number): string => `${n >= 0 ? '+' : ''}${n.toFixed(0)}`;
+
 console.log(
   `idle: bytes per idle connection with ${connections} connections, median of ${RUNS} runs\n`,
 );

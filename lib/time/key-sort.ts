@@ -1,4 +1,4 @@
-/** Runs this short are sorted by insertion before merging. */
+/** Runs this short are sorted by insertion (before merging, or as a whole). */
 const RUN = 16;
 
 /** Scratch buffers up to this length are kept by {@link KeySort.release}. */
@@ -6,61 +6,131 @@ const KEEP = 1024;
 
 /**
  * A stable sort of small integers (slot numbers) by a numeric key each,
- * `keys[item]`: a bottom-up merge sort over typed-array scratch buffers, with
- * the comparisons inline (no comparator calls, no allocation once the
- * buffers are big enough). Equal keys keep their input order. Internal to
- * the time area (the timer queue sorts a bucket's slots by due time with it).
+ * `keys[item]`, with the comparisons inline (no comparator calls) over
+ * typed-array scratch buffers (no allocation once they are big enough).
+ * Equal keys keep their input order. Given the range the keys lie in, it
+ * first distributes the items over sub-ranges (a counting sort: linear for
+ * spread-out keys), then sorts each sub-range; otherwise it merge-sorts.
+ * Internal to the time area (the timer queue sorts a bucket's slots by due
+ * time with it).
  */
 export class KeySort {
-  #keys = [new Float64Array(0), new Float64Array(0)];
-  #items = [new Int32Array(0), new Int32Array(0)];
+  #keys = [new Float64Array(0), new Float64Array(0)] as const;
+  #items = [new Int32Array(0), new Int32Array(0)] as const;
+  #counts = new Int32Array(0);
 
-  /** Sort `items` in place by `keys[item]`, ascending, stably. */
-  sort(items: number[], keys: Float64Array): void {
+  /**
+   * Sort `items` in place by `keys[item]`, ascending, stably. When given,
+   * `[lo, lo + width)` is the range the keys are expected in (keys outside
+   * it are still sorted correctly, only slower).
+   */
+  sort(items: number[], keys: Float64Array, lo = 0, width = 0): void {
     const n = items.length;
     if (n < 2) return;
     this.#reserve(n);
-    let fromKeys = this.#keys[0] as Float64Array;
-    let fromItems = this.#items[0] as Int32Array;
-    let toKeys = this.#keys[1] as Float64Array;
-    let toItems = this.#items[1] as Int32Array;
+    const [aKeys, bKeys] = this.#keys;
+    const [aItems, bItems] = this.#items;
     for (let i = 0; i < n; i++) {
       const item = items[i] as number;
-      fromItems[i] = item;
-      fromKeys[i] = keys[item] as number;
+      aItems[i] = item;
+      aKeys[i] = keys[item] as number;
     }
-    for (let start = 0; start < n; start += RUN)
-      insertionSort(fromKeys, fromItems, start, Math.min(start + RUN, n));
-    for (let width = RUN; width < n; width *= 2) {
-      for (let lo = 0; lo < n; lo += 2 * width) {
-        merge(
-          fromKeys,
-          fromItems,
-          toKeys,
-          toItems,
-          lo,
-          Math.min(lo + width, n),
-          Math.min(lo + 2 * width, n),
-        );
-      }
-      [fromKeys, toKeys] = [toKeys, fromKeys];
-      [fromItems, toItems] = [toItems, fromItems];
+    if (n > RUN && width > 0) {
+      this.#distribute(n, lo, width);
+      for (let i = 0; i < n; i++) items[i] = bItems[i] as number;
+    } else {
+      mergeSort(aKeys, aItems, bKeys, bItems, 0, n);
+      for (let i = 0; i < n; i++) items[i] = aItems[i] as number;
     }
-    for (let i = 0; i < n; i++) items[i] = fromItems[i] as number;
   }
 
   /** Drop the scratch buffers if large (they grow to the largest list sorted). */
   release(): void {
-    if ((this.#keys[0] as Float64Array).length <= KEEP) return;
+    if (this.#keys[0].length <= KEEP) return;
     this.#keys = [new Float64Array(0), new Float64Array(0)];
     this.#items = [new Int32Array(0), new Int32Array(0)];
+    this.#counts = new Int32Array(0);
+  }
+
+  /**
+   * Counting sort of the n entries in the first buffers into the second, by
+   * which of about n/4 equal sub-ranges of [lo, lo + width) holds the key (a
+   * monotone function of the key, so the order stays exact), then sort each
+   * sub-range in place.
+   */
+  #distribute(n: number, lo: number, width: number): void {
+    const [aKeys, bKeys] = this.#keys;
+    const [aItems, bItems] = this.#items;
+    const counts = this.#counts;
+    let digits = RUN;
+    while (digits * 4 < n) digits *= 2;
+    const scale = digits / width;
+    counts.fill(0, 0, digits + 1);
+    for (let i = 0; i < n; i++) {
+      const d = digit(aKeys[i] as number, lo, scale, digits);
+      aItems[n + i] = d; // the digits, kept after the items (the buffers hold 2n)
+      counts[d + 1] = (counts[d + 1] as number) + 1;
+    }
+    for (let d = 0; d < digits; d++)
+      counts[d + 1] = (counts[d + 1] as number) + (counts[d] as number);
+    for (let i = 0; i < n; i++) {
+      const d = aItems[n + i] as number;
+      const at = counts[d] as number;
+      counts[d] = at + 1;
+      bKeys[at] = aKeys[i] as number;
+      bItems[at] = aItems[i] as number;
+    }
+    // counts[d] is now where sub-range d ends.
+    let start = 0;
+    for (let d = 0; d < digits; d++) {
+      const end = counts[d] as number;
+      if (end - start > RUN) mergeSort(bKeys, bItems, aKeys, aItems, start, end);
+      else if (end - start > 1) insertionSort(bKeys, bItems, start, end);
+      start = end;
+    }
   }
 
   #reserve(n: number): void {
-    if ((this.#keys[0] as Float64Array).length >= n) return;
-    const capacity = Math.max(n, 2 * (this.#keys[0] as Float64Array).length);
+    // Room for 2n: #distribute keeps each item's digit after the items.
+    if (this.#keys[0].length >= 2 * n) return;
+    const capacity = Math.max(2 * n, 2 * this.#keys[0].length);
     this.#keys = [new Float64Array(capacity), new Float64Array(capacity)];
     this.#items = [new Int32Array(capacity), new Int32Array(capacity)];
+    this.#counts = new Int32Array(capacity + 1);
+  }
+}
+
+/** Which of `digits` sub-ranges `key` falls in (clamped, so rounding at the edges is harmless). */
+function digit(key: number, lo: number, scale: number, digits: number): number {
+  const d = Math.floor((key - lo) * scale);
+  return d < 0 ? 0 : d >= digits ? digits - 1 : d;
+}
+
+/** Stable sort of [start, end) of keys/items, using tmp buffers as scratch. */
+function mergeSort(
+  keys: Float64Array,
+  items: Int32Array,
+  tmpKeys: Float64Array,
+  tmpItems: Int32Array,
+  start: number,
+  end: number,
+): void {
+  for (let s = start; s < end; s += RUN) insertionSort(keys, items, s, Math.min(s + RUN, end));
+  let fromKeys = keys;
+  let fromItems = items;
+  let toKeys = tmpKeys;
+  let toItems = tmpItems;
+  for (let width = RUN; width < end - start; width *= 2) {
+    for (let lo = start; lo < end; lo += 2 * width) {
+      const mid = Math.min(lo + width, end);
+      merge(fromKeys, fromItems, toKeys, toItems, lo, mid, Math.min(lo + 2 * width, end));
+    }
+    [fromKeys, toKeys] = [toKeys, fromKeys];
+    [fromItems, toItems] = [toItems, fromItems];
+  }
+  if (fromKeys !== keys) {
+    keys.set(fromKeys.subarray(start, end), start);
+    items.set(fromItems.subarray(start, end), start);
   }
 }
 

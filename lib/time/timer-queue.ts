@@ -299,7 +299,8 @@ export class TimerQueue {
   #sort(bucket: Bucket): void {
     this.#filter(bucket);
     const slots = bucket.slots;
-    this.#sorter.sort(slots, this.#times);
+    // The bucket's times lie in one millisecond: spread them over it.
+    this.#sorter.sort(slots, this.#times, (bucket.key + this.#base) / 1000, 0.001);
     const n = slots.length;
     const calls: (DelayedCall | undefined)[] = new Array(n);
     const times: number[] = new Array(n);

@@ -18,6 +18,33 @@ describe('KeySort', () => {
     );
   });
 
+  it('sorts like a stable Array sort when told the key range, keys outside it included (property)', () => {
+    const sorter = new KeySort();
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: -10, max: 110 }), { minLength: 17, maxLength: 600 }),
+        fc.constantFrom(0, 1.79e9),
+        (ks, base) => {
+          // Keys mostly in [base, base + 100), many tied, a few outside.
+          const keys = Float64Array.from(ks, (k) => base + k);
+          const items = ks.map((_, i) => ks.length - 1 - i);
+          const expected = [...items].sort((a, b) => (keys[a] as number) - (keys[b] as number));
+          sorter.sort(items, keys, base, 100);
+          expect(items).toEqual(expected);
+        },
+      ),
+    );
+  });
+
+  it('keeps input order for a long run of equal keys in one sub-range', () => {
+    const sorter = new KeySort();
+    const keys = new Float64Array(1000).fill(5);
+    keys[0] = 7;
+    const items = Array.from({ length: 1000 }, (_, i) => i);
+    sorter.sort(items, keys, 0, 10);
+    expect(items).toEqual([...Array.from({ length: 999 }, (_, i) => i + 1), 0]);
+  });
+
   it('sorts lists longer than its scratch buffers, reusing them', () => {
     const sorter = new KeySort();
     const n = 5_000;

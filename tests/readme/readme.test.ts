@@ -1,0 +1,99 @@
+// The README's examples, run as written (ports made ephemeral).
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  Clock,
+  connect,
+  Deferred,
+  deferLater,
+  type Failure,
+  type IListeningPort,
+  type InetAddress,
+  LineReceiver,
+  lines,
+  listen,
+  type StreamProtocol,
+} from '../../lib/index.js';
+import { connectionPair } from '../../lib/testing/index.js';
+
+const shout: StreamProtocol = async function* (conn) {
+  for await (const line of lines(conn, { encoding: 'utf8', maxLength: 1024 })) {
+    if (line === 'quit') return;
+    yield `${line.toUpperCase()}\r\n`;
+  }
+};
+
+class Shout extends LineReceiver {
+  override lineReceived(line: Uint8Array): void {
+    const text = Buffer.from(line).toString('utf8');
+    if (text === 'quit') this.transport!.loseConnection();
+    else this.sendLine(text.toUpperCase());
+  }
+}
+
+async function readAll(conn: AsyncIterable<Uint8Array>): Promise<string> {
+  const parts: Uint8Array[] = [];
+  for await (const chunk of conn) parts.push(chunk);
+  return Buffer.concat(parts).toString('utf8');
+}
+
+const ports: IListeningPort[] = [];
+afterEach(async () => {
+  await Promise.all(ports.splice(0).map((p) => p.stopListening()));
+});
+
+async function serve(handler: Parameters<typeof listen>[1]): Promise<number> {
+  const port = await listen('tcp:0:interface=127.0.0.1', handler);
+  ports.push(port);
+  return (port.getHost() as InetAddress).port;
+}
+
+describe('README examples', () => {
+  it('the echo server echoes', async () => {
+    const echo: StreamProtocol = async function* (conn) {
+      for await (const chunk of conn) yield chunk;
+    };
+    const port = await serve(echo);
+    const conn = await connect(`tcp:host=127.0.0.1:port=${port}`);
+    await conn.end('ping');
+    expect(await readAll(conn)).toBe('ping');
+  });
+
+  it.each([
+    ['stream', shout],
+    ['classic', Shout],
+  ] as const)(
+    'the %s shout server answers in upper case and closes on quit',
+    async (_, handler) => {
+      const port = await serve(handler);
+      const conn = await connect(`tcp:host=127.0.0.1:port=${port}`);
+      await conn.write('hello\r\nworld\r\nquit\r\n');
+      expect(await readAll(conn)).toBe('HELLO\r\nWORLD\r\n');
+    },
+  );
+
+  it('connectionPair tests the stream protocol with no socket', async () => {
+    const [client] = connectionPair({ server: shout });
+    await client.end('hello\r\n');
+    expect(await readAll(client)).toBe('HELLO\r\n');
+  });
+
+  it('a Deferred runs callbacks synchronously and can be awaited', async () => {
+    const d = new Deferred<number>();
+    d.addCallback((x) => x + 1).addErrback((f: Failure) => {
+      f.trap(TypeError);
+      return 0;
+    });
+    d.callback(41);
+    expect(d.result).toBe(42);
+    expect(await d).toBe(42);
+  });
+
+  it('Clock makes deferLater exact', () => {
+    const clock = new Clock();
+    const later = deferLater(clock, 5, () => 'done');
+    clock.advance(4.9);
+    expect(later.called).toBe(false);
+    clock.advance(0.1);
+    expect(later.result).toBe('done');
+  });
+});

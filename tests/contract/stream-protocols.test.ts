@@ -56,7 +56,7 @@ function deferredSignal<T>(): { promise: Promise<T>; resolve: (v: T) => void } {
 describe('stream protocols', () => {
   it('returning closes gracefully after what was yielded; finally runs', async () => {
     const finished = deferredSignal<boolean>();
-    const { socket, received } = await serve(async function* () {
+    const { received } = await serve(async function* () {
       try {
         yield 'bye';
       } finally {
@@ -77,7 +77,7 @@ describe('stream protocols', () => {
     globalLogPublisher.addObserver(observer);
     cleanups.push(() => globalLogPublisher.removeObserver(observer));
     const finished = deferredSignal<boolean>();
-    const { socket, received } = await serve(async function* () {
+    const { received } = await serve(async function* () {
       try {
         yield 'partial';
         throw new Error('handler exploded');
@@ -147,7 +147,7 @@ describe('stream protocols', () => {
     process.on('unhandledRejection', onUnhandled);
     cleanups.push(() => process.off('unhandledRejection', onUnhandled));
     const done = deferredSignal<void>();
-    const { socket, received } = await serve(async function* (conn: Connection) {
+    const { received } = await serve(async function* (conn: Connection) {
       conn.close();
       await conn.closed;
       void conn.write('ignored');

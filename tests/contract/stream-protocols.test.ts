@@ -108,7 +108,7 @@ describe('stream protocols', () => {
 
   it('a clean peer close ends iteration; signal.reason is ConnectionDone and closed resolves', async () => {
     const seen = deferredSignal<Connection>();
-    const { socket, received } = await serve(async function* (conn: Connection) {
+    const { socket, received } = await serve(async (conn: Connection) => {
       for await (const _ of conn) {
         /* read to the end */
       }
@@ -124,7 +124,7 @@ describe('stream protocols', () => {
 
   it('an unclean peer close makes iteration throw ConnectionLost; closed still resolves', async () => {
     const seen = deferredSignal<unknown>();
-    const { socket, received } = await serve(async function* (conn: Connection) {
+    const { socket } = await serve(async (conn: Connection) => {
       try {
         for await (const _ of conn) {
           /* read */
@@ -147,7 +147,7 @@ describe('stream protocols', () => {
     process.on('unhandledRejection', onUnhandled);
     cleanups.push(() => process.off('unhandledRejection', onUnhandled));
     const done = deferredSignal<void>();
-    const { received } = await serve(async function* (conn: Connection) {
+    const { received } = await serve(async (conn: Connection) => {
       conn.close();
       await conn.closed;
       void conn.write('ignored');

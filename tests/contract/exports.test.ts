@@ -161,6 +161,16 @@ describe('every contract error is an Error subclass with a stable name and code'
     });
   }
 
+  it('every exported Error subclass has name equal to its class name and a string code', () => {
+    const bad: string[] = [];
+    for (const [name, value] of Object.entries(exported)) {
+      if (typeof value !== 'function' || !(value.prototype instanceof Error)) continue;
+      const proto = value.prototype as unknown as { name: unknown; code: unknown };
+      if (proto.name !== name || typeof proto.code !== 'string') bad.push(name);
+    }
+    expect(bad).toEqual([]);
+  });
+
   it('ConnectionRefusedError, ConnectTimeoutError and DNSLookupError are ConnectErrors', () => {
     for (const sub of [
       woven.ConnectionRefusedError,

@@ -228,7 +228,7 @@ const rawSamples = samples['raw setTimeout'] as Sample[];
 const wovenSamples = samples['woven Reactor'] as Sample[];
 summarize('raw setTimeout', rawSamples);
 const woven = summarize('woven Reactor', wovenSamples);
-const twisted = measureTwisted();
+const twisted = process.env.NO_TWISTED ? undefined : measureTwisted();
 if (!twisted)
   console.log('Twisted reactor        (skipped: /usr/bin/python3 cannot import twisted)');
 

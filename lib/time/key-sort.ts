@@ -5,14 +5,14 @@ const RUN = 16;
 const KEEP = 1024;
 
 /**
- * A stable sort of small integers (slot numbers) by a numeric key each,
- * `keys[item]`, with the comparisons inline (no comparator calls) over
+ * A stable sort of positions by a numeric key each, `keys[position]`, with
+ * the comparisons inline (no comparator calls) over
  * typed-array scratch buffers (no allocation once they are big enough).
  * Equal keys keep their input order. Given the range the keys lie in, it
  * first distributes the items over sub-ranges (a counting sort: linear for
  * spread-out keys), then sorts each sub-range; otherwise it merge-sorts.
- * Internal to the time area (the timer queue sorts a bucket's slots by due
- * time with it).
+ * Internal to the time area (the timer queue sorts a bucket's entries by
+ * due time with it).
  */
 export class KeySort {
   #keys = [new Float64Array(0), new Float64Array(0)] as const;
@@ -20,28 +20,25 @@ export class KeySort {
   #counts = new Int32Array(0);
 
   /**
-   * Sort `items` in place by `keys[item]`, ascending, stably. When given,
-   * `[lo, lo + width)` is the range the keys are expected in (keys outside
-   * it are still sorted correctly, only slower).
+   * Sort the positions 0..n-1 by `keys[position]`, ascending, stably, and
+   * return them: the first `n` entries of the returned buffer, valid until
+   * the next call. When given, `[lo, lo + width)` is the range the keys are
+   * expected in (keys outside it are still sorted correctly, only slower).
    */
-  sort(items: number[], keys: Float64Array, lo = 0, width = 0): void {
-    const n = items.length;
-    if (n < 2) return;
+  sortPositions(keys: Float64Array, n: number, lo = 0, width = 0): Int32Array {
     this.#reserve(n);
     const [aKeys, bKeys] = this.#keys;
     const [aItems, bItems] = this.#items;
     for (let i = 0; i < n; i++) {
-      const item = items[i] as number;
-      aItems[i] = item;
-      aKeys[i] = keys[item] as number;
+      aItems[i] = i;
+      aKeys[i] = keys[i] as number;
     }
     if (n > RUN && width > 0) {
       this.#distribute(n, lo, width);
-      for (let i = 0; i < n; i++) items[i] = bItems[i] as number;
-    } else {
-      mergeSort(aKeys, aItems, bKeys, bItems, 0, n);
-      for (let i = 0; i < n; i++) items[i] = aItems[i] as number;
+      return bItems;
     }
+    mergeSort(aKeys, aItems, bKeys, bItems, 0, n);
+    return aItems;
   }
 
   /** Drop the scratch buffers if large (they grow to the largest list sorted). */

@@ -8,21 +8,19 @@ const MIN_CAPACITY = 64;
 /** Size of the direct-mapped cache of buckets by key (a power of two). */
 const RECENT = 256;
 
+/** Sort scratch buffers up to this length are kept when the queue empties. */
+const KEEP_SCRATCH = 1024;
+
 /** Stale entries tolerated before a compaction is considered. */
 const COMPACT_SLACK = 64;
 
 /**
  * The entries due within one millisecond, as slot numbers in the queue's
  * slab. Slots are appended in scheduling order; the bucket is sorted by time
- * once, when it becomes the earliest, then consumed from `head`. Once sorted
- * it also holds, parallel to `slots`, each entry's call, time and sequence
- * number, so consuming it reads memory in order.
+ * once, when it becomes the earliest, then consumed from `head`.
  */
 class Bucket {
   slots: number[] = [];
-  calls: (DelayedCall | undefined)[] = [];
-  times: number[] = [];
-  seqs: number[] = [];
   head = 0;
   sorted = false;
 
@@ -60,13 +58,17 @@ export class TimerQueue {
   #seqs = new Float64Array(MIN_CAPACITY);
   /** Slots in use or free, the high-water mark. */
   #slabLength = 0;
-  /** Free slots below #slabLength. */
-  #free: number[] = [];
+  /** Free slots below #slabLength: a stack, #freeCount deep. */
+  #free = new Int32Array(MIN_CAPACITY);
+  #freeCount = 0;
   #entries = 0;
   #live = 0;
   #nextSeq = 0;
 
   readonly #sorter = new KeySort();
+  // Scratch for #sort: a bucket's slots and times gathered in slot order.
+  #gatherTimes = new Float64Array(0);
+  #gatherSlots = new Int32Array(0);
 
   /** Number of live (pending) calls. */
   get size(): number {
@@ -108,19 +110,19 @@ export class TimerQueue {
   /** The earliest live call (dropping stale entries from the front), or undefined. */
   peek(): DelayedCall | undefined {
     const head = this.#front();
-    return head < 0 ? undefined : (this.#first as Bucket).calls[head];
+    return head < 0 ? undefined : this.#calls[(this.#first as Bucket).slots[head] as number];
   }
 
   /** The sequence number of the front entry (call {@link peek} first). */
   peekSequence(): number {
     const bucket = this.#first as Bucket;
-    return bucket.seqs[bucket.head] as number;
+    return this.#seqs[bucket.slots[bucket.head] as number] as number;
   }
 
   /** The due time of the front entry (call {@link peek} first). */
   peekTime(): number {
     const bucket = this.#first as Bucket;
-    return bucket.times[bucket.head] as number;
+    return this.#times[bucket.slots[bucket.head] as number] as number;
   }
 
   /**
@@ -131,7 +133,8 @@ export class TimerQueue {
     const head = this.#front();
     if (head < 0) return undefined;
     const bucket = this.#first as Bucket;
-    if ((bucket.times[head] as number) > now || (bucket.seqs[head] as number) >= limit)
+    const slot = bucket.slots[head] as number;
+    if ((this.#times[slot] as number) > now || (this.#seqs[slot] as number) >= limit)
       return undefined;
     return this.#popFront(bucket);
   }
@@ -153,13 +156,12 @@ export class TimerQueue {
   #front(): number {
     for (let bucket = this.#first; bucket !== undefined; bucket = this.#first) {
       if (!bucket.sorted) this.#sort(bucket);
-      const { calls, slots } = bucket;
+      const slots = bucket.slots;
       const length = slots.length;
       let head = bucket.head;
       while (head < length) {
         const slot = slots[head] as number;
-        // Live while the call's token is this entry's slot.
-        if (token(calls[head] as DelayedCall) === slot) {
+        if (this.#isLive(slot)) {
           bucket.head = head;
           return head;
         }
@@ -174,15 +176,15 @@ export class TimerQueue {
 
   /** Pop the (live) entry at the head of the first bucket. */
   #popFront(bucket: Bucket): DelayedCall {
-    const head = bucket.head++;
-    const call = bucket.calls[head] as DelayedCall;
+    const slot = bucket.slots[bucket.head++] as number;
+    const call = this.#calls[slot] as DelayedCall;
     setToken(call, -1);
     this.#live--;
     if (this.#live === 0) {
       this.#clear();
       return call;
     }
-    this.#release(bucket.slots[head] as number);
+    this.#release(slot);
     if (bucket.head === bucket.slots.length) this.#dropFirst();
     return call;
   }
@@ -228,27 +230,18 @@ export class TimerQueue {
       return;
     }
     // A sorted bucket (being consumed): insert after every entry due no later.
-    const { slots, calls, times, seqs } = bucket;
+    const slots = bucket.slots;
+    const times = this.#times;
     let lo = bucket.head;
     let hi = slots.length;
-    if (hi === lo || (times[hi - 1] as number) <= time) lo = hi;
+    if (hi === lo || (times[slots[hi - 1] as number] as number) <= time) lo = hi;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if ((times[mid] as number) <= time) lo = mid + 1;
+      if ((times[slots[mid] as number] as number) <= time) lo = mid + 1;
       else hi = mid;
     }
-    const seq = this.#seqs[slot] as number;
-    if (lo === slots.length) {
-      slots.push(slot);
-      calls.push(call);
-      times.push(time);
-      seqs.push(seq);
-    } else {
-      slots.splice(lo, 0, slot);
-      calls.splice(lo, 0, call);
-      times.splice(lo, 0, time);
-      seqs.splice(lo, 0, seq);
-    }
+    if (lo === slots.length) slots.push(slot);
+    else slots.splice(lo, 0, slot);
   }
 
   /** The bucket for key `ms`, made if need be; it becomes the cached one for its index. */
@@ -271,7 +264,7 @@ export class TimerQueue {
   }
 
   #allocate(): number {
-    if (this.#free.length > 0) return this.#free.pop() as number;
+    if (this.#freeCount > 0) return this.#free[--this.#freeCount] as number;
     if (this.#slabLength === this.#times.length) this.#grow(this.#slabLength * 2);
     return this.#slabLength++;
   }
@@ -279,17 +272,20 @@ export class TimerQueue {
   /** Free a slot whose entry left its bucket. */
   #release(slot: number): void {
     this.#calls[slot] = undefined;
-    this.#free.push(slot);
+    this.#free[this.#freeCount++] = slot;
     this.#entries--;
   }
 
   #grow(capacity: number): void {
     const times = new Float64Array(capacity);
     const seqs = new Float64Array(capacity);
+    const free = new Int32Array(capacity);
     times.set(this.#times);
     seqs.set(this.#seqs);
+    free.set(this.#free.subarray(0, this.#freeCount));
     this.#times = times;
     this.#seqs = seqs;
+    this.#free = free;
   }
 
   /**
@@ -298,48 +294,39 @@ export class TimerQueue {
    */
   #sort(bucket: Bucket): void {
     this.#filter(bucket);
+    bucket.sorted = true;
     const slots = bucket.slots;
-    // The bucket's times lie in one millisecond: spread them over it.
-    this.#sorter.sort(slots, this.#times, (bucket.key + this.#base) / 1000, 0.001);
     const n = slots.length;
-    const calls: (DelayedCall | undefined)[] = new Array(n);
-    const times: number[] = new Array(n);
-    const seqs: number[] = new Array(n);
+    if (n < 2) return;
+    // Gather the times in slot order (reading the slab forwards), sort the
+    // positions, then permute the slots. Nothing is allocated once the
+    // scratch buffers are big enough.
+    if (this.#gatherTimes.length < n) {
+      this.#gatherTimes = new Float64Array(2 * n);
+      this.#gatherSlots = new Int32Array(2 * n);
+    }
+    const gTimes = this.#gatherTimes;
+    const gSlots = this.#gatherSlots;
     for (let i = 0; i < n; i++) {
       const slot = slots[i] as number;
-      calls[i] = this.#calls[slot];
-      times[i] = this.#times[slot] as number;
-      seqs[i] = this.#seqs[slot] as number;
+      gSlots[i] = slot;
+      gTimes[i] = this.#times[slot] as number;
     }
-    bucket.calls = calls;
-    bucket.times = times;
-    bucket.seqs = seqs;
-    bucket.sorted = true;
+    // The bucket's times lie in one millisecond: spread them over it.
+    const order = this.#sorter.sortPositions(gTimes, n, (bucket.key + this.#base) / 1000, 0.001);
+    for (let i = 0; i < n; i++) slots[i] = gSlots[order[i] as number] as number;
   }
 
   /** Drop a bucket's consumed and stale entries, keeping the order of the rest. */
   #filter(bucket: Bucket): void {
-    const { slots, calls, times, seqs, sorted } = bucket;
+    const slots = bucket.slots;
     let n = 0;
     for (let i = bucket.head; i < slots.length; i++) {
       const slot = slots[i] as number;
-      if (!this.#isLive(slot)) {
-        this.#release(slot);
-        continue;
-      }
-      if (sorted) {
-        calls[n] = calls[i];
-        times[n] = times[i] as number;
-        seqs[n] = seqs[i] as number;
-      }
-      slots[n++] = slot;
+      if (this.#isLive(slot)) slots[n++] = slot;
+      else this.#release(slot);
     }
     slots.length = n;
-    if (sorted) {
-      calls.length = n;
-      times.length = n;
-      seqs.length = n;
-    }
     bucket.head = 0;
   }
 
@@ -364,13 +351,18 @@ export class TimerQueue {
     this.#keys.length = 0;
     this.#first = undefined;
     this.#calls.length = 0;
-    this.#free.length = 0;
+    this.#freeCount = 0;
     this.#slabLength = 0;
     this.#sorter.release();
+    if (this.#gatherTimes.length > KEEP_SCRATCH) {
+      this.#gatherTimes = new Float64Array(0);
+      this.#gatherSlots = new Int32Array(0);
+    }
     this.#entries = 0;
     if (this.#times.length > MIN_CAPACITY) {
       this.#times = new Float64Array(MIN_CAPACITY);
       this.#seqs = new Float64Array(MIN_CAPACITY);
+      this.#free = new Int32Array(MIN_CAPACITY);
     }
   }
 

@@ -1,19 +1,24 @@
-// The stable slot sort the timer queue uses to order a millisecond's calls.
+// The stable position sort the timer queue uses to order a millisecond's calls.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KeySort } from '../../lib/time/key-sort.js';
 
+/** What a stable Array sort makes of positions 0..n-1 by key. */
+function expected(keys: Float64Array): number[] {
+  return Array.from(keys, (_, i) => i).sort((a, b) => (keys[a] as number) - (keys[b] as number));
+}
+
+function sorted(sorter: KeySort, keys: Float64Array, lo?: number, width?: number): number[] {
+  return Array.from(sorter.sortPositions(keys, keys.length, lo, width).subarray(0, keys.length));
+}
+
 describe('KeySort', () => {
-  it('sorts items by key like a stable Array sort (property)', () => {
+  it('sorts positions by key like a stable Array sort (property)', () => {
     const sorter = new KeySort();
     fc.assert(
       fc.property(fc.array(fc.integer({ min: -20, max: 20 }), { maxLength: 200 }), (ks) => {
         const keys = Float64Array.from(ks, (k) => k / 4);
-        // Items in scrambled order, so stability is visible.
-        const items = ks.map((_, i) => (i * 7) % ks.length).filter((v, i, a) => a.indexOf(v) === i);
-        const expected = [...items].sort((a, b) => (keys[a] as number) - (keys[b] as number));
-        sorter.sort(items, keys);
-        expect(items).toEqual(expected);
+        expect(sorted(sorter, keys)).toEqual(expected(keys));
       }),
     );
   });
@@ -27,34 +32,25 @@ describe('KeySort', () => {
         (ks, base) => {
           // Keys mostly in [base, base + 100), many tied, a few outside.
           const keys = Float64Array.from(ks, (k) => base + k);
-          const items = ks.map((_, i) => ks.length - 1 - i);
-          const expected = [...items].sort((a, b) => (keys[a] as number) - (keys[b] as number));
-          sorter.sort(items, keys, base, 100);
-          expect(items).toEqual(expected);
+          expect(sorted(sorter, keys, base, 100)).toEqual(expected(keys));
         },
       ),
     );
   });
 
   it('keeps input order for a long run of equal keys in one sub-range', () => {
-    const sorter = new KeySort();
     const keys = new Float64Array(1000).fill(5);
     keys[0] = 7;
-    const items = Array.from({ length: 1000 }, (_, i) => i);
-    sorter.sort(items, keys, 0, 10);
-    expect(items).toEqual([...Array.from({ length: 999 }, (_, i) => i + 1), 0]);
+    expect(sorted(new KeySort(), keys, 0, 10)).toEqual([
+      ...Array.from({ length: 999 }, (_, i) => i + 1),
+      0,
+    ]);
   });
 
-  it('sorts lists longer than its scratch buffers, reusing them', () => {
+  it('sorts lists longer than its scratch buffers, then short ones with the same buffers', () => {
     const sorter = new KeySort();
-    const n = 5_000;
-    const keys = Float64Array.from({ length: n }, (_, i) => (i * 7919) % 1000);
-    const items = Array.from({ length: n }, (_, i) => n - 1 - i);
-    const expected = [...items].sort((a, b) => (keys[a] as number) - (keys[b] as number));
-    sorter.sort(items, keys);
-    expect(items).toEqual(expected);
-    const small = [2, 1, 0];
-    sorter.sort(small, Float64Array.of(3, 3, 1));
-    expect(small).toEqual([2, 1, 0]);
+    const keys = Float64Array.from({ length: 5_000 }, (_, i) => (i * 7919) % 1000);
+    expect(sorted(sorter, keys)).toEqual(expected(keys));
+    expect(sorted(sorter, Float64Array.of(3, 3, 1))).toEqual([2, 0, 1]);
   });
 });

@@ -1,3 +1,4 @@
+import { CallableObject } from './callable.js';
 import type { LogEvent, LogObserver } from './event.js';
 import { type LogLevel, levelSeverity } from './levels.js';
 
@@ -8,8 +9,8 @@ export type PredicateResult = 'yes' | 'no' | 'maybe';
 export const PredicateResult = { yes: 'yes', no: 'no', maybe: 'maybe' } as const;
 
 /**
- * A filter predicate: a function of an event, or an object with
- * `evaluate(event)`. `'yes'` lets the event through at once, `'no'` drops
+ * A filter predicate: a function of an event (such as a
+ * {@link LogLevelFilterPredicate}), or an object with `evaluate(event)`. `'yes'` lets the event through at once, `'no'` drops
  * it, `'maybe'` asks the next predicate.
  */
 export type LogFilterPredicate =
@@ -19,15 +20,16 @@ export type LogFilterPredicate =
 /**
  * An observer that passes an event on to `observer` unless a predicate says
  * `'no'` (the first `'yes'` or `'no'` decides; all `'maybe'` passes it).
+ * Like Twisted's, the instance is itself an observer (a function of an event).
  *
  * @example
  * ```ts
  * const levels = new LogLevelFilterPredicate('info');
  * levels.setLogLevelForNamespace('woven.transports', 'debug');
- * globalLogPublisher.addObserver(new FilteringLogObserver(textFileLogObserver(process.stderr), [levels]).observer);
+ * globalLogPublisher.addObserver(new FilteringLogObserver(textFileLogObserver(process.stderr), [levels]));
  * ```
  */
-export class FilteringLogObserver {
+export class FilteringLogObserver extends CallableObject<[LogEvent], void> {
   readonly #observer: LogObserver;
   readonly #predicates: LogFilterPredicate[];
   readonly #onDrop: LogObserver | undefined;
@@ -37,16 +39,19 @@ export class FilteringLogObserver {
     predicates: Iterable<LogFilterPredicate>,
     negativeObserver?: LogObserver,
   ) {
+    super();
     this.#observer = observer;
     this.#predicates = [...predicates];
     this.#onDrop = negativeObserver;
   }
 
-  /** This filter as a plain observer function, for `addObserver`. */
-  readonly observer: LogObserver = (event) => this.call(event);
+  /** This filter as an observer function (the instance itself). */
+  get observer(): LogObserver {
+    return this;
+  }
 
-  /** Filter one event. */
-  call(event: LogEvent): void {
+  /** Filter one event (what calling the instance does). */
+  invoke(event: LogEvent): void {
     if (this.#shouldPass(event)) this.#observer(event);
     else this.#onDrop?.(event);
   }
@@ -66,12 +71,13 @@ export class FilteringLogObserver {
  * namespace; a namespace's level covers its dot-separated children
  * (`'woven'` covers `'woven.transports.tcp'`) unless they have their own.
  */
-export class LogLevelFilterPredicate {
+export class LogLevelFilterPredicate extends CallableObject<[LogEvent], PredicateResult> {
   /** The level for namespaces with no level of their own. */
   defaultLogLevel: LogLevel;
   readonly #levels = new Map<string, LogLevel>();
 
   constructor(defaultLogLevel: LogLevel = 'info') {
+    super();
     this.defaultLogLevel = defaultLogLevel;
   }
 
@@ -97,8 +103,8 @@ export class LogLevelFilterPredicate {
     this.#levels.clear();
   }
 
-  /** `'no'` for an event below its namespace's level, otherwise `'maybe'`. */
-  evaluate(event: LogEvent): PredicateResult {
+  /** `'no'` for an event below its namespace's level, otherwise `'maybe'` (what calling the instance does). */
+  invoke(event: LogEvent): PredicateResult {
     const min = this.logLevelForNamespace(event.log_namespace);
     return levelSeverity(event.log_level) < levelSeverity(min) ? 'no' : 'maybe';
   }

@@ -24,3 +24,5 @@ export {
   MemoryReactorClock,
   RaisingMemoryReactor,
 } from './memory-reactor.js';
+// Deterministic time, so `woven/testing` alone covers a protocol's tests.
+export { Clock } from '../time/index.js';

@@ -164,9 +164,9 @@ describe('logging', () => {
     expect(seen).toEqual(['app.net.tcp:debug', 'other:error']);
   });
 
-  // Deviation: Twisted's FilteringLogObserver is itself an observer (callable), so
-  // `addObserver(FilteringLogObserver(...))` is the idiom; woven's needs `.observer`.
-  it.fails('a FilteringLogObserver is itself an observer that addObserver accepts', () => {
+  // As Twisted's, a FilteringLogObserver is itself an observer (callable), so
+  // `addObserver(new FilteringLogObserver(...))` works.
+  it('a FilteringLogObserver is itself an observer that addObserver accepts', () => {
     const seen: string[] = [];
     const filter = new FilteringLogObserver(
       (e: LogEvent) => {
@@ -174,7 +174,7 @@ describe('logging', () => {
       },
       [new LogLevelFilterPredicate('info')],
     );
-    const asObserver = filter as unknown as (e: LogEvent) => void;
+    const asObserver: (e: LogEvent) => void = filter;
     globalLogPublisher.addObserver(asObserver);
     try {
       new Logger('contract.filtered').info('kept');

@@ -70,3 +70,30 @@ describe('Logger', () => {
     expect(seen.map((e) => e.log_namespace)).toEqual(['a.b.c', 'z']);
   });
 });
+
+describe('callable observers and predicates', () => {
+  it('a LogLevelFilterPredicate is a function of an event, as in Twisted', () => {
+    const levels = new LogLevelFilterPredicate('warn');
+    const event = { log_namespace: 'x', log_level: 'info', log_format: '', log_time: 0 } as const;
+    expect(levels(event)).toBe('no');
+    expect(levels({ ...event, log_level: 'error' })).toBe('maybe');
+    expect(levels).toBeInstanceOf(LogLevelFilterPredicate);
+  });
+
+  it('a FilteringLogObserver can be added to a publisher directly', () => {
+    const seen: string[] = [];
+    const filter = new FilteringLogObserver(
+      (e) => seen.push(e.log_level),
+      [new LogLevelFilterPredicate('warn')],
+    );
+    globalLogPublisher.addObserver(filter);
+    try {
+      new Logger('f').info('dropped');
+      new Logger('f').warn('kept');
+    } finally {
+      globalLogPublisher.removeObserver(filter);
+    }
+    expect(seen).toEqual(['warn']);
+    expect(filter).toBeInstanceOf(FilteringLogObserver);
+  });
+});

@@ -1,0 +1,27 @@
+/**
+ * A base for classes whose instances are functions, as Twisted's observers
+ * and predicates are callable objects (`__call__`). A subclass implements
+ * `invoke`; calling the instance calls it. Private fields of subclasses work
+ * (they are installed on the function the base constructor returns).
+ */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the merged call signature is what the constructor returns
+// biome-ignore lint/style/useShorthandFunctionType: a call signature merged into the class
+export interface CallableObject<A extends unknown[], R> {
+  (...args: A): R;
+}
+
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the interface above
+export abstract class CallableObject<A extends unknown[], R> {
+  constructor() {
+    const fn = (...args: A): R => (fn as unknown as CallableObject<A, R>).invoke(...args);
+    // biome-ignore lint/correctness/noConstructorReturn: the instance is the function itself
+    return Object.setPrototypeOf(fn, new.target.prototype);
+  }
+
+  /** What calling the instance does. */
+  abstract invoke(...args: A): R;
+
+  static {
+    Object.setPrototypeOf(CallableObject.prototype, Function.prototype);
+  }
+}

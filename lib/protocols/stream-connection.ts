@@ -1,6 +1,7 @@
 // Tests: tests/protocols/stream-connection.test.ts, tests/protocols/connection-conformance.ts
 import type { Failure } from '../failure/index.js';
 import { Logger } from '../log/index.js';
+import { type ChunkSink, type DirectChunkReader, readDirect } from './framing/direct-read.js';
 import type { Address } from './address.js';
 import type { Connection, StreamProtocol } from './connection.js';
 import {
@@ -36,10 +37,22 @@ export interface StreamConnectionOptions {
   allowHalfOpen?: boolean;
 }
 
-type Waiter = {
-  resolve: (r: IteratorResult<Uint8Array>) => void;
-  reject: (e: unknown) => void;
-};
+/** A `next()` of the chunk iterator waiting for a chunk. */
+class PromiseSink implements ChunkSink {
+  readonly resolve: (r: IteratorResult<Uint8Array>) => void;
+  readonly reject: (e: unknown) => void;
+  constructor(resolve: (r: IteratorResult<Uint8Array>) => void, reject: (e: unknown) => void) {
+    this.resolve = resolve;
+    this.reject = reject;
+  }
+  chunk(data: Uint8Array): void {
+    this.resolve({ value: data, done: false });
+  }
+  end(error: Error | null): void {
+    if (error === null) this.resolve(DONE);
+    else this.reject(error);
+  }
+}
 
 const RESOLVED: Promise<void> = Promise.resolve();
 const DONE: IteratorResult<Uint8Array> = Object.freeze({ value: undefined, done: true });
@@ -97,7 +110,7 @@ export class StreamConnection
   // Read side: chunks received and not yet read, and readers waiting for one.
   #chunks: Uint8Array[] = [];
   #buffered = 0;
-  #waiters: Waiter[] = [];
+  #waiters: ChunkSink[] = [];
   #readPaused = false;
   /** Set when no more data will arrive: a ConnectionDone (clean) or the loss error. */
   #readEnd: Error | null = null;
@@ -142,7 +155,7 @@ export class StreamConnection
   override dataReceived(data: Uint8Array): void {
     const waiter = this.#waiters.shift();
     if (waiter) {
-      waiter.resolve({ value: data, done: false });
+      waiter.chunk(data);
       return;
     }
     this.#chunks.push(data);
@@ -218,13 +231,16 @@ export class StreamConnection
   };
 
   /** The iterator of received chunks; `return()` (a `break`) leaves the connection open. */
-  static readonly #Reader = class implements AsyncIterator<Uint8Array> {
+  static readonly #Reader = class implements AsyncIterator<Uint8Array>, DirectChunkReader {
     readonly #conn: StreamConnection;
     constructor(conn: StreamConnection) {
       this.#conn = conn;
     }
     next(): Promise<IteratorResult<Uint8Array>> {
       return this.#conn.#read();
+    }
+    [readDirect](sink: ChunkSink): Uint8Array | null | undefined {
+      return this.#conn.#readDirect(sink);
     }
     return(): Promise<IteratorResult<Uint8Array>> {
       return Promise.resolve(DONE);
@@ -325,18 +341,43 @@ export class StreamConnection
   #read(): Promise<IteratorResult<Uint8Array>> {
     const chunk = this.#chunks.shift();
     if (chunk !== undefined) {
-      this.#buffered -= chunk.byteLength;
-      if (this.#readPaused && this.#buffered <= this.#readHigh / 2) this.#resumeReading();
+      this.#consumed(chunk);
       return Promise.resolve({ value: chunk, done: false });
     }
     const end = this.#readEnd;
     if (end !== null) return end instanceof ConnectionDone ? Promise.resolve(DONE) : rejected(end);
-    // The reader is about to wait for input: what was yielded meanwhile goes out now.
+    this.#beforeWaiting();
+    return new Promise((resolve, reject) => {
+      this.#waiters.push(new PromiseSink(resolve, reject));
+    });
+  }
+
+  /** {@link readDirect}: {@link #read} without promises (used by the framings). */
+  #readDirect(sink: ChunkSink): Uint8Array | null | undefined {
+    const chunk = this.#chunks.shift();
+    if (chunk !== undefined) {
+      this.#consumed(chunk);
+      return chunk;
+    }
+    const end = this.#readEnd;
+    if (end !== null) {
+      if (end instanceof ConnectionDone) return null;
+      throw end;
+    }
+    this.#beforeWaiting();
+    this.#waiters.push(sink);
+    return undefined;
+  }
+
+  #consumed(chunk: Uint8Array): void {
+    this.#buffered -= chunk.byteLength;
+    if (this.#readPaused && this.#buffered <= this.#readHigh / 2) this.#resumeReading();
+  }
+
+  /** The reader is about to wait for input: what was yielded meanwhile goes out now. */
+  #beforeWaiting(): void {
     if (this.#batch.length > 0) this.#flush();
     if (this.#readPaused) this.#resumeReading();
-    return new Promise((resolve, reject) => {
-      this.#waiters.push({ resolve, reject });
-    });
   }
 
   #resumeReading(): void {
@@ -349,11 +390,8 @@ export class StreamConnection
     const waiters = this.#waiters;
     if (waiters.length === 0) return;
     this.#waiters = [];
-    const clean = error instanceof ConnectionDone;
-    for (const w of waiters) {
-      if (clean) w.resolve(DONE);
-      else w.reject(error);
-    }
+    const outcome = error instanceof ConnectionDone ? null : error;
+    for (const w of waiters) w.end(outcome);
   }
 
   #takeUnread(pending: Uint8Array | undefined): Uint8Array | undefined {

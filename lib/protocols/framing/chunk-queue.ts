@@ -1,6 +1,7 @@
 // Internal: the byte buffer shared by every framing in this folder.
 // Tests: tests/protocols/framing/byte-reader.test.ts (through its users)
 import { Buffer } from 'node:buffer';
+import { type ChunkSink, isDirectChunkReader, readDirect } from './direct-read.js';
 import { UnexpectedEOF } from './errors.js';
 
 /** Bytes to send or match: a string means its UTF-8 bytes. */
@@ -8,6 +9,18 @@ export type BytesLike = Uint8Array | string;
 
 /** What the framings read from: chunks of bytes (strings are taken as UTF-8). */
 export type ByteSource = AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
+
+/** Receives the outcome of a {@link ChunkQueue.pullNow} that had to wait: exactly one call. */
+export interface PullSink {
+  /** `true`: a chunk was added to the queue; `false`: the source has ended. */
+  pulled(more: boolean): void;
+  /** The source failed with `error`. */
+  pullFailed(error: unknown): void;
+}
+
+function isThenable<T>(x: T | PromiseLike<T>): x is PromiseLike<T> {
+  return typeof (x as PromiseLike<T> | null)?.then === 'function';
+}
 
 const EMPTY = Buffer.alloc(0);
 /** Chunks smaller than this are copied together rather than queued one by one. */
@@ -41,6 +54,7 @@ export class ChunkQueue {
   #scanDelim: Buffer | null = null;
   #scanned = 0;
   #source: ByteSource | null;
+  #direct: (ChunkSink & { target: PullSink | null }) | null = null;
   #iterator: AsyncIterator<Uint8Array | string> | Iterator<Uint8Array | string> | null = null;
   #ended: boolean;
 
@@ -100,24 +114,107 @@ export class ChunkQueue {
    * at the end of the source (or if there is none), `true` otherwise (the
    * chunk may have been empty).
    */
-  async pull(): Promise<boolean> {
+  pull(): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      const now = this.pullNow({ pulled: resolve, pullFailed: reject });
+      if (now !== undefined) resolve(now);
+    });
+  }
+
+  /**
+   * {@link pull} without a promise when the outcome is known at once:
+   * `true` (a chunk was added) or `false` (the source has ended). Throws if
+   * the source failed. Otherwise returns `undefined` and later calls `sink`,
+   * exactly once. Sources read with {@link readDirect} (a
+   * `StreamConnection`) hand over buffered chunks synchronously and waited
+   * ones the moment they arrive.
+   */
+  pullNow(sink: PullSink): boolean | undefined {
     if (this.#ended) return false;
     this.#iterator ??= openIterator(this.#source!);
     const it = this.#iterator;
-    let r: IteratorResult<Uint8Array | string>;
+    let r: IteratorResult<Uint8Array | string> | PromiseLike<IteratorResult<Uint8Array | string>>;
     try {
-      r = await it.next();
+      if (isDirectChunkReader(it)) {
+        this.#direct ??= new ChunkQueue.#DirectSink(this);
+        this.#direct.target = sink;
+        const chunk = it[readDirect](this.#direct);
+        if (chunk === undefined) return undefined;
+        this.#direct.target = null;
+        return this.#accept(chunk);
+      }
+      r = it.next();
     } catch (e) {
-      this.#ended = true;
-      this.#iterator = null;
+      this.#failed();
       throw e;
     }
+    if (!isThenable(r)) return this.#acceptResult(r);
+    r.then(
+      (result) => {
+        let more: boolean;
+        try {
+          more = this.#acceptResult(result);
+        } catch (e) {
+          sink.pullFailed(e);
+          return;
+        }
+        sink.pulled(more);
+      },
+      (e: unknown) => {
+        this.#failed();
+        sink.pullFailed(e);
+      },
+    );
+    return undefined;
+  }
+
+  /** Where a waiting direct read delivers: into the queue, then to the pull's sink. */
+  static readonly #DirectSink = class implements ChunkSink {
+    readonly #queue: ChunkQueue;
+    target: PullSink | null = null;
+    constructor(queue: ChunkQueue) {
+      this.#queue = queue;
+    }
+    chunk(data: Uint8Array): void {
+      const sink = this.target!;
+      this.target = null;
+      this.#queue.push(data);
+      sink.pulled(true);
+    }
+    end(error: Error | null): void {
+      const sink = this.target!;
+      this.target = null;
+      if (error === null) {
+        this.#queue.#ended = true;
+        sink.pulled(false);
+      } else {
+        this.#queue.#failed();
+        sink.pullFailed(error);
+      }
+    }
+  };
+
+  #accept(chunk: Uint8Array | null): boolean {
+    if (chunk === null) {
+      this.#ended = true;
+      return false;
+    }
+    this.push(chunk);
+    return true;
+  }
+
+  #acceptResult(r: IteratorResult<Uint8Array | string>): boolean {
     if (r.done) {
       this.#ended = true;
       return false;
     }
     this.push(toBuffer(r.value));
     return true;
+  }
+
+  #failed(): void {
+    this.#ended = true;
+    this.#iterator = null;
   }
 
   /** Stop pulling: later pulls report the end; the source is left open. */

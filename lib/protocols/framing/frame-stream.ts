@@ -1,6 +1,6 @@
 // Internal: turn a synchronous frame parser into an async generator of frames.
-// Tests: tests/protocols/framing/*.test.ts (through lines, netstrings, lengthPrefixed)
-import { type ByteSource, ChunkQueue } from './chunk-queue.js';
+// Tests: tests/protocols/framing/frame-stream.test.ts, and *.test.ts through lines, netstrings, lengthPrefixed
+import { type ByteSource, ChunkQueue, type PullSink } from './chunk-queue.js';
 
 /**
  * Parse a frame off the front of the queue: the frame, or `null` when more
@@ -8,32 +8,144 @@ import { type ByteSource, ChunkQueue } from './chunk-queue.js';
  */
 export type FrameParser<T> = (queue: ChunkQueue) => T | null;
 
+const DONE: IteratorResult<never, void> = Object.freeze({ value: undefined, done: true });
+
 /**
  * Yield every frame `parse` finds in `source`, pulling a chunk only when the
  * buffered bytes hold no complete frame, and yielding all the frames of one
  * chunk in a row with no wait in between. A source ending on a frame
  * boundary ends the generator; ending inside a `what` throws `UnexpectedEOF`.
  * Leaving early (break, or a framing error) closes the source's iterator.
+ *
+ * The result behaves as an async generator (calls are served in order,
+ * `return()`/`throw()` close the source) but is a plain state machine: a
+ * frame already buffered is returned as a settled promise, and a frame that
+ * needs input is delivered as soon as its chunk arrives, with no extra
+ * promise hops in between.
  */
-export async function* frameStream<T>(
+export function frameStream<T>(
   source: ByteSource,
   parse: FrameParser<T>,
   what: string,
 ): AsyncGenerator<T, void, undefined> {
-  const queue = new ChunkQueue(source);
-  try {
-    for (;;) {
-      let frame = parse(queue);
-      while (frame !== null) {
-        yield frame;
-        frame = parse(queue);
-      }
-      if (!(await queue.pull())) {
-        if (queue.size === 0) return;
-        throw queue.unexpectedEOF(what);
-      }
+  return new FrameStream(source, parse, what);
+}
+
+class FrameStream<T> implements AsyncGenerator<T, void, undefined>, PullSink {
+  readonly #queue: ChunkQueue;
+  readonly #parse: FrameParser<T>;
+  readonly #what: string;
+  #done = false;
+  /** The pending `next()` waiting for input, if any. */
+  #resolve: ((r: IteratorResult<T, void>) => void) | null = null;
+  #reject: ((e: unknown) => void) | null = null;
+  /** Calls made while a `next()` waits, run in order once it settles. */
+  #queued: (() => void)[] = [];
+
+  constructor(source: ByteSource, parse: FrameParser<T>, what: string) {
+    this.#queue = new ChunkQueue(source);
+    this.#parse = parse;
+    this.#what = what;
+  }
+
+  [Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<T, void>> {
+    if (this.#resolve !== null) return this.#later(() => this.next());
+    if (this.#done) return Promise.resolve(DONE);
+    let step: IteratorResult<T, void> | undefined;
+    try {
+      step = this.#advance(true);
+    } catch (e) {
+      return this.#fail(e);
     }
-  } finally {
-    await queue.close();
+    if (step !== undefined) return Promise.resolve(step);
+    return new Promise((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+  }
+
+  return(): Promise<IteratorResult<T, void>> {
+    if (this.#resolve !== null) return this.#later(() => this.return());
+    if (this.#done) return Promise.resolve(DONE);
+    this.#done = true;
+    return this.#queue.close().then(() => DONE);
+  }
+
+  throw(error: unknown): Promise<IteratorResult<T, void>> {
+    if (this.#resolve !== null) return this.#later(() => this.throw(error));
+    if (this.#done) return Promise.reject(error);
+    return this.#fail(error);
+  }
+
+  /** @internal {@link PullSink}: the chunk a waiting `next()` asked for has come (or the end). */
+  pulled(more: boolean): void {
+    let step: IteratorResult<T, void> | undefined;
+    try {
+      step = this.#advance(more);
+    } catch (e) {
+      this.#settle(null, e);
+      return;
+    }
+    if (step !== undefined) this.#settle(step, undefined);
+  }
+
+  /** @internal {@link PullSink}: the source failed. */
+  pullFailed(error: unknown): void {
+    this.#settle(null, error);
+  }
+
+  /**
+   * The next step: a frame, or the end; `undefined` while waiting for input
+   * (this is then the pull's sink). `more` says whether the last pull added
+   * bytes (or there were bytes to start with).
+   */
+  #advance(more: boolean): IteratorResult<T, void> | undefined {
+    const queue = this.#queue;
+    for (;;) {
+      if (more) {
+        const frame = this.#parse(queue);
+        if (frame !== null) return { value: frame, done: false };
+      }
+      const pulled = queue.pullNow(this);
+      if (pulled === undefined) return undefined;
+      if (!pulled) {
+        if (queue.size === 0) {
+          this.#done = true;
+          return DONE;
+        }
+        throw queue.unexpectedEOF(this.#what);
+      }
+      more = true;
+    }
+  }
+
+  /** Settle the waiting `next()` (with `step`, or failing with `error`), then run queued calls. */
+  #settle(step: IteratorResult<T, void> | null, error: unknown): void {
+    const resolve = this.#resolve!;
+    const reject = this.#reject!;
+    this.#resolve = null;
+    this.#reject = null;
+    if (step !== null) resolve(step);
+    else this.#fail(error).then(resolve, reject);
+    const queued = this.#queued;
+    while (queued.length > 0 && this.#resolve === null) queued.shift()!();
+  }
+
+  /** End with `error`: close the source (as a generator's `finally`), then reject. */
+  #fail(error: unknown): Promise<IteratorResult<T, void>> {
+    this.#done = true;
+    return this.#queue.close().then(() => Promise.reject(error));
+  }
+
+  #later(call: () => Promise<IteratorResult<T, void>>): Promise<IteratorResult<T, void>> {
+    return new Promise((resolve, reject) => {
+      this.#queued.push(() => {
+        call().then(resolve, reject);
+      });
+    });
   }
 }

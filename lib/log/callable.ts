@@ -4,9 +4,8 @@
  * `invoke`; calling the instance calls it. Private fields of subclasses work
  * (they are installed on the function the base constructor returns).
  */
-// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the merged call signature is what the constructor returns
-// biome-ignore lint/style/useShorthandFunctionType: a call signature merged into the class
 export interface CallableObject<A extends unknown[], R> {
+  // biome-ignore lint/style/useShorthandFunctionType: a call signature merged into the class
   (...args: A): R;
 }
 

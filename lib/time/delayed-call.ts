@@ -36,17 +36,21 @@ export function checkCallable(fn: unknown): void {
 /** Shared by every call made without arguments. */
 export const NO_ARGS = Object.freeze([]) as unknown as unknown[];
 
-const PENDING = 0;
-const CALLED = 1;
-const CANCELLED = 2;
+// A call's state and its owner's token share one field (the object stays
+// small: 100,000 may be pending): a token is >= 0, PENDING means pending
+// without a token.
+const PENDING = -1;
+const CALLED = -2;
+const CANCELLED = -3;
 
 /**
  * Module-internal access to a call's scheduling state, for the owners' queues
  * in this area (not exported from the package).
  */
 export const delayedCallInternals = {} as {
-  /** The owner's token for the call's current queue entry (-1 when none). */
+  /** The owner's token for the call's current queue entry (negative when none). */
   token(call: DelayedCall): number;
+  /** Set the token of a pending call (-1 to clear it); ignored once called or cancelled. */
   setToken(call: DelayedCall, token: number): void;
   /** Mark the call as called and run it (exceptions propagate). */
   run(call: DelayedCall): void;
@@ -68,15 +72,14 @@ export class DelayedCall implements IDelayedCall {
   #fn: ((...args: never[]) => unknown) | undefined;
   #args: unknown[] | undefined;
   readonly #owner: DelayedCallOwner;
-  #token = -1;
-  /** PENDING, CALLED or CANCELLED (one field keeps the object small: 100,000 may be pending). */
+  /** The owner's token (>= 0, pending), or PENDING, CALLED or CANCELLED. */
   #state = PENDING;
 
   static {
     Object.assign(delayedCallInternals, {
-      token: (call: DelayedCall) => call.#token,
+      token: (call: DelayedCall) => call.#state,
       setToken: (call: DelayedCall, token: number) => {
-        call.#token = token;
+        if (call.#state >= PENDING) call.#state = token;
       },
       run: (call: DelayedCall) => call.#run(),
     });
@@ -126,7 +129,7 @@ export class DelayedCall implements IDelayedCall {
 
   /** True until the call has run or been cancelled. */
   active(): boolean {
-    return this.#state === PENDING;
+    return this.#state >= PENDING;
   }
 
   /**
@@ -166,7 +169,8 @@ export class DelayedCall implements IDelayedCall {
 
   /** A short description for debugging. */
   toString(): string {
-    const state = ['pending', 'called', 'cancelled'][this.#state];
+    const state =
+      this.#state === CANCELLED ? 'cancelled' : this.#state === CALLED ? 'called' : 'pending';
     const name = this.#fn?.name || 'anonymous';
     return `<DelayedCall ${state} at ${this.#time} ${name}>`;
   }

@@ -274,13 +274,17 @@ export class Reactor implements IReactorTime {
     this.#timerDeadline = Number.POSITIVE_INFINITY;
     const now = this.seconds();
     const queue = this.#queue;
-    const limit = queue.nextSequence;
-    for (let call = queue.popDue(now, limit); call !== undefined; call = queue.popDue(now, limit)) {
-      try {
-        delayedCallInternals.run(call);
-      } catch (error) {
-        log.failure('Unhandled error in a delayed call', error, { log_level: 'error' });
+    queue.beginRound();
+    try {
+      for (let call = queue.popDue(now); call !== undefined; call = queue.popDue(now)) {
+        try {
+          delayedCallInternals.run(call);
+        } catch (error) {
+          log.failure('Unhandled error in a delayed call', error, { log_level: 'error' });
+        }
       }
+    } finally {
+      queue.endRound();
     }
     this.#arm();
   };

@@ -31,7 +31,7 @@ class Bucket {
  * The Reactor's pending calls, grouped by the millisecond they are due in (as
  * Node groups its timers in per-duration lists): a Map from millisecond to a
  * bucket of slots, and a binary min-heap of the bucket keys. Each entry lives
- * in a slot of a slab (the call, its time and sequence number in parallel
+ * in a slot of a slab (the call, its time and a live flag in parallel
  * arrays, so ordering never touches the call objects). Queueing a call is an
  * append to its bucket; a bucket is sorted once, when it becomes the
  * earliest, then consumed in order: time order, ties in scheduling order.
@@ -52,10 +52,11 @@ export class TimerQueue {
   #first: Bucket | undefined;
   /** Keys are milliseconds minus this base (fixed at the first insert), to stay small integers. */
   #base = Number.NaN;
-  // The slab: per slot, the call, its due time and sequence number.
+  // The slab: per slot, the call, its due time and whether it is live.
   #calls: (DelayedCall | undefined)[] = [];
   #times = new Float64Array(MIN_CAPACITY);
-  #seqs = new Float64Array(MIN_CAPACITY);
+  /** 1 while the slot's entry is live; 0 once its call was cancelled, rescheduled or popped. */
+  #alive = new Uint8Array(MIN_CAPACITY);
   /** Slots in use or free, the high-water mark. */
   #slabLength = 0;
   /** Free slots below #slabLength: a stack, #freeCount deep. */
@@ -63,7 +64,10 @@ export class TimerQueue {
   #freeCount = 0;
   #entries = 0;
   #live = 0;
-  #nextSeq = 0;
+  /** True during a round: new entries wait in #incoming. */
+  #holding = false;
+  /** Slots queued during the current round, in scheduling order. */
+  #incoming: number[] = [];
 
   readonly #sorter = new KeySort();
   // Scratch for #sort: a bucket's slots and times gathered in slot order.
@@ -80,9 +84,26 @@ export class TimerQueue {
     return this.#entries;
   }
 
-  /** The sequence number the next entry will get: entries below it exist already. */
-  get nextSequence(): number {
-    return this.#nextSeq;
+  /**
+   * Start a round of popping (the Reactor's timer firing): calls queued from
+   * now until {@link endRound} are held back, so a round never runs calls
+   * scheduled during it (as Twisted's `runUntilCurrent`). While held they
+   * count in {@link size} and {@link toArray} but are not popped.
+   */
+  beginRound(): void {
+    this.#holding = true;
+  }
+
+  /** End the round: the calls queued during it join the queue, in scheduling order. */
+  endRound(): void {
+    this.#holding = false;
+    const incoming = this.#incoming;
+    if (incoming.length === 0) return;
+    this.#incoming = [];
+    for (const slot of incoming) {
+      if (this.#isLive(slot)) this.#enqueue(slot);
+      else this.#release(slot);
+    }
   }
 
   /** Queue a new call. */
@@ -113,12 +134,6 @@ export class TimerQueue {
     return head < 0 ? undefined : this.#calls[(this.#first as Bucket).slots[head] as number];
   }
 
-  /** The sequence number of the front entry (call {@link peek} first). */
-  peekSequence(): number {
-    const bucket = this.#first as Bucket;
-    return this.#seqs[bucket.slots[bucket.head] as number] as number;
-  }
-
   /** The due time of the front entry (call {@link peek} first). */
   peekTime(): number {
     const bucket = this.#first as Bucket;
@@ -127,15 +142,14 @@ export class TimerQueue {
 
   /**
    * Remove and return the earliest live call if it is due by `now` and was
-   * queued before sequence number `limit`; undefined otherwise.
+   * undefined otherwise.
    */
-  popDue(now: number, limit: number): DelayedCall | undefined {
+  popDue(now: number): DelayedCall | undefined {
     const head = this.#front();
     if (head < 0) return undefined;
     const bucket = this.#first as Bucket;
     const slot = bucket.slots[head] as number;
-    if ((this.#times[slot] as number) > now || (this.#seqs[slot] as number) >= limit)
-      return undefined;
+    if ((this.#times[slot] as number) > now) return undefined;
     return this.#popFront(bucket);
   }
 
@@ -198,18 +212,20 @@ export class TimerQueue {
         if (this.#isLive(slot)) out.push(this.#calls[slot] as DelayedCall);
       }
     }
+    for (const slot of this.#incoming)
+      if (this.#isLive(slot)) out.push(this.#calls[slot] as DelayedCall);
     return out;
   }
 
-  /** An entry is live until its call is cancelled, rescheduled or popped (its sequence number is then -1). */
+  /** An entry is live until its call is cancelled or rescheduled (or popped: its slot is then freed). */
   #isLive(slot: number): boolean {
-    return (this.#seqs[slot] as number) >= 0;
+    return this.#alive[slot] === 1;
   }
 
   /** Make `call`'s current entry stale. */
   #kill(call: DelayedCall): void {
     const slot = token(call);
-    if (slot >= 0) this.#seqs[slot] = -1;
+    if (slot >= 0) this.#alive[slot] = 0;
   }
 
   #insert(call: DelayedCall): void {
@@ -218,8 +234,15 @@ export class TimerQueue {
     setToken(call, slot);
     this.#calls[slot] = call;
     this.#times[slot] = time;
-    this.#seqs[slot] = this.#nextSeq++;
+    this.#alive[slot] = 1;
     this.#entries++;
+    if (this.#holding) this.#incoming.push(slot);
+    else this.#enqueue(slot);
+  }
+
+  /** Put a queued slot in its bucket. */
+  #enqueue(slot: number): void {
+    const time = this.#times[slot] as number;
     let ms = Math.floor(time * 1000);
     if (Number.isNaN(this.#base)) this.#base = ms;
     ms -= this.#base;
@@ -278,13 +301,13 @@ export class TimerQueue {
 
   #grow(capacity: number): void {
     const times = new Float64Array(capacity);
-    const seqs = new Float64Array(capacity);
+    const alive = new Uint8Array(capacity);
     const free = new Int32Array(capacity);
     times.set(this.#times);
-    seqs.set(this.#seqs);
+    alive.set(this.#alive);
     free.set(this.#free.subarray(0, this.#freeCount));
     this.#times = times;
-    this.#seqs = seqs;
+    this.#alive = alive;
     this.#free = free;
   }
 
@@ -353,6 +376,7 @@ export class TimerQueue {
     this.#calls.length = 0;
     this.#freeCount = 0;
     this.#slabLength = 0;
+    this.#incoming = [];
     this.#sorter.release();
     if (this.#gatherTimes.length > KEEP_SCRATCH) {
       this.#gatherTimes = new Float64Array(0);
@@ -361,7 +385,7 @@ export class TimerQueue {
     this.#entries = 0;
     if (this.#times.length > MIN_CAPACITY) {
       this.#times = new Float64Array(MIN_CAPACITY);
-      this.#seqs = new Float64Array(MIN_CAPACITY);
+      this.#alive = new Uint8Array(MIN_CAPACITY);
       this.#free = new Int32Array(MIN_CAPACITY);
     }
   }

@@ -172,15 +172,32 @@ describe('TimerQueue under interleaved operations', () => {
     );
   });
 
-  it('pops a call due by now only if it was queued before the limit', () => {
+  it('pops only calls due by now', () => {
     const { queue, schedule } = setup();
     const a = schedule(1);
-    const limit = queue.nextSequence;
     const b = schedule(0.5);
-    expect(queue.popDue(0.9, limit)).toBeUndefined(); // b is earliest but queued at the limit
-    expect(queue.popDue(2, queue.nextSequence)).toBe(b);
-    expect(queue.popDue(0.9, queue.nextSequence)).toBeUndefined(); // a is not due yet
-    expect(queue.popDue(1, limit)).toBe(a);
+    expect(queue.popDue(0.4)).toBeUndefined();
+    expect(queue.popDue(0.9)).toBe(b);
+    expect(queue.popDue(0.9)).toBeUndefined();
+    expect(queue.popDue(1)).toBe(a);
     expect(queue.size).toBe(0);
+  });
+
+  it('holds calls queued during a round back until it ends, then keeps scheduling order', () => {
+    const { queue, schedule } = setup();
+    const a = schedule(1, 'a');
+    queue.beginRound();
+    expect(queue.popDue(5)).toBe(a);
+    const b = schedule(1, 'b');
+    const c = schedule(0.5, 'c');
+    const d = schedule(1, 'd');
+    const gone = schedule(0.1, 'gone');
+    gone.cancel();
+    expect(queue.size).toBe(3);
+    expect(new Set(queue.toArray())).toEqual(new Set([b, c, d]));
+    expect(queue.popDue(5)).toBeUndefined(); // held back
+    queue.endRound();
+    expect([queue.popDue(5), queue.popDue(5), queue.popDue(5)]).toEqual([c, b, d]);
+    expect(queue.entries).toBe(0);
   });
 });

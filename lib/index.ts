@@ -211,6 +211,16 @@ export {
   type OutgoingDatagram,
 } from './transports/index.js';
 
+// --- threads ---
+export {
+  deferToThread,
+  deferToThreadPool,
+  getThreadPool,
+  ThreadPool,
+  type ThreadPoolOptions,
+  type ThreadTask,
+} from './threads/index.js';
+
 // --- endpoints ---
 export {
   type ConnectOptions,

@@ -1,0 +1,54 @@
+// Tests: tests/threads/defer-to-thread.test.ts
+import type { Deferred } from '../defer/index.js';
+import type { ThreadTask } from './task.js';
+import { ThreadPool } from './thread-pool.js';
+
+let defaultPool: ThreadPool | undefined;
+
+/**
+ * The shared pool `deferToThread` uses (as Twisted's
+ * `reactor.getThreadPool()`): created and started on first use, with at
+ * most 10 workers. Its idle workers never keep the process alive, so a
+ * script that used it exits by itself; `stop()` it to end them sooner.
+ */
+export function getThreadPool(): ThreadPool {
+  if (defaultPool === undefined) defaultPool = new ThreadPool({ minThreads: 0, maxThreads: 10 });
+  defaultPool.start();
+  return defaultPool;
+}
+
+/**
+ * Run `task(...args)` on `pool` (as Twisted's `deferToThreadPool`); the same
+ * as `pool.run(task, ...args)`.
+ */
+export function deferToThreadPool<A extends unknown[], R>(
+  pool: ThreadPool,
+  task: ThreadTask<A, R>,
+  ...args: A
+): Deferred<Awaited<R>> {
+  return pool.run(task, ...args);
+}
+
+/**
+ * Run `task(...args)` in a worker thread of the shared pool and get a
+ * cancellable {@link Deferred} of its result. `task` is a self-contained
+ * function (sent as source: it must not use outer variables) or
+ * `{module, name}` naming an exported function of an ES module.
+ * Cancelling a running task terminates its worker.
+ *
+ * @example
+ * ```ts
+ * const sum = await deferToThread((limit: number) => {
+ *   let total = 0; // everything the function uses is defined inside it or passed in
+ *   for (let i = 0; i < limit; i++) total += i;
+ *   return total;
+ * }, 1e8);
+ * const digest = await deferToThread({ module: new URL('./work.mjs', import.meta.url), name: 'digest' }, bytes);
+ * ```
+ */
+export function deferToThread<A extends unknown[], R>(
+  task: ThreadTask<A, R>,
+  ...args: A
+): Deferred<Awaited<R>> {
+  return getThreadPool().run(task, ...args);
+}

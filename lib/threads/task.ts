@@ -1,0 +1,33 @@
+// Tests: tests/threads/thread-pool.test.ts
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+/**
+ * What a thread pool runs: an exported function of an ES module (`module`
+ * is a file URL, an absolute path, or a path relative to the current
+ * directory; `name` the export), or a self-contained function. A function
+ * is sent as its source text (`fn.toString()`) and evaluated in the worker,
+ * so it must not use variables from its enclosing scope (imports included):
+ * pass what it needs as arguments, or `await import(...)` inside it.
+ * Arguments and results cross threads by structured clone.
+ */
+export type ThreadTask<A extends unknown[] = unknown[], R = unknown> =
+  | ((...args: A) => R | PromiseLike<R>)
+  | { readonly module: string | URL; readonly name: string };
+
+/** The message a worker receives for one task. */
+export type TaskMessage =
+  | { kind: 'module'; url: string; name: string; args: unknown[] }
+  | { kind: 'function'; source: string; args: unknown[] };
+
+/** Describe `task` applied to `args` as a message a worker can run. */
+export function taskMessage(task: ThreadTask, args: unknown[]): TaskMessage {
+  if (typeof task === 'function') return { kind: 'function', source: task.toString(), args };
+  return { kind: 'module', url: moduleURL(task.module), name: task.name, args };
+}
+
+function moduleURL(module: string | URL): string {
+  if (module instanceof URL) return module.href;
+  if (/^[a-z][a-z0-9+.-]+:/i.test(module) && !isAbsolute(module)) return new URL(module).href;
+  return pathToFileURL(resolve(module)).href;
+}

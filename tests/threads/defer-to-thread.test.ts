@@ -1,0 +1,66 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  CancelledError,
+  Deferred,
+  deferToThread,
+  deferToThreadPool,
+  getThreadPool,
+  ThreadPool,
+} from '../../lib/index.js';
+
+const tasks = new URL('../fixtures/thread-tasks.mjs', import.meta.url);
+
+afterAll(async () => {
+  await getThreadPool().stop();
+});
+
+describe('deferToThread', () => {
+  it('runs a task on the shared, lazily started pool', async () => {
+    const d = deferToThread({ module: tasks, name: 'add' }, 40, 2);
+    expect(d).toBeInstanceOf(Deferred);
+    expect(await d).toBe(42);
+    const pool = getThreadPool();
+    expect(pool).toBeInstanceOf(ThreadPool);
+    expect(pool.started).toBe(true);
+    expect(getThreadPool()).toBe(pool);
+  });
+
+  it('is cancellable: a running busy loop is terminated and fails with CancelledError', async () => {
+    await deferToThread({ module: tasks, name: 'add' }, 0, 0);
+    const d = deferToThread({ module: tasks, name: 'spin' });
+    await new Promise((resolve) => setImmediate(resolve));
+    d.cancel();
+    await expect(d.asPromise()).rejects.toBeInstanceOf(CancelledError);
+  });
+
+  it('deferToThreadPool runs on the given pool', async () => {
+    const pool = new ThreadPool({ maxThreads: 1 });
+    pool.start();
+    try {
+      expect(await deferToThreadPool(pool, (s: string) => s.repeat(2), 'ab')).toBe('abab');
+    } finally {
+      await pool.stop();
+    }
+  });
+
+  it('never holds the process open: a script that used it exits by itself', async () => {
+    const script = fileURLToPath(new URL('../fixtures/defer-to-thread-exit.ts', import.meta.url));
+    const { stdout, code } = await new Promise<{ stdout: string; code: number | null }>(
+      (resolve) => {
+        const child = execFile(
+          process.execPath,
+          ['--import', 'tsx', script],
+          { timeout: 20_000 },
+          (error, out) => {
+            resolve({ stdout: out, code: error ? ((error as { code?: number }).code ?? -1) : 0 });
+          },
+        );
+        child.stdin?.end();
+      },
+    );
+    expect(stdout).toBe('result 42\n');
+    expect(code).toBe(0);
+  }, 30_000);
+});

@@ -1,0 +1,175 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { CancelledError, Deferred, ThreadPool } from '../../lib/index.js';
+
+const tasks = new URL('../fixtures/thread-tasks.mjs', import.meta.url);
+const pools: ThreadPool[] = [];
+
+function makePool(options?: ConstructorParameters<typeof ThreadPool>[0]): ThreadPool {
+  const pool = new ThreadPool(options);
+  pools.push(pool);
+  return pool;
+}
+
+/** Settle `d` and report how (without an unhandled failure). */
+async function outcome<T>(d: Deferred<T>): Promise<{ value?: T; error?: unknown }> {
+  try {
+    return { value: await d };
+  } catch (error) {
+    return { error };
+  }
+}
+
+afterEach(async () => {
+  await Promise.all(pools.splice(0).map((pool) => pool.stop()));
+});
+
+describe('ThreadPool', () => {
+  it('reports its configuration with Twisted names and starts/stops', async () => {
+    const pool = makePool({ minThreads: 1, maxThreads: 3 });
+    expect([pool.min, pool.max, pool.started]).toEqual([1, 3, false]);
+    pool.start();
+    expect(pool.started).toBe(true);
+    await pool.stop();
+    expect(pool.started).toBe(false);
+  });
+
+  it('rejects nonsensical sizes', () => {
+    expect(() => new ThreadPool({ minThreads: 4, maxThreads: 2 })).toThrow(RangeError);
+    expect(() => new ThreadPool({ maxThreads: 0 })).toThrow(RangeError);
+    expect(() => new ThreadPool({ idleTimeout: -1 })).toThrow(RangeError);
+  });
+
+  it('runs an exported function of an ES module and fires with its result', async () => {
+    const pool = makePool({ maxThreads: 2 });
+    pool.start();
+    const d = pool.run({ module: tasks, name: 'add' }, 2, 3);
+    expect(d).toBeInstanceOf(Deferred);
+    expect(await d).toBe(5);
+    expect(await pool.run({ module: tasks.pathname, name: 'later' }, 'async')).toBe('async');
+  });
+
+  it('runs the task in another thread', async () => {
+    const pool = makePool({ maxThreads: 1 });
+    pool.start();
+    const id = await pool.run({ module: tasks, name: 'whoAmI' });
+    expect(id).toBeGreaterThan(0);
+  });
+
+  it('runs a self-contained function sent as source', async () => {
+    const pool = makePool({ maxThreads: 1 });
+    pool.start();
+    const sum = await pool.run((n: number) => {
+      let total = 0;
+      for (let i = 1; i <= n; i++) total += i;
+      return total;
+    }, 100);
+    expect(sum).toBe(5050);
+    expect(await pool.run(async (s: string) => s.toUpperCase(), 'abc')).toBe('ABC');
+  });
+
+  it('passes arguments and results by structured clone', async () => {
+    const pool = makePool({ maxThreads: 1 });
+    pool.start();
+    const arg = {
+      when: new Date(0),
+      bytes: new Uint8Array([1, 2, 3]),
+      map: new Map([['k', 1]]),
+      nested: [1, [2]],
+    };
+    const result = (await pool.run({ module: tasks, name: 'describe' }, arg)) as {
+      type: string;
+      value: typeof arg;
+    };
+    expect(result.type).toBe('[object Object]');
+    expect(result.value).toEqual(arg);
+    expect(result.value).not.toBe(arg);
+    expect(result.value.when).toBeInstanceOf(Date);
+  });
+
+  it("fails the Deferred with an error carrying the worker's name, message and code", async () => {
+    const pool = makePool({ maxThreads: 1 });
+    pool.start();
+    const { error } = await outcome(pool.run({ module: tasks, name: 'failWithCode' }));
+    expect(error).toBeInstanceOf(Error);
+    expect(error).toMatchObject({ name: 'DiskError', message: 'disk on fire', code: 'EFIRE' });
+    const typeError = await outcome(
+      pool.run(() => {
+        throw new TypeError('bad type');
+      }),
+    );
+    expect(typeError.error).toBeInstanceOf(TypeError);
+    expect((typeError.error as Error).message).toBe('bad type');
+  });
+
+  it('fails when the module has no such function', async () => {
+    const pool = makePool({ maxThreads: 1 });
+    pool.start();
+    const missing = await outcome(pool.run({ module: tasks, name: 'notAFunction' }));
+    expect(missing.error).toBeInstanceOf(TypeError);
+    expect(String((missing.error as Error).message)).toContain('notAFunction');
+  });
+
+  it('fails a Failure-carrying errback chain so errbacks see the worker error', async () => {
+    const pool = makePool({ maxThreads: 1 });
+    pool.start();
+    const seen = await pool
+      .run({ module: tasks, name: 'failWithCode' })
+      .addErrback((f) => f.getErrorMessage());
+    expect(seen).toBe('disk on fire');
+  });
+
+  it('holds tasks run before start() until the pool starts', async () => {
+    const pool = makePool({ maxThreads: 1 });
+    const d = pool.run({ module: tasks, name: 'add' }, 1, 1);
+    await Promise.resolve();
+    expect(d.called).toBe(false);
+    pool.start();
+    expect(await d).toBe(2);
+  });
+
+  it('cancelling a task waiting for start() drops it and later tasks still run', async () => {
+    const pool = makePool({ maxThreads: 1 });
+    const d = pool.run({ module: tasks, name: 'add' }, 1, 1);
+    d.cancel();
+    const { error } = await outcome(d);
+    expect(error).toBeInstanceOf(CancelledError);
+    pool.start();
+    expect(await pool.run({ module: tasks, name: 'add' }, 2, 2)).toBe(4);
+  });
+
+  it('cancelling a running busy-looping task terminates its worker and fails with CancelledError quickly', async () => {
+    const pool = makePool({ maxThreads: 1 });
+    pool.start();
+    // make sure the worker is up so the task is really running when cancelled
+    await pool.run({ module: tasks, name: 'add' }, 0, 0);
+    const spinning = pool.run({ module: tasks, name: 'spin' });
+    await new Promise((resolve) => setImmediate(resolve));
+    const started = performance.now();
+    spinning.cancel();
+    const { error } = await outcome(spinning);
+    expect(error).toBeInstanceOf(CancelledError);
+    expect(performance.now() - started).toBeLessThan(1000);
+    // the pool replaces the terminated worker and keeps working
+    expect(await pool.run({ module: tasks, name: 'add' }, 20, 22)).toBe(42);
+  });
+
+  it('cancelling a queued task removes it from the queue; the running one is unaffected', async () => {
+    const pool = makePool({ maxThreads: 1 });
+    pool.start();
+    const first = pool.run({ module: tasks, name: 'later' }, 'first');
+    const queued = pool.run(() => {
+      throw new Error('a cancelled queued task must never run');
+    });
+    queued.cancel();
+    expect((await outcome(queued)).error).toBeInstanceOf(CancelledError);
+    expect(await first).toBe('first');
+  });
+
+  it('stop() lets queued work finish', async () => {
+    const pool = makePool({ maxThreads: 1 });
+    pool.start();
+    const results = [1, 2, 3].map((n) => pool.run({ module: tasks, name: 'later' }, n));
+    await pool.stop();
+    expect(await Promise.all(results)).toEqual([1, 2, 3]);
+  });
+});

@@ -54,6 +54,14 @@ class PromiseSink implements ChunkSink {
   }
 }
 
+/** The state of a running generator handler (see `StreamConnection.#Pump`). */
+interface Pump {
+  readonly gen: AsyncIterator<Data>;
+  readonly stepped: (step: IteratorResult<Data>) => void;
+  readonly failed: (e: unknown) => void;
+  readonly resume: () => void;
+}
+
 const RESOLVED: Promise<void> = Promise.resolve();
 const DONE: IteratorResult<Uint8Array> = Object.freeze({ value: undefined, done: true });
 const noop = (): void => {};
@@ -455,7 +463,7 @@ export class StreamConnection
     if (isAsyncIterable(result)) {
       const gen = result[Symbol.asyncIterator]();
       this.#generator = gen;
-      this.#pump(gen);
+      this.#pumpNext(new StreamConnection.#Pump(this, gen));
     } else if (isThenable(result)) {
       result.then(
         () => this.close(),
@@ -464,37 +472,69 @@ export class StreamConnection
     }
   }
 
-  async #pump(gen: AsyncIterator<Data>): Promise<void> {
-    try {
-      for (;;) {
-        if (this.#writePaused) {
-          if (this.#batch.length > 0) this.#flush();
-          await this.#drained();
-        }
-        if (this.#lost !== null) return; // connectionLost called gen.return()
-        const next = gen.next();
-        // The generator has run up to its next await. If that was a read with
-        // nothing to read, the batch went out; otherwise it is waiting on
-        // something else (or yielded again) and the batch goes out soon.
-        this.#flushSoon();
-        const step = await next;
-        if (this.#lost !== null) return;
-        if (step.done) break;
-        if (this.#writeClosed) {
-          // Yielding after close()/end(): say so, and end the generator (its finally runs).
-          log.warn('stream protocol yielded after its connection was closed; stopping it');
-          this.#generator = undefined;
-          this.#finish(gen);
-          return;
-        }
-        this.#enqueue(step.value);
-      }
-      this.#generator = undefined;
-      this.close();
-    } catch (e) {
-      this.#generator = undefined;
-      this.#fail(e);
+  /** Drives a generator handler: what it yields is written in order, with backpressure. */
+  static readonly #Pump = class implements Pump {
+    readonly gen: AsyncIterator<Data>;
+    /** Callbacks made once per generator rather than once per step (no async function frame). */
+    readonly stepped: (step: IteratorResult<Data>) => void;
+    readonly failed: (e: unknown) => void;
+    readonly resume: () => void;
+    constructor(conn: StreamConnection, gen: AsyncIterator<Data>) {
+      this.gen = gen;
+      this.stepped = (step) => conn.#stepped(this, step);
+      this.failed = (e) => conn.#pumpFailed(e);
+      this.resume = () => conn.#pumpNext(this);
     }
+  };
+
+  /** Ask the generator for its next value, unless writing is paused or the connection is gone. */
+  #pumpNext(pump: Pump): void {
+    if (this.#lost !== null) return; // connectionLost called gen.return()
+    if (this.#writePaused) {
+      if (this.#batch.length > 0) this.#flush();
+      this.#drained().then(pump.resume);
+      return;
+    }
+    let next: Promise<IteratorResult<Data>>;
+    try {
+      next = Promise.resolve(pump.gen.next());
+    } catch (e) {
+      this.#pumpFailed(e);
+      return;
+    }
+    // The generator has run up to its next await. If that was a read with
+    // nothing to read, the batch went out; otherwise it is waiting on
+    // something else (or yielded again) and the batch goes out soon.
+    this.#flushSoon();
+    next.then(pump.stepped, pump.failed);
+  }
+
+  #stepped(pump: Pump, step: IteratorResult<Data>): void {
+    if (this.#lost !== null) return;
+    try {
+      if (step.done) {
+        this.#generator = undefined;
+        this.close();
+        return;
+      }
+      if (this.#writeClosed) {
+        // Yielding after close()/end(): say so, and end the generator (its finally runs).
+        log.warn('stream protocol yielded after its connection was closed; stopping it');
+        this.#generator = undefined;
+        this.#finish(pump.gen);
+        return;
+      }
+      this.#enqueue(step.value);
+    } catch (e) {
+      this.#pumpFailed(e);
+      return;
+    }
+    this.#pumpNext(pump);
+  }
+
+  #pumpFailed(error: unknown): void {
+    this.#generator = undefined;
+    this.#fail(error);
   }
 
   /** Call `return()` on a generator cut short by the loss, logging what its `finally` throws. */

@@ -151,6 +151,27 @@ describe('Reactor timed calls', () => {
     expect(count).toBe(2);
   });
 
+  it('lists, cancels and reschedules calls scheduled while it fires, which then run in time order', async () => {
+    const r = makeReactor();
+    const order: string[] = [];
+    await new Promise<void>((resolve) => {
+      r.callLater(0, () => {
+        const late = r.callLater(0.003, () => {
+          order.push('late');
+          resolve();
+        });
+        const gone = r.callLater(0, () => order.push('gone'));
+        const sooner = r.callLater(0.05, () => order.push('sooner'));
+        expect(new Set(r.getDelayedCalls())).toEqual(new Set([late, gone, sooner]));
+        gone.cancel();
+        sooner.reset(0.001);
+        expect(new Set(r.getDelayedCalls())).toEqual(new Set([late, sooner]));
+      });
+    });
+    expect(order).toEqual(['sooner', 'late']);
+    expect(r.getDelayedCalls()).toEqual([]);
+  });
+
   it('leaves nothing behind after 100,000 calls are scheduled and cancelled', () => {
     const r = makeReactor();
     const baseline = timeoutCount();

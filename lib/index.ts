@@ -221,6 +221,20 @@ export {
   type ThreadTask,
 } from './threads/index.js';
 
+// --- websocket ---
+export {
+  type ConnectWebSocketOptions,
+  connectionDuplex,
+  connectWebSocket,
+  type WebSocketCloseInfo,
+  WebSocketConnection,
+  type WebSocketConnectionOptions,
+  type WebSocketHandler,
+  type WebSocketMessage,
+  type WebSocketServerOptions,
+  webSocketServer,
+} from './websocket/index.js';
+
 // --- endpoints ---
 export {
   type ConnectOptions,

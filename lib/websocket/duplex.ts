@@ -1,0 +1,62 @@
+// Tests: tests/websocket/duplex.test.ts
+import { Duplex } from 'node:stream';
+import type { Connection } from '../protocols/index.js';
+
+/**
+ * A `stream.Duplex` over a woven {@link Connection}, for libraries that take
+ * a Node socket-like stream (such as `ws` and `node:http`). Reads pull from
+ * the connection only while the Duplex wants data (backpressure is kept);
+ * a write calls back once the connection accepted it below its high-water
+ * mark; `end()` half-closes; `destroy()` closes the connection (aborts it
+ * when destroyed with an error). The Duplex ends when the peer closes
+ * cleanly and is destroyed with `ConnectionLost` on an unclean loss.
+ *
+ * @example
+ * ```ts
+ * const conn = await connect('tcp:127.0.0.1:8080');
+ * const socket = connectionDuplex(conn);
+ * socket.end('GET / HTTP/1.0\r\n\r\n');
+ * for await (const chunk of socket) process.stdout.write(chunk);
+ * ```
+ */
+export function connectionDuplex(conn: Connection): Duplex {
+  const reader = conn[Symbol.asyncIterator]();
+  let pulling = false;
+
+  const pull = async (duplex: Duplex): Promise<void> => {
+    pulling = true;
+    try {
+      for (;;) {
+        const result = await reader.next();
+        if (duplex.destroyed) return;
+        if (result.done) {
+          duplex.push(null);
+          return;
+        }
+        if (!duplex.push(result.value)) return;
+      }
+    } catch (error) {
+      duplex.destroy(error as Error);
+    } finally {
+      pulling = false;
+    }
+  };
+
+  return new Duplex({
+    allowHalfOpen: true,
+    read() {
+      if (!pulling) void pull(this);
+    },
+    write(chunk: Uint8Array, _encoding, callback) {
+      conn.write(chunk).then(() => callback(), callback);
+    },
+    final(callback) {
+      conn.end().then(() => callback(), callback);
+    },
+    destroy(error, callback) {
+      if (error) conn.abort(error);
+      else void conn.close();
+      callback(error);
+    },
+  });
+}

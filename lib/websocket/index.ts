@@ -1,0 +1,9 @@
+export { type ConnectWebSocketOptions, connectWebSocket } from './client.js';
+export { connectionDuplex } from './duplex.js';
+export { type WebSocketHandler, type WebSocketServerOptions, webSocketServer } from './server.js';
+export {
+  type WebSocketCloseInfo,
+  WebSocketConnection,
+  type WebSocketConnectionOptions,
+  type WebSocketMessage,
+} from './web-socket.js';

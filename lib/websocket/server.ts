@@ -1,0 +1,129 @@
+// Tests: tests/websocket/server.test.ts
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { type ServerOptions, WebSocket, WebSocketServer } from 'ws';
+import { Logger } from '../log/index.js';
+import type { Connection, StreamProtocol } from '../protocols/index.js';
+import { connectionDuplex } from './duplex.js';
+import {
+  type WebSocketConnectionOptions,
+  type WebSocketMessage,
+  WebSocketConnection,
+} from './web-socket.js';
+
+/**
+ * What `webSocketServer` runs for each WebSocket: an async generator (what
+ * it yields is sent as messages; when it returns the WebSocket closes with
+ * 1000) or an async function (the WebSocket closes with 1000 when it
+ * settles, unless already closed). If it throws, the error is logged and
+ * the WebSocket closed with 1011.
+ */
+export type WebSocketHandler = (
+  ws: WebSocketConnection,
+  request: IncomingMessage,
+) => AsyncIterable<WebSocketMessage> | PromiseLike<unknown>;
+
+/**
+ * Options of {@link webSocketServer}: `ws`'s server options (`path`,
+ * `handleProtocols`, `maxPayload`, `perMessageDeflate`, `verifyClient`,
+ * ...) except those about its own HTTP server, plus the per-WebSocket
+ * receive `highWaterMark`.
+ */
+export type WebSocketServerOptions = Omit<
+  ServerOptions,
+  'noServer' | 'server' | 'port' | 'host' | 'backlog'
+> &
+  WebSocketConnectionOptions;
+
+const log = new Logger('woven.websocket.server');
+
+/**
+ * A woven stream protocol serving WebSockets: it reads the HTTP upgrade
+ * request on each connection (with `node:http`'s parser), completes the
+ * handshake (with `ws`) and runs `handler` on the WebSocket. Plain HTTP
+ * requests get `426 Upgrade Required`. Use it wherever a handler goes:
+ * `listen('tcp:8080', webSocketServer(...))`.
+ *
+ * @example
+ * ```ts
+ * const port = await listen('tcp:8080', webSocketServer(async function* (ws, request) {
+ *   for await (const message of ws) yield message; // echo
+ * }));
+ * ```
+ */
+export function webSocketServer(
+  handler: WebSocketHandler,
+  options: WebSocketServerOptions = {},
+): StreamProtocol {
+  const { highWaterMark, ...wsOptions } = options;
+  const wss = new WebSocketServer({ ...wsOptions, noServer: true });
+  const http = createServer(refuseRequest);
+  const upgrades = new WeakMap<Duplex, (ws: WebSocket, request: IncomingMessage) => void>();
+  http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    wss.handleUpgrade(request, socket, head, (ws) => upgrades.get(socket)?.(ws, request));
+  });
+  http.on('clientError', (_error, socket: Duplex) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+
+  return async (conn: Connection) => {
+    const socket = connectionDuplex(conn);
+    const socketClosed = new Promise<void>((resolve) => socket.once('close', resolve));
+    let running: Promise<void> = Promise.resolve();
+    upgrades.set(socket, (ws, request) => {
+      running = runHandler(handler, new WebSocketConnection(ws, { highWaterMark }), request);
+    });
+    http.emit('connection', socket);
+    await socketClosed;
+    await running;
+  };
+}
+
+function refuseRequest(_request: IncomingMessage, response: ServerResponse): void {
+  response.writeHead(426, {
+    Connection: 'close',
+    Upgrade: 'websocket',
+    'Content-Type': 'text/plain',
+  });
+  response.end('426 Upgrade Required: this server speaks WebSocket only\n');
+}
+
+async function runHandler(
+  handler: WebSocketHandler,
+  ws: WebSocketConnection,
+  request: IncomingMessage,
+): Promise<void> {
+  try {
+    const result = handler(ws, request);
+    if (isAsyncIterable(result)) await sendAll(ws, result);
+    else await result;
+    await ws.close(1000);
+  } catch (error) {
+    log.failure('WebSocket handler failed', error);
+    await ws.close(1011, 'internal error');
+  }
+}
+
+/** Send what `messages` yields until it ends or the WebSocket closes. */
+async function sendAll(
+  ws: WebSocketConnection,
+  messages: AsyncIterable<WebSocketMessage>,
+): Promise<void> {
+  const iterator = messages[Symbol.asyncIterator]();
+  for (;;) {
+    const next = await iterator.next();
+    if (next.done) return;
+    try {
+      await ws.send(next.value);
+    } catch (error) {
+      if (ws.webSocket.readyState === WebSocket.OPEN) throw error;
+      break; // the peer is gone: stop the generator (its finally blocks run)
+    }
+  }
+  await iterator.return?.();
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<WebSocketMessage> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+}

@@ -1,0 +1,169 @@
+// Tests: tests/websocket/web-socket.test.ts
+import type { WebSocket } from 'ws';
+import { ConnectionClosedError } from '../protocols/index.js';
+
+/** A message: text frames arrive as strings, binary frames as `Uint8Array`s. */
+export type WebSocketMessage = string | Uint8Array;
+
+/** How a WebSocket closed: the close frame's code and reason (1006 with no frame). */
+export interface WebSocketCloseInfo {
+  code: number;
+  reason: string;
+}
+
+/** Options of a {@link WebSocketConnection}. */
+export interface WebSocketConnectionOptions {
+  /** Received messages buffered unread before reading from the socket pauses (default 16). */
+  highWaterMark?: number;
+}
+
+const OPEN = 1;
+
+/**
+ * One WebSocket, in woven's stream style: an async iterable of the received
+ * messages (text as `string`, binary as `Uint8Array`) with a
+ * promise-returning `send`. Iteration ends when the WebSocket closes (it
+ * throws if the socket failed with a protocol error); reading is
+ * pull-based, so a consumer that stops reading stops the socket being read.
+ * `break` leaves the WebSocket open. Made by `webSocketServer` and
+ * `connectWebSocket`, over woven's own transports.
+ *
+ * @example
+ * ```ts
+ * const ws = await connectWebSocket('ws://127.0.0.1:8080/chat');
+ * await ws.send('hello');
+ * for await (const message of ws) console.log(message);
+ * console.log(await ws.closed); // { code: 1000, reason: '' }
+ * ```
+ */
+export class WebSocketConnection implements AsyncIterable<WebSocketMessage> {
+  readonly #ws: WebSocket;
+  readonly #highWaterMark: number;
+  readonly #messages: WebSocketMessage[] = [];
+  readonly #waiters: {
+    resolve(r: IteratorResult<WebSocketMessage>): void;
+    reject(e: unknown): void;
+  }[] = [];
+  #ended = false;
+  #error: Error | undefined;
+  #paused = false;
+  readonly #closed: Promise<WebSocketCloseInfo>;
+
+  /** Wrap a `ws` WebSocket (open or still connecting). */
+  constructor(ws: WebSocket, options: WebSocketConnectionOptions = {}) {
+    this.#ws = ws;
+    this.#highWaterMark = options.highWaterMark ?? 16;
+    ws.on('message', (data, isBinary) => this.#receive(isBinary ? toBytes(data) : toText(data)));
+    ws.on('error', (error) => {
+      this.#error ??= error;
+    });
+    this.#closed = new Promise((resolve) => {
+      ws.once('close', (code, reason) => {
+        this.#end();
+        resolve({ code, reason: reason.toString('utf8') });
+      });
+    });
+  }
+
+  /** The subprotocol the server selected (`''` when none). */
+  get protocol(): string {
+    return this.#ws.protocol;
+  }
+
+  /** The underlying `ws` WebSocket, for what this class does not cover. */
+  get webSocket(): WebSocket {
+    return this.#ws;
+  }
+
+  /** Resolves once the WebSocket is closed, with its close code and reason; never rejects. */
+  get closed(): Promise<WebSocketCloseInfo> {
+    return this.#closed;
+  }
+
+  /**
+   * Send a message: a string as a text frame, bytes as a binary frame.
+   * Resolves once written to the connection (so awaiting each send bounds
+   * what is buffered); rejects with `ConnectionClosedError` if the
+   * WebSocket is not open.
+   */
+  send(data: WebSocketMessage | ArrayBuffer): Promise<void> {
+    if (this.#ws.readyState !== OPEN)
+      return Promise.reject(new ConnectionClosedError('the WebSocket is not open'));
+    return new Promise((resolve, reject) => {
+      this.#ws.send(data, { binary: typeof data !== 'string' }, (error) =>
+        error ? reject(error) : resolve(),
+      );
+    });
+  }
+
+  /**
+   * Start the closing handshake with `code` (default 1000) and `reason`;
+   * resolves with how it closed (see {@link closed}).
+   */
+  close(code = 1000, reason = ''): Promise<WebSocketCloseInfo> {
+    if (this.#ws.readyState <= OPEN) this.#ws.close(code, reason);
+    return this.#closed;
+  }
+
+  /** Iterate the received messages; `break` leaves the WebSocket open. */
+  [Symbol.asyncIterator](): AsyncIterator<WebSocketMessage> {
+    return {
+      next: () => this.#next(),
+      return: () => Promise.resolve({ done: true, value: undefined }),
+    };
+  }
+
+  #receive(message: WebSocketMessage): void {
+    const waiter = this.#waiters.shift();
+    if (waiter) {
+      waiter.resolve({ done: false, value: message });
+      return;
+    }
+    this.#messages.push(message);
+    if (this.#messages.length >= this.#highWaterMark && !this.#paused) {
+      this.#paused = true;
+      this.#ws.pause();
+    }
+  }
+
+  #next(): Promise<IteratorResult<WebSocketMessage>> {
+    const message = this.#messages.shift();
+    if (message !== undefined) {
+      if (this.#paused && this.#messages.length < this.#highWaterMark / 2) {
+        this.#paused = false;
+        this.#ws.resume();
+      }
+      return Promise.resolve({ done: false, value: message });
+    }
+    if (this.#ended)
+      return this.#error
+        ? Promise.reject(this.#error)
+        : Promise.resolve({ done: true, value: undefined });
+    if (this.#paused) {
+      this.#paused = false;
+      this.#ws.resume();
+    }
+    return new Promise((resolve, reject) => {
+      this.#waiters.push({ resolve, reject });
+    });
+  }
+
+  #end(): void {
+    this.#ended = true;
+    for (const waiter of this.#waiters.splice(0)) {
+      if (this.#error) waiter.reject(this.#error);
+      else waiter.resolve({ done: true, value: undefined });
+    }
+  }
+}
+
+function toBytes(data: Buffer | ArrayBuffer | Buffer[]): Uint8Array {
+  const buffer = Array.isArray(data) ? Buffer.concat(data) : data;
+  if (buffer instanceof ArrayBuffer) return new Uint8Array(buffer);
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+
+function toText(data: Buffer | ArrayBuffer | Buffer[]): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  return Buffer.from(toBytes(data)).toString('utf8');
+}

@@ -1,0 +1,222 @@
+import { once } from 'node:events';
+import { request } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket, WebSocketServer } from 'ws';
+import {
+  connectWebSocket,
+  type IListeningPort,
+  listen,
+  type WebSocketConnection,
+  type WebSocketHandler,
+  webSocketServer,
+} from '../../lib/index.js';
+
+const cleanups: (() => unknown)[] = [];
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function serve(
+  handler: WebSocketHandler,
+  options?: Parameters<typeof webSocketServer>[1],
+): Promise<string> {
+  const port: IListeningPort = await listen(
+    'tcp:0:interface=127.0.0.1',
+    webSocketServer(handler, options),
+  );
+  cleanups.push(() => port.stopListening());
+  const { port: number } = port.getHost() as { port: number };
+  return `ws://127.0.0.1:${number}`;
+}
+
+async function open(
+  url: string,
+  options?: Parameters<typeof connectWebSocket>[1],
+): Promise<WebSocketConnection> {
+  const ws = await connectWebSocket(url, options);
+  cleanups.push(() => ws.close());
+  return ws;
+}
+
+/** A `ws` library client, closed after the test. */
+async function wsClient(url: string, protocols?: string[]): Promise<WebSocket> {
+  const client = new WebSocket(url, protocols);
+  cleanups.push(async () => {
+    if (client.readyState !== WebSocket.CLOSED) {
+      client.terminate();
+      await once(client, 'close');
+    }
+  });
+  await once(client, 'open');
+  return client;
+}
+
+const echo: WebSocketHandler = async function* (ws) {
+  for await (const message of ws) yield message;
+};
+
+describe('webSocketServer and connectWebSocket', () => {
+  it('echo server and woven client exchange text as strings and binary as Uint8Array', async () => {
+    const url = await serve(echo);
+    const ws = await open(`${url}/echo`);
+    const messages = ws[Symbol.asyncIterator]();
+    await ws.send('héllo');
+    expect(await messages.next()).toEqual({ done: false, value: 'héllo' });
+    await ws.send(new Uint8Array([0, 1, 255]));
+    const binary = await messages.next();
+    expect(binary.value).toBeInstanceOf(Uint8Array);
+    expect([...(binary.value as Uint8Array)]).toEqual([0, 1, 255]);
+    expect(await ws.close(1000, 'bye')).toEqual({ code: 1000, reason: 'bye' });
+    expect(await messages.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it('passes the upgrade request to the handler and negotiates a subprotocol', async () => {
+    const url = await serve(
+      async (ws, req) => {
+        await ws.send(`${req.url} ${ws.protocol}`);
+      },
+      { handleProtocols: (offered) => (offered.has('chat.v2') ? 'chat.v2' : false) },
+    );
+    const ws = await open(`${url}/room/7`, { protocols: ['chat.v1', 'chat.v2'] });
+    expect(ws.protocol).toBe('chat.v2');
+    const received: unknown[] = [];
+    for await (const message of ws) received.push(message);
+    expect(received).toEqual(['/room/7 chat.v2']);
+    expect(await ws.closed).toEqual({ code: 1000, reason: '' });
+  });
+
+  it('a handler that throws closes the WebSocket with 1011', async () => {
+    const url = await serve(async () => {
+      throw new Error('handler bug');
+    });
+    const ws = await open(url);
+    expect((await ws.closed).code).toBe(1011);
+  });
+
+  it('the client sees the close code and reason the server chose', async () => {
+    const url = await serve(async (ws) => {
+      await ws.close(4001, 'go away');
+    });
+    const ws = await open(url);
+    expect(await ws.closed).toEqual({ code: 4001, reason: 'go away' });
+  });
+
+  it('the server sees the close code the client chose', async () => {
+    let serverSaw: Promise<unknown> | undefined;
+    const url = await serve(async (ws) => {
+      serverSaw = ws.closed;
+      await ws.closed;
+    });
+    const ws = await open(url);
+    await ws.close(4002, 'done here');
+    expect(await serverSaw).toEqual({ code: 4002, reason: 'done here' });
+  });
+
+  it('a ws library client talks to the woven server', async () => {
+    const url = await serve(echo);
+    const client = await wsClient(url);
+    client.send('text');
+    const [text, textIsBinary] = await once(client, 'message');
+    expect([String(text), textIsBinary]).toEqual(['text', false]);
+    client.send(Buffer.from([9, 8, 7]));
+    const [bytes, bytesIsBinary] = await once(client, 'message');
+    expect([[...(bytes as Buffer)], bytesIsBinary]).toEqual([[9, 8, 7], true]);
+    client.close(1000);
+    const [code] = await once(client, 'close');
+    expect(code).toBe(1000);
+  });
+
+  it('a woven client talks to a plain ws server', async () => {
+    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    cleanups.push(() => new Promise((resolve) => server.close(resolve)));
+    server.on('connection', (socket) => {
+      socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary }));
+    });
+    await once(server, 'listening');
+    const { port } = server.address() as { port: number };
+    const ws = await open(`ws://127.0.0.1:${port}/`);
+    const messages = ws[Symbol.asyncIterator]();
+    await ws.send('ping');
+    expect((await messages.next()).value).toBe('ping');
+    await ws.send(new Uint8Array([42]));
+    expect([...((await messages.next()).value as Uint8Array)]).toEqual([42]);
+    for (const client of server.clients) client.close(4003, 'server side');
+    expect(await ws.closed).toEqual({ code: 4003, reason: 'server side' });
+  });
+
+  it('connects through an endpoint description with the URL given separately', async () => {
+    const url = await serve(async (ws, req) => {
+      await ws.send(`${req.headers.host} ${req.url}`);
+    });
+    const port = new URL(url).port;
+    const ws = await open(`tcp:host=127.0.0.1:port=${port}`, { url: 'ws://example.test/path' });
+    const [first] = await collect(ws);
+    expect(first).toBe('example.test /path');
+  });
+
+  it('answers a plain HTTP request with 426 Upgrade Required', async () => {
+    const url = new URL(await serve(echo));
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const req = request({ host: url.hostname, port: url.port, path: '/' }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBe(426);
+  });
+
+  it('rejects when the server refuses the handshake', async () => {
+    const url = await serve(echo, { path: '/only-here' });
+    await expect(connectWebSocket(`${url}/elsewhere`)).rejects.toThrow(/400/);
+  });
+
+  it('rejects when nothing listens', async () => {
+    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await once(server, 'listening');
+    const { port } = server.address() as { port: number };
+    await new Promise((resolve) => server.close(resolve));
+    await expect(connectWebSocket(`ws://127.0.0.1:${port}/`)).rejects.toMatchObject({
+      name: 'ConnectionRefusedError',
+    });
+  });
+
+  it('delivers a large burst in order with send() backpressure, the reader pulling at its own pace', async () => {
+    const count = 300;
+    const size = 64 * 1024;
+    const url = await serve(async function* () {
+      for (let i = 0; i < count; i++) {
+        const message = new Uint8Array(size);
+        message[0] = i & 0xff;
+        yield message;
+      }
+    });
+    const ws = await open(url, { highWaterMark: 4 });
+    let seen = 0;
+    let bytes = 0;
+    for await (const message of ws) {
+      expect((message as Uint8Array)[0]).toBe(seen & 0xff);
+      bytes += (message as Uint8Array).byteLength;
+      seen++;
+      if (seen % 50 === 0) await new Promise((resolve) => setTimeout(resolve, 5)); // a slow reader
+    }
+    expect(seen).toBe(count);
+    expect(bytes).toBe(count * size);
+    expect((await ws.closed).code).toBe(1000);
+  });
+
+  it('send() after close rejects with ConnectionClosedError', async () => {
+    const url = await serve(echo);
+    const ws = await open(url);
+    await ws.close();
+    await expect(ws.send('late')).rejects.toMatchObject({ name: 'ConnectionClosedError' });
+  });
+});
+
+async function collect(ws: WebSocketConnection): Promise<unknown[]> {
+  const out: unknown[] = [];
+  for await (const message of ws) out.push(message);
+  return out;
+}

@@ -363,7 +363,8 @@ export class TimerQueue {
       if (bucket.slots.length === 0) this.#forget(bucket);
       else keys.push(bucket.key);
     }
-    keys.sort((a, b) => a - b); // a sorted array is a valid heap
+    // Make it a heap bottom-up (linear time).
+    for (let i = (keys.length >> 1) - 1; i >= 0; i--) siftDown(keys, i, keys[i] as number);
     this.#keys = keys;
     this.#first = keys.length > 0 ? this.#buckets.get(keys[0] as number) : undefined;
   }
@@ -417,22 +418,27 @@ export class TimerQueue {
   #popKey(): void {
     const keys = this.#keys;
     const last = keys.pop() as number;
-    const length = keys.length;
-    if (length === 0) {
+    if (keys.length === 0) {
       this.#first = undefined;
       return;
     }
-    let i = 0;
-    for (;;) {
-      let child = 2 * i + 1;
-      if (child >= length) break;
-      if (child + 1 < length && (keys[child + 1] as number) < (keys[child] as number)) child++;
-      const ck = keys[child] as number;
-      if (last <= ck) break;
-      keys[i] = ck;
-      i = child;
-    }
-    keys[i] = last;
+    siftDown(keys, 0, last);
     this.#first = this.#buckets.get(keys[0] as number);
   }
+}
+
+/** Put `key` at position `start` of the binary min-heap `keys`, moving it down as needed. */
+function siftDown(keys: number[], start: number, key: number): void {
+  const length = keys.length;
+  let i = start;
+  for (;;) {
+    let child = 2 * i + 1;
+    if (child >= length) break;
+    if (child + 1 < length && (keys[child + 1] as number) < (keys[child] as number)) child++;
+    const ck = keys[child] as number;
+    if (key <= ck) break;
+    keys[i] = ck;
+    i = child;
+  }
+  keys[i] = key;
 }

@@ -98,10 +98,17 @@ export class WebSocketConnection implements AsyncIterable<WebSocketMessage> {
 
   /**
    * Start the closing handshake with `code` (default 1000) and `reason`;
-   * resolves with how it closed (see {@link closed}).
+   * resolves with how it closed (see {@link closed}). Reading resumes if it
+   * was paused, so the peer's close frame is reached; messages still
+   * arriving can be iterated.
    */
   close(code = 1000, reason = ''): Promise<WebSocketCloseInfo> {
     if (this.#ws.readyState <= OPEN) this.#ws.close(code, reason);
+    if (this.#paused) {
+      // the peer's close frame may be behind unread data: read on to reach it
+      this.#paused = false;
+      this.#ws.resume();
+    }
     return this.#closed;
   }
 

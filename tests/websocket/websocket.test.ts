@@ -4,6 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import {
   connectWebSocket,
+  globalLogPublisher,
+  type LogEvent,
   type IListeningPort,
   listen,
   type WebSocketConnection,
@@ -86,12 +88,61 @@ describe('webSocketServer and connectWebSocket', () => {
     expect(await ws.closed).toEqual({ code: 1000, reason: '' });
   });
 
-  it('a handler that throws closes the WebSocket with 1011', async () => {
+  it('a handler that throws is logged and closes the WebSocket with 1011', async () => {
+    const events: LogEvent[] = [];
+    const observer = (event: LogEvent): void => {
+      events.push(event);
+    };
+    globalLogPublisher.addObserver(observer);
+    cleanups.push(() => globalLogPublisher.removeObserver(observer));
     const url = await serve(async () => {
       throw new Error('handler bug');
     });
     const ws = await open(url);
     expect((await ws.closed).code).toBe(1011);
+    const logged = events.find((e) => e.log_namespace === 'woven.websocket.server');
+    expect(logged?.log_level).toBe('critical'); // Logger.failure's level, as Twisted's
+    expect((logged?.log_failure as { value: Error }).value.message).toBe('handler bug');
+  });
+
+  it('the server handler sees an abrupt client loss as the end of its messages, with code 1006', async () => {
+    let serverClosed: Promise<unknown> | undefined;
+    let serverIterationEnded = false;
+    const url = await serve(async function* (ws) {
+      serverClosed = ws.closed;
+      for await (const message of ws) yield message;
+      serverIterationEnded = true;
+    });
+    const client = await wsClient(url);
+    client.terminate();
+    await once(client, 'close');
+    for (let i = 0; i < 100 && serverClosed === undefined; i++)
+      await new Promise((r) => setTimeout(r, 5));
+    expect(await serverClosed).toEqual({ code: 1006, reason: '' });
+    expect(serverIterationEnded).toBe(true);
+  });
+
+  it('a reader that stops reading stops the sender (bounded buffering) and resumes when it reads', async () => {
+    const size = 64 * 1024;
+    const total = 1000; // 62.5 MiB if nothing held the sender back
+    let produced = 0;
+    const url = await serve(async function* () {
+      for (; produced < total; produced++) yield new Uint8Array(size);
+    });
+    const ws = await open(url, { highWaterMark: 4 });
+    const messages = ws[Symbol.asyncIterator]();
+    await messages.next();
+    let last = -1;
+    for (let i = 0; i < 100 && produced !== last; i++) {
+      last = produced;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(produced).toBe(last); // the sender is stalled
+    expect(produced * size).toBeLessThan(32 * 1024 * 1024);
+    let received = 1;
+    while (!(await messages.next()).done) received++;
+    expect(received).toBe(total);
+    expect((await ws.closed).code).toBe(1000);
   });
 
   it('the client sees the close code and reason the server chose', async () => {

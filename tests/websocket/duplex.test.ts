@@ -1,0 +1,124 @@
+import { once } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import {
+  type Connection,
+  connectionDuplex,
+  connectionPair,
+  connectWebSocket,
+  type IStreamClientEndpoint,
+  webSocketServer,
+} from '../../lib/index.js';
+
+const text = (chunks: Uint8Array[]): string => Buffer.concat(chunks).toString('utf8');
+
+async function readAll(conn: AsyncIterable<Uint8Array>): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of conn) chunks.push(chunk);
+  return text(chunks);
+}
+
+/** A client endpoint handing out an in-memory connection (no socket). */
+function endpointOf(conn: Connection): IStreamClientEndpoint {
+  return { connect: async () => conn } as unknown as IStreamClientEndpoint;
+}
+
+describe('connectionDuplex', () => {
+  it('reads what the peer writes and ends on its clean close', async () => {
+    const [a, b] = connectionPair();
+    const duplex = connectionDuplex(a);
+    await b.write('one ');
+    await b.end('two');
+    const chunks: Buffer[] = [];
+    for await (const chunk of duplex) chunks.push(chunk as Buffer);
+    expect(text(chunks)).toBe('one two');
+    duplex.destroy();
+  });
+
+  it('writes reach the peer and end() half-closes the connection', async () => {
+    const [a, b] = connectionPair();
+    const duplex = connectionDuplex(a);
+    duplex.write('hello ');
+    duplex.end('world');
+    expect(await readAll(b)).toBe('hello world');
+    // half-closed: the other direction still works
+    await b.end('reply');
+    const chunks: Buffer[] = [];
+    for await (const chunk of duplex) chunks.push(chunk as Buffer);
+    expect(text(chunks)).toBe('reply');
+  });
+
+  it('calls back a write only once the connection accepted it (backpressure)', async () => {
+    const [a, b] = connectionPair();
+    const duplex = connectionDuplex(a);
+    const chunk = new Uint8Array(65536).fill(120);
+    let written = 0;
+    let pending: Promise<void> | null = null;
+    for (let i = 0; i < 2048 && pending === null; i++) {
+      let calledBack = false;
+      const done = new Promise<void>((resolve) =>
+        duplex.write(chunk, () => {
+          calledBack = true;
+          resolve();
+        }),
+      );
+      written += chunk.byteLength;
+      for (let j = 0; j < 3; j++) await new Promise((resolve) => setImmediate(resolve));
+      if (!calledBack) pending = done;
+    }
+    expect(pending).not.toBeNull(); // the peer reads nothing: a write is held back
+    const reading = readAll(b);
+    await pending;
+    duplex.end();
+    expect((await reading).length).toBe(written);
+  });
+
+  it('destroy() closes the connection; destroy(error) aborts it', async () => {
+    const [a, b] = connectionPair();
+    connectionDuplex(a).destroy();
+    await a.closed;
+    await b.closed;
+    const [c] = connectionPair();
+    const duplex = connectionDuplex(c);
+    duplex.on('error', () => {});
+    duplex.destroy(new Error('boom'));
+    await c.closed;
+    expect(c.signal.aborted).toBe(true);
+  });
+
+  it('is destroyed with ConnectionLost when the peer aborts', async () => {
+    const [a, b] = connectionPair();
+    const duplex = connectionDuplex(a);
+    duplex.resume();
+    const errored = once(duplex, 'error');
+    b.abort();
+    const [error] = await errored;
+    expect((error as Error).name).toBe('ConnectionLost');
+  });
+
+  it('pulls nothing while the Duplex does not want data', async () => {
+    const [a, b] = connectionPair();
+    const duplex = connectionDuplex(a);
+    await b.write('x'.repeat(10));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(duplex.readableLength).toBe(0); // no reader yet: the connection keeps the bytes
+    const [chunk] = await once(duplex, 'data');
+    expect(String(chunk)).toBe('x'.repeat(10));
+    duplex.destroy();
+  });
+});
+
+describe('WebSocket over an in-memory connection pair', () => {
+  it('runs the server handler and the client with no socket', async () => {
+    const [client] = connectionPair({
+      server: webSocketServer(async function* (ws) {
+        for await (const message of ws)
+          yield typeof message === 'string' ? message.toUpperCase() : message;
+      }),
+    });
+    const ws = await connectWebSocket(endpointOf(client), { url: 'ws://memory/' });
+    await ws.send('quiet');
+    const messages = ws[Symbol.asyncIterator]();
+    expect((await messages.next()).value).toBe('QUIET');
+    expect(await ws.close()).toEqual({ code: 1000, reason: '' });
+  });
+});

@@ -101,8 +101,9 @@ describe('webSocketServer and connectWebSocket', () => {
     const ws = await open(url);
     expect((await ws.closed).code).toBe(1011);
     const logged = events.find((e) => e.log_namespace === 'woven.websocket.server');
-    expect(logged?.log_level).toBe('critical'); // Logger.failure's level, as Twisted's
-    expect((logged?.log_failure as { value: Error }).value.message).toBe('handler bug');
+    expect(logged).toBeDefined();
+    expect(logged!.log_level).toBe('critical'); // Logger.failure's level, as Twisted's
+    expect((logged!.log_failure as { value: Error }).value.message).toBe('handler bug');
   });
 
   it('the server handler sees an abrupt client loss as the end of its messages, with code 1006', async () => {

@@ -226,6 +226,7 @@ export {
   type ConnectWebSocketOptions,
   connectionDuplex,
   connectWebSocket,
+  HandshakeTimeoutError,
   type WebSocketCloseInfo,
   WebSocketConnection,
   type WebSocketConnectionOptions,

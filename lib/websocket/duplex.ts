@@ -1,6 +1,6 @@
 // Tests: tests/websocket/duplex.test.ts
 import { Duplex } from 'node:stream';
-import type { Connection } from '../protocols/index.js';
+import { type Connection, ConnectionDone } from '../protocols/index.js';
 
 /**
  * A `stream.Duplex` over a woven {@link Connection}, for libraries that take
@@ -9,7 +9,8 @@ import type { Connection } from '../protocols/index.js';
  * a write calls back once the connection accepted it below its high-water
  * mark; `end()` half-closes; `destroy()` closes the connection (aborts it
  * when destroyed with an error). The Duplex ends when the peer closes
- * cleanly and is destroyed with `ConnectionLost` on an unclean loss.
+ * cleanly (once what was sent is read) and is destroyed with
+ * `ConnectionLost` on an unclean loss, at once, even while paused.
  *
  * @example
  * ```ts
@@ -42,7 +43,7 @@ export function connectionDuplex(conn: Connection): Duplex {
     }
   };
 
-  return new Duplex({
+  const duplex = new Duplex({
     allowHalfOpen: true,
     read() {
       if (!pulling) void pull(this);
@@ -59,4 +60,14 @@ export function connectionDuplex(conn: Connection): Duplex {
       callback(error);
     },
   });
+  const onLoss = (): void => {
+    if (!(conn.signal.reason instanceof ConnectionDone))
+      duplex.destroy(conn.signal.reason as Error);
+  };
+  if (conn.signal.aborted) queueMicrotask(onLoss);
+  else {
+    conn.signal.addEventListener('abort', onLoss, { once: true });
+    duplex.once('close', () => conn.signal.removeEventListener('abort', onLoss));
+  }
+  return duplex;
 }

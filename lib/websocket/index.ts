@@ -1,5 +1,6 @@
 export { type ConnectWebSocketOptions, connectWebSocket } from './client.js';
 export { connectionDuplex } from './duplex.js';
+export { HandshakeTimeoutError } from './errors.js';
 export { type WebSocketHandler, type WebSocketServerOptions, webSocketServer } from './server.js';
 export {
   type WebSocketCloseInfo,

@@ -4,6 +4,8 @@ import type { Duplex } from 'node:stream';
 import { type ServerOptions, WebSocket, WebSocketServer } from 'ws';
 import { Logger } from '../log/index.js';
 import type { Connection, StreamProtocol } from '../protocols/index.js';
+import { type IReactorTime, reactor } from '../time/index.js';
+import { HandshakeTimeoutError } from './errors.js';
 import { connectionDuplex } from './duplex.js';
 import {
   type WebSocketConnectionOptions,
@@ -27,13 +29,19 @@ export type WebSocketHandler = (
  * Options of {@link webSocketServer}: `ws`'s server options (`path`,
  * `handleProtocols`, `maxPayload`, `perMessageDeflate`, `verifyClient`,
  * ...) except those about its own HTTP server, plus the per-WebSocket
- * receive `highWaterMark`.
+ * receive `highWaterMark` and:
  */
-export type WebSocketServerOptions = Omit<
-  ServerOptions,
-  'noServer' | 'server' | 'port' | 'host' | 'backlog'
-> &
-  WebSocketConnectionOptions;
+export interface WebSocketServerOptions
+  extends Omit<ServerOptions, 'noServer' | 'server' | 'port' | 'host' | 'backlog'>,
+    WebSocketConnectionOptions {
+  /**
+   * Seconds a connection has to complete the upgrade handshake before it
+   * is aborted with `HandshakeTimeoutError` (default 30).
+   */
+  handshakeTimeout?: number;
+  /** The clock for `handshakeTimeout` (default: woven's `reactor`). */
+  clock?: IReactorTime;
+}
 
 const log = new Logger('woven.websocket.server');
 
@@ -41,7 +49,8 @@ const log = new Logger('woven.websocket.server');
  * A woven stream protocol serving WebSockets: it reads the HTTP upgrade
  * request on each connection (with `node:http`'s parser), completes the
  * handshake (with `ws`) and runs `handler` on the WebSocket. Plain HTTP
- * requests get `426 Upgrade Required`. Use it wherever a handler goes:
+ * requests get `426 Upgrade Required`; a connection that has not upgraded
+ * within `handshakeTimeout` seconds is aborted. Use it wherever a handler goes:
  * `listen('tcp:8080', webSocketServer(...))`.
  *
  * @example
@@ -55,7 +64,7 @@ export function webSocketServer(
   handler: WebSocketHandler,
   options: WebSocketServerOptions = {},
 ): StreamProtocol {
-  const { highWaterMark, ...wsOptions } = options;
+  const { highWaterMark, handshakeTimeout = 30, clock = reactor, ...wsOptions } = options;
   const wss = new WebSocketServer({ ...wsOptions, noServer: true });
   const http = createServer(refuseRequest);
   const upgrades = new WeakMap<Duplex, (ws: WebSocket, request: IncomingMessage) => void>();
@@ -70,12 +79,17 @@ export function webSocketServer(
   return async (conn: Connection) => {
     const socket = connectionDuplex(conn);
     const socketClosed = new Promise<void>((resolve) => socket.once('close', resolve));
+    const timeout = clock.callLater(handshakeTimeout, () =>
+      conn.abort(new HandshakeTimeoutError(handshakeTimeout)),
+    );
     let running: Promise<void> = Promise.resolve();
     upgrades.set(socket, (ws, request) => {
+      if (timeout.active()) timeout.cancel();
       running = runHandler(handler, new WebSocketConnection(ws, { highWaterMark }), request);
     });
     http.emit('connection', socket);
     await socketClosed;
+    if (timeout.active()) timeout.cancel();
     await running;
   };
 }

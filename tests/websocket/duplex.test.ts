@@ -1,11 +1,13 @@
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import {
+  Clock,
   type Connection,
   connectionDuplex,
   connectionPair,
   connectWebSocket,
   type IStreamClientEndpoint,
+  HandshakeTimeoutError,
   webSocketServer,
 } from '../../lib/index.js';
 
@@ -95,6 +97,17 @@ describe('connectionDuplex', () => {
     expect((error as Error).name).toBe('ConnectionLost');
   });
 
+  it('learns of an unclean loss at once, even while nobody reads', async () => {
+    const [a, b] = connectionPair();
+    const duplex = connectionDuplex(a);
+    const errored = once(duplex, 'error');
+    const closed = new Promise((resolve) => duplex.once('close', resolve));
+    b.abort();
+    const [error] = await errored;
+    expect((error as Error).name).toBe('ConnectionLost');
+    await closed;
+  });
+
   it('pulls nothing while the Duplex does not want data', async () => {
     const [a, b] = connectionPair();
     const duplex = connectionDuplex(a);
@@ -120,5 +133,49 @@ describe('WebSocket over an in-memory connection pair', () => {
     const messages = ws[Symbol.asyncIterator]();
     expect((await messages.next()).value).toBe('QUIET');
     expect(await ws.close()).toEqual({ code: 1000, reason: '' });
+  });
+
+  it('aborts a connection that does not upgrade within handshakeTimeout seconds', async () => {
+    const clock = new Clock();
+    let handlerRan = false;
+    const [client, server] = connectionPair({
+      server: webSocketServer(
+        async () => {
+          handlerRan = true;
+        },
+        { handshakeTimeout: 5, clock },
+      ),
+    });
+    await client.write('GET / HTTP/1.1\r\nHost: x\r\n'); // an unfinished request
+    clock.advance(4.9);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(server.signal.aborted).toBe(false);
+    clock.advance(0.1);
+    await server.closed;
+    const reason = server.signal.reason as Error;
+    expect(reason.name).toBe('ConnectionAborted');
+    expect(reason.cause).toBeInstanceOf(HandshakeTimeoutError);
+    expect(reason.cause).toMatchObject({ code: 'ERR_WEBSOCKET_HANDSHAKE_TIMEOUT', seconds: 5 });
+    await client.closed;
+    expect(handlerRan).toBe(false);
+  });
+
+  it('cancels the handshake timer once upgraded', async () => {
+    const clock = new Clock();
+    const [client, server] = connectionPair({
+      server: webSocketServer(
+        async function* (ws) {
+          for await (const message of ws) yield message;
+        },
+        { handshakeTimeout: 5, clock },
+      ),
+    });
+    const ws = await connectWebSocket(endpointOf(client), { url: 'ws://memory/' });
+    expect(clock.getDelayedCalls()).toHaveLength(0);
+    clock.advance(10);
+    await ws.send('still here');
+    expect((await ws[Symbol.asyncIterator]().next()).value).toBe('still here');
+    expect(server.signal.aborted).toBe(false);
+    await ws.close();
   });
 });

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { request } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import {
@@ -8,6 +9,7 @@ import {
   type LogEvent,
   type IListeningPort,
   listen,
+  quoteStringArgument,
   type WebSocketConnection,
   type WebSocketHandler,
   webSocketServer,
@@ -205,6 +207,22 @@ describe('webSocketServer and connectWebSocket', () => {
     const ws = await open(`tcp:host=127.0.0.1:port=${port}`, { url: 'ws://example.test/path' });
     const [first] = await collect(ws);
     expect(first).toBe('example.test /path');
+  });
+
+  it('serves and connects WebSockets over TLS endpoints (wss)', async () => {
+    const file = (name: string): string =>
+      quoteStringArgument(fileURLToPath(new URL(`../fixtures/tls/${name}`, import.meta.url)));
+    const port = await listen(
+      `ssl:0:interface=127.0.0.1:privateKey=${file('localhost.key')}:certKey=${file('localhost.crt')}`,
+      webSocketServer(echo),
+    );
+    cleanups.push(() => port.stopListening());
+    const { port: number } = port.getHost() as { port: number };
+    const ws = await open(`tls:127.0.0.1:${number}:trustRoots=${file('localhost.crt')}`, {
+      url: `wss://127.0.0.1:${number}/secure`,
+    });
+    await ws.send('over tls');
+    expect((await ws[Symbol.asyncIterator]().next()).value).toBe('over tls');
   });
 
   it('answers a plain HTTP request with 426 Upgrade Required', async () => {

@@ -10,7 +10,8 @@ import { type Connection, ConnectionDone } from '../protocols/index.js';
  * mark; `end()` half-closes; `destroy()` closes the connection (aborts it
  * when destroyed with an error). The Duplex ends when the peer closes
  * cleanly (once what was sent is read) and is destroyed with
- * `ConnectionLost` on an unclean loss, at once, even while paused.
+ * `ConnectionLost` on an unclean loss, at once, even while paused. Like a
+ * socket it has `remoteAddress`/`remotePort`/`localAddress`/`localPort`.
  *
  * @example
  * ```ts
@@ -60,6 +61,7 @@ export function connectionDuplex(conn: Connection): Duplex {
       callback(error);
     },
   });
+  addressFields(duplex, conn);
   const onLoss = (): void => {
     if (!(conn.signal.reason instanceof ConnectionDone))
       duplex.destroy(conn.signal.reason as Error);
@@ -70,4 +72,16 @@ export function connectionDuplex(conn: Connection): Duplex {
     duplex.once('close', () => conn.signal.removeEventListener('abort', onLoss));
   }
   return duplex;
+}
+
+/** Socket-like address fields (`remoteAddress`, `remotePort`, `localAddress`, `localPort`), as `node:http` users expect. */
+function addressFields(duplex: Duplex, conn: Connection): void {
+  const remote = conn.remoteAddress as { host?: string; port?: number };
+  const local = conn.localAddress as { host?: string; port?: number };
+  Object.assign(duplex, {
+    remoteAddress: remote.host,
+    remotePort: remote.port,
+    localAddress: local.host,
+    localPort: local.port,
+  });
 }

@@ -78,7 +78,7 @@ describe('webSocketServer and connectWebSocket', () => {
   it('passes the upgrade request to the handler and negotiates a subprotocol', async () => {
     const url = await serve(
       async (ws, req) => {
-        await ws.send(`${req.url} ${ws.protocol}`);
+        await ws.send(`${req.url} ${ws.protocol} ${req.socket.remoteAddress}`);
       },
       { handleProtocols: (offered) => (offered.has('chat.v2') ? 'chat.v2' : false) },
     );
@@ -86,7 +86,7 @@ describe('webSocketServer and connectWebSocket', () => {
     expect(ws.protocol).toBe('chat.v2');
     const received: unknown[] = [];
     for await (const message of ws) received.push(message);
-    expect(received).toEqual(['/room/7 chat.v2']);
+    expect(received).toEqual(['/room/7 chat.v2 127.0.0.1']);
     expect(await ws.closed).toEqual({ code: 1000, reason: '' });
   });
 

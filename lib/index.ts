@@ -219,6 +219,7 @@ export {
   ThreadPool,
   type ThreadPoolOptions,
   type ThreadTask,
+  ThreadWorkerError,
 } from './threads/index.js';
 
 // --- websocket ---

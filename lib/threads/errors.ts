@@ -1,4 +1,5 @@
 // Tests: tests/threads/thread-pool.test.ts
+import { setErrorName, WovenError } from '../failure/index.js';
 
 /** An error as a worker describes it (see `worker-script.ts`). */
 export interface ErrorDescription {
@@ -37,4 +38,30 @@ export function reviveError(description: ErrorDescription): Error {
   if (description.stack !== undefined) error.stack = description.stack;
   if (description.code !== undefined) Object.assign(error, { code: description.code });
   return error;
+}
+
+/**
+ * A task's worker failed outside the task: it exited or crashed while
+ * running it, most often because the task's result could not be
+ * structured-cloned (a function, a class instance with methods, ...).
+ * `cause` holds what the pool reported.
+ *
+ * @example
+ * ```ts
+ * pool.run(() => () => 1).addErrback((f) => f.trap(ThreadWorkerError));
+ * ```
+ */
+export class ThreadWorkerError extends WovenError {
+  static {
+    setErrorName(this, 'ThreadWorkerError', 'ERR_THREAD_WORKER');
+  }
+}
+
+/** The error a task's Deferred fails with when the pool itself rejected it with `reason`. */
+export function workerFailure(reason: unknown): Error {
+  if (reason instanceof Error) return reason;
+  return new ThreadWorkerError(
+    'the worker thread failed while running the task (is its result structured-cloneable?)',
+    { cause: reason },
+  );
 }

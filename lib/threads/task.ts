@@ -7,8 +7,11 @@ import { pathToFileURL } from 'node:url';
  * is a file URL, an absolute path, or a path relative to the current
  * directory; `name` the export), or a self-contained function. A function
  * is sent as its source text (`fn.toString()`) and evaluated in the worker,
- * so it must not use variables from its enclosing scope (imports included):
- * pass what it needs as arguments, or `await import(...)` inside it.
+ * so it must not use variables from its enclosing scope (imports included;
+ * they fail there with `ReferenceError`): pass what it needs as arguments,
+ * or `await import(...)` inside it. It must be an arrow function or a
+ * `function` expression (a method shorthand's source does not evaluate);
+ * bound functions and native functions have no usable source.
  * Arguments and results cross threads by structured clone.
  */
 export type ThreadTask<A extends unknown[] = unknown[], R = unknown> =

@@ -1,7 +1,7 @@
 // Tests: tests/threads/thread-pool.test.ts
 import { Piscina } from 'piscina';
 import { Deferred } from '../defer/index.js';
-import { type ErrorDescription, reviveError } from './errors.js';
+import { type ErrorDescription, reviveError, workerFailure } from './errors.js';
 import { type ThreadTask, taskMessage } from './task.js';
 import { workerModuleURL } from './worker-script.js';
 
@@ -120,7 +120,11 @@ export class ThreadPool {
     const message = taskMessage(task as ThreadTask, args);
     return Deferred.fromAsync<Awaited<R>>(async (signal): Promise<Awaited<R>> => {
       const pool = this.#pool ?? (await this.#whenStarted(signal));
-      const reply: Reply = await this.#track(pool.run(message, { signal }));
+      const reply: Reply = await this.#track(pool.run(message, { signal })).catch(
+        (reason: unknown) => {
+          throw workerFailure(reason);
+        },
+      );
       if (!reply.ok) throw reviveError(reply.error);
       return reply.value as Awaited<R>;
     });

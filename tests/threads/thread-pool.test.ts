@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CancelledError, Deferred, ThreadPool } from '../../lib/index.js';
+import { CancelledError, Deferred, ThreadPool, ThreadWorkerError } from '../../lib/index.js';
 
 const tasks = new URL('../fixtures/thread-tasks.mjs', import.meta.url);
 const pools: ThreadPool[] = [];
@@ -116,6 +116,35 @@ describe('ThreadPool', () => {
       .run({ module: tasks, name: 'failWithCode' })
       .addErrback((f) => f.getErrorMessage());
     expect(seen).toBe('disk on fire');
+  });
+
+  it('fails with ThreadWorkerError when the result cannot be cloned, and the pool recovers', async () => {
+    const pool = makePool({ maxThreads: 1 });
+    pool.start();
+    const { error } = await outcome(pool.run(() => () => 1));
+    expect(error).toBeInstanceOf(ThreadWorkerError);
+    expect(error).toMatchObject({ name: 'ThreadWorkerError', code: 'ERR_THREAD_WORKER' });
+    expect(await pool.run(() => 'recovered')).toBe('recovered');
+  });
+
+  it('fails with DataCloneError when an argument cannot be cloned', async () => {
+    const pool = makePool({ maxThreads: 1 });
+    pool.start();
+    const { error } = await outcome(
+      pool.run(
+        (f: unknown) => typeof f,
+        () => 1,
+      ),
+    );
+    expect((error as Error).name).toBe('DataCloneError');
+  });
+
+  it('a function using outer variables fails in the worker with ReferenceError (functions travel as source)', async () => {
+    const pool = makePool({ maxThreads: 1 });
+    pool.start();
+    const outer = 5;
+    const { error } = await outcome(pool.run(() => outer));
+    expect(error).toBeInstanceOf(ReferenceError);
   });
 
   it('holds tasks run before start() until the pool starts', async () => {

@@ -99,5 +99,9 @@ createInterface({ input: process.stdin }).on('line', (line) => {
     const { user, system } = process.cpuUsage();
     console.log(String((user + system) / 1e6));
   }
+  if (line === 'cpu-split') {
+    const { user, system } = process.cpuUsage();
+    console.log(JSON.stringify({ user: user / 1e6, system: system / 1e6 }));
+  }
 });
 process.stdin.on('end', () => process.exit(0));

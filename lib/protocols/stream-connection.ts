@@ -1,4 +1,5 @@
 // Tests: tests/protocols/stream-connection.test.ts, tests/protocols/connection-conformance.ts
+import { Buffer } from 'node:buffer';
 import type { Failure } from '../failure/index.js';
 import { Logger } from '../log/index.js';
 import { type ChunkSink, type DirectChunkReader, readDirect } from './framing/direct-read.js';
@@ -60,6 +61,21 @@ interface Pump {
   readonly stepped: (step: IteratorResult<Data>) => void;
   readonly failed: (e: unknown) => void;
   readonly resume: () => void;
+}
+
+/**
+ * A batch of yielded values smaller than this (in total) is copied into one
+ * buffer: one plain write costs less than a vectored write of many small
+ * pieces (lines, messages); larger batches go out as they are (`writev`).
+ */
+const COPY_BATCH_BELOW = 16384;
+
+/** The batch's bytes in one buffer (`size`: its length, counting strings by UTF-16 units). */
+function concat(batch: Data[], size: number): Buffer {
+  let text = false;
+  for (const part of batch) if (typeof part === 'string') text = true;
+  if (!text) return Buffer.concat(batch as Uint8Array[], size);
+  return Buffer.concat(batch.map((part) => (typeof part === 'string' ? Buffer.from(part) : part)));
 }
 
 const RESOLVED: Promise<void> = Promise.resolve();
@@ -434,21 +450,32 @@ export class StreamConnection
   #flushSoon(): void {
     if (this.#batch.length > 0 && !this.#batchScheduled) {
       this.#batchScheduled = true;
-      setImmediate(StreamConnection.#flushLater, this);
+      const due = StreamConnection.#flushDue;
+      if (due.length === 0) setImmediate(StreamConnection.#flushLater);
+      due.push(this);
     }
   }
 
-  /** The fallback flush of a batch, for generators that wait on something other than reading. */
-  static #flushLater(conn: StreamConnection): void {
-    conn.#batchScheduled = false;
-    if (conn.#batch.length > 0 && !conn.#writeClosed) conn.#flush();
+  /** Connections with a fallback flush due: one `setImmediate` serves them all. */
+  static #flushDue: StreamConnection[] = [];
+
+  /** The fallback flush of batches, for generators that wait on something other than reading. */
+  static #flushLater(): void {
+    const due = StreamConnection.#flushDue;
+    StreamConnection.#flushDue = [];
+    for (const conn of due) {
+      conn.#batchScheduled = false;
+      if (conn.#batch.length > 0 && !conn.#writeClosed) conn.#flush();
+    }
   }
 
   #flush(): void {
     const batch = this.#batch;
+    const size = this.#batchSize;
     this.#batch = [];
     this.#batchSize = 0;
     if (batch.length === 1) this.transport!.write(batch[0]!);
+    else if (size <= COPY_BATCH_BELOW) this.transport!.writeSequence([concat(batch, size)]);
     else this.transport!.writeSequence(batch);
   }
 

@@ -343,7 +343,8 @@ export class ChunkQueue {
     this.#scanDelim = null;
     const chunks = this.#chunks;
     if (this.#size === 0) {
-      chunks.length = 0;
+      if (chunks.length === 1) chunks.pop();
+      else chunks.length = 0;
       this.#head = 0;
       this.#accQueued = false;
       return;

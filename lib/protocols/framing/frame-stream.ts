@@ -62,11 +62,17 @@ class FrameStream<T> implements AsyncGenerator<T, void, undefined>, PullSink {
       return this.#fail(e);
     }
     if (step !== undefined) return Promise.resolve(step);
-    return new Promise((resolve, reject) => {
-      this.#resolve = resolve;
-      this.#reject = reject;
-    });
+    return new Promise(this.#wait);
   }
+
+  /** The executor of a waiting `next()`'s promise (one closure per stream, not per wait). */
+  readonly #wait = (
+    resolve: (r: IteratorResult<T, void>) => void,
+    reject: (e: unknown) => void,
+  ): void => {
+    this.#resolve = resolve;
+    this.#reject = reject;
+  };
 
   return(): Promise<IteratorResult<T, void>> {
     if (this.#resolve !== null) return this.#later(() => this.return());

@@ -1,4 +1,5 @@
 // Tests: tests/websocket/client.test.ts
+import type { Duplex } from 'node:stream';
 import { type ClientOptions, WebSocket } from 'ws';
 import {
   type ConnectOptions,
@@ -6,7 +7,10 @@ import {
   type IStreamClientEndpoint,
   quoteStringArgument,
 } from '../endpoints/index.js';
+import { CancelledError } from '../defer/index.js';
+import { type IReactorTime, reactor as defaultReactor } from '../time/index.js';
 import { connectionDuplex } from './duplex.js';
+import { HandshakeTimeoutError } from './errors.js';
 import { type WebSocketConnectionOptions, WebSocketConnection } from './web-socket.js';
 
 /**
@@ -14,7 +18,7 @@ import { type WebSocketConnectionOptions, WebSocketConnection } from './web-sock
  * `maxPayload`, `perMessageDeflate`, `handshakeTimeout`, ...) plus:
  */
 export interface ConnectWebSocketOptions
-  extends Omit<ClientOptions, 'createConnection' | 'agent'>,
+  extends Omit<ClientOptions, 'createConnection' | 'agent' | 'handshakeTimeout'>,
     WebSocketConnectionOptions {
   /** Subprotocols to offer (`Sec-WebSocket-Protocol`). */
   protocols?: string | string[];
@@ -25,8 +29,15 @@ export interface ConnectWebSocketOptions
   url?: string | URL;
   /** The reactor for endpoint descriptions (default: woven's `reactor`). */
   reactor?: unknown;
-  /** Cancels the attempt while connecting. */
+  /** Cancels the attempt (connection and handshake): it then rejects with `CancelledError`. */
   signal?: AbortSignal;
+  /**
+   * Seconds the opening handshake may take once connected; past it the
+   * attempt rejects with `HandshakeTimeoutError` (default: no limit).
+   */
+  handshakeTimeout?: number;
+  /** The clock for `handshakeTimeout` (default: woven's `reactor`). */
+  clock?: IReactorTime;
 }
 
 /**
@@ -51,32 +62,63 @@ export async function connectWebSocket(
   target: string | URL | IStreamClientEndpoint,
   options: ConnectWebSocketOptions = {},
 ): Promise<WebSocketConnection> {
-  const { protocols, url: urlOption, reactor, signal, highWaterMark, ...wsOptions } = options;
+  const {
+    protocols,
+    url: urlOption,
+    reactor,
+    signal,
+    highWaterMark,
+    handshakeTimeout,
+    clock,
+    ...wsOptions
+  } = options;
   const isURL = target instanceof URL || (typeof target === 'string' && /^wss?:\/\//i.test(target));
   const url = new URL(isURL ? target : (urlOption ?? 'ws://localhost/'));
   const endpoint = isURL ? endpointFor(url) : (target as string | IStreamClientEndpoint);
   const connectOptions: ConnectOptions | undefined = signal ? { signal } : undefined;
-  const conn = await connect(endpoint, reactor, connectOptions); // undefined: the default reactor
+  const conn = await connect(endpoint, reactor, connectOptions); // reactor undefined: the default one
   const socket = connectionDuplex(conn);
   const ws = new WebSocket(url, protocols, {
     ...wsOptions,
     createConnection: () => socket as never,
   });
   const connection = new WebSocketConnection(ws, { highWaterMark });
-  await new Promise<void>((resolve, reject) => {
-    const onError = (error: Error): void => {
+  const timeout =
+    handshakeTimeout === undefined
+      ? undefined
+      : (clock ?? defaultReactor).callLater(handshakeTimeout, () =>
+          ws.emit('error', new HandshakeTimeoutError(handshakeTimeout)),
+        );
+  try {
+    await opened(ws, socket, signal);
+  } finally {
+    if (timeout?.active()) timeout.cancel();
+  }
+  return connection;
+}
+
+/** Resolves when `ws` is open; rejects (and tears it down) if it fails first or `signal` aborts. */
+function opened(ws: WebSocket, socket: Duplex, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const settle = (error?: Error): void => {
       ws.off('open', onOpen);
-      socket.destroy();
-      reject(error);
-    };
-    const onOpen = (): void => {
       ws.off('error', onError);
-      resolve();
+      signal?.removeEventListener('abort', onAbort);
+      if (error === undefined) resolve();
+      else {
+        ws.terminate();
+        socket.destroy();
+        reject(error);
+      }
     };
+    const onOpen = (): void => settle();
+    const onError = (error: Error): void => settle(error);
+    const onAbort = (): void => settle(new CancelledError('WebSocket handshake cancelled'));
+    if (signal?.aborted) return onAbort();
     ws.once('open', onOpen);
     ws.once('error', onError);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
-  return connection;
 }
 
 /** The client endpoint description for a `ws://` or `wss://` URL. */

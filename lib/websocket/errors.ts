@@ -2,9 +2,10 @@
 import { setErrorName, WovenError } from '../failure/index.js';
 
 /**
- * Why `webSocketServer` aborted a connection that did not complete its
- * upgrade handshake within `handshakeTimeout` seconds: the `cause` of the
- * connection's `ConnectionAborted` (its `signal.reason`).
+ * A WebSocket opening handshake took longer than `handshakeTimeout`
+ * seconds. `connectWebSocket` rejects with it; `webSocketServer` aborts
+ * the connection with it (the `cause` of the connection's
+ * `ConnectionAborted`, its `signal.reason`).
  *
  * @example
  * ```ts
@@ -16,7 +17,7 @@ export class HandshakeTimeoutError extends WovenError {
   readonly seconds: number;
 
   constructor(seconds: number) {
-    super(`no WebSocket upgrade within ${seconds} seconds`);
+    super(`no WebSocket handshake within ${seconds} seconds`);
     this.seconds = seconds;
   }
 

@@ -84,16 +84,19 @@ export class WebSocketConnection implements AsyncIterable<WebSocketMessage> {
    * Send a message: a string as a text frame, bytes as a binary frame.
    * Resolves once written to the connection (so awaiting each send bounds
    * what is buffered); rejects with `ConnectionClosedError` if the
-   * WebSocket is not open.
+   * WebSocket is not open (harmless if nobody awaits it).
    */
   send(data: WebSocketMessage | ArrayBuffer): Promise<void> {
-    if (this.#ws.readyState !== OPEN)
-      return Promise.reject(new ConnectionClosedError('the WebSocket is not open'));
-    return new Promise((resolve, reject) => {
-      this.#ws.send(data, { binary: typeof data !== 'string' }, (error) =>
-        error ? reject(error) : resolve(),
-      );
-    });
+    const sent =
+      this.#ws.readyState !== OPEN
+        ? Promise.reject(new ConnectionClosedError('the WebSocket is not open'))
+        : new Promise<void>((resolve, reject) => {
+            this.#ws.send(data, { binary: typeof data !== 'string' }, (error) =>
+              error ? reject(error) : resolve(),
+            );
+          });
+    sent.catch(() => {}); // harmless if nobody awaits it
+    return sent;
   }
 
   /**

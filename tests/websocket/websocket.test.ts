@@ -4,8 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import {
+  CancelledError,
+  type Connection,
   connectWebSocket,
   globalLogPublisher,
+  HandshakeTimeoutError,
   type LogEvent,
   type IListeningPort,
   listen,
@@ -275,6 +278,36 @@ describe('webSocketServer and connectWebSocket', () => {
     expect(seen).toBe(count);
     expect(bytes).toBe(count * size);
     expect((await ws.closed).code).toBe(1000);
+  });
+
+  it('a silent server: handshakeTimeout (seconds) rejects, and the signal cancels with CancelledError', async () => {
+    const serverConns: Connection[] = [];
+    const port = await listen('tcp:0:interface=127.0.0.1', async (conn: Connection) => {
+      serverConns.push(conn);
+      for await (const _ of conn); // read the request, never answer
+    });
+    cleanups.push(() => port.stopListening());
+    const url = `ws://127.0.0.1:${(port.getHost() as { port: number }).port}/`;
+    const started = performance.now();
+    await expect(connectWebSocket(url, { handshakeTimeout: 0.1 })).rejects.toBeInstanceOf(
+      HandshakeTimeoutError,
+    );
+    expect(performance.now() - started).toBeLessThan(5000);
+    const controller = new AbortController();
+    const attempt = connectWebSocket(url, { signal: controller.signal });
+    for (let i = 0; i < 200 && serverConns.length < 2; i++)
+      await new Promise((r) => setTimeout(r, 5));
+    controller.abort();
+    await expect(attempt).rejects.toBeInstanceOf(CancelledError);
+    await Promise.all(serverConns.map((conn) => conn.closed)); // the client closed both connections
+  });
+
+  it('an unawaited send() after close does not crash the process', async () => {
+    const url = await serve(echo);
+    const ws = await open(url);
+    await ws.close();
+    void ws.send('nobody awaits this');
+    await new Promise((r) => setImmediate(r));
   });
 
   it('send() after close rejects with ConnectionClosedError', async () => {

@@ -1,6 +1,8 @@
 // Tests: tests/threads/thread-pool.test.ts
 import { Piscina } from 'piscina';
 import { Deferred } from '../defer/index.js';
+import type { Failure } from '../failure/index.js';
+import { Logger } from '../log/index.js';
 import { type ErrorDescription, reviveError, workerFailure } from './errors.js';
 import { type ThreadTask, taskMessage } from './task.js';
 import { workerModuleURL } from './worker-script.js';
@@ -14,6 +16,8 @@ export interface ThreadPoolOptions {
   /** Seconds an idle worker above `minThreads` lives before it exits (default 10). */
   idleTimeout?: number;
 }
+
+const log = new Logger('woven.threads.pool');
 
 type Reply = { ok: true; value: unknown } | { ok: false; error: ErrorDescription };
 
@@ -128,6 +132,37 @@ export class ThreadPool {
       if (!reply.ok) throw reviveError(reply.error);
       return reply.value as Awaited<R>;
     });
+  }
+
+  /**
+   * Run `task(...args)` and ignore its result, as Twisted's `callInThread`;
+   * an error it throws is logged (namespace `woven.threads.pool`).
+   */
+  callInThread<A extends unknown[], R>(task: ThreadTask<A, R>, ...args: A): void {
+    this.run(task, ...args).addErrback((failure: Failure) => {
+      log.failure('Unhandled error in thread task', failure);
+    });
+  }
+
+  /**
+   * Run `task(...args)` and call `onResult(true, result)` or
+   * `onResult(false, failure)`, as Twisted's `callInThreadWithCallback`.
+   * `onResult` runs on this thread (the only one JavaScript code here can
+   * touch); an error it throws is logged.
+   */
+  callInThreadWithCallback<A extends unknown[], R>(
+    onResult: (success: boolean, result: Awaited<R> | Failure) => void,
+    task: ThreadTask<A, R>,
+    ...args: A
+  ): void {
+    this.run(task, ...args)
+      .addCallbacks(
+        (value) => onResult(true, value),
+        (failure: Failure) => onResult(false, failure),
+      )
+      .addErrback((failure: Failure) => {
+        log.failure('onResult failed in callInThreadWithCallback', failure);
+      });
   }
 
   async #track<T>(task: Promise<T>): Promise<T> {

@@ -1,5 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CancelledError, Deferred, ThreadPool, ThreadWorkerError } from '../../lib/index.js';
+import {
+  CancelledError,
+  Deferred,
+  Failure,
+  globalLogPublisher,
+  type LogEvent,
+  ThreadPool,
+  ThreadWorkerError,
+} from '../../lib/index.js';
 
 const tasks = new URL('../fixtures/thread-tasks.mjs', import.meta.url);
 const pools: ThreadPool[] = [];
@@ -200,5 +208,44 @@ describe('ThreadPool', () => {
     const results = [1, 2, 3].map((n) => pool.run({ module: tasks, name: 'later' }, n));
     await pool.stop();
     expect(await Promise.all(results)).toEqual([1, 2, 3]);
+  });
+
+  it('callInThreadWithCallback reports success and failure as Twisted does', async () => {
+    const pool = makePool({ maxThreads: 1 });
+    pool.start();
+    const results: [boolean, unknown][] = [];
+    const twoResults = new Promise<void>((resolve) => {
+      const onResult = (success: boolean, result: unknown): void => {
+        results.push([success, result]);
+        if (results.length === 2) resolve();
+      };
+      pool.callInThreadWithCallback(onResult, (n: number) => n * 2, 21);
+      pool.callInThreadWithCallback(onResult, { module: tasks, name: 'failWithCode' });
+    });
+    await twoResults;
+    expect(results[0]).toEqual([true, 42]);
+    expect(results[1][0]).toBe(false);
+    expect(results[1][1]).toBeInstanceOf(Failure);
+    expect((results[1][1] as Failure).getErrorMessage()).toBe('disk on fire');
+  });
+
+  it('callInThread logs an error its task throws', async () => {
+    const pool = makePool({ maxThreads: 1 });
+    pool.start();
+    const events: LogEvent[] = [];
+    const observer = (event: LogEvent): void => {
+      events.push(event);
+    };
+    globalLogPublisher.addObserver(observer);
+    try {
+      pool.callInThread({ module: tasks, name: 'failWithCode' });
+      for (let i = 0; i < 200 && events.length === 0; i++)
+        await new Promise((r) => setTimeout(r, 5));
+    } finally {
+      globalLogPublisher.removeObserver(observer);
+    }
+    const event = events.find((e) => e.log_namespace === 'woven.threads.pool');
+    expect(event).toBeDefined();
+    expect((event!.log_failure as Failure).getErrorMessage()).toBe('disk on fire');
   });
 });

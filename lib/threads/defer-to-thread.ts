@@ -19,13 +19,28 @@ export function getThreadPool(): ThreadPool {
 
 /**
  * Run `task(...args)` on `pool` (as Twisted's `deferToThreadPool`); the same
- * as `pool.run(task, ...args)`.
+ * as `pool.run(task, ...args)`. Twisted's argument order, with a reactor
+ * first, is accepted too (the reactor is not needed and is ignored).
+ *
+ * @example
+ * ```ts
+ * const d = deferToThreadPool(pool, (s: string) => s.toUpperCase(), 'abc');
+ * ```
  */
 export function deferToThreadPool<A extends unknown[], R>(
   pool: ThreadPool,
   task: ThreadTask<A, R>,
   ...args: A
-): Deferred<Awaited<R>> {
+): Deferred<Awaited<R>>;
+export function deferToThreadPool<A extends unknown[], R>(
+  reactor: unknown,
+  pool: ThreadPool,
+  task: ThreadTask<A, R>,
+  ...args: A
+): Deferred<Awaited<R>>;
+export function deferToThreadPool(...all: unknown[]): Deferred<unknown> {
+  const rest = all[0] instanceof ThreadPool ? all : all.slice(1);
+  const [pool, task, ...args] = rest as [ThreadPool, ThreadTask, ...unknown[]];
   return pool.run(task, ...args);
 }
 

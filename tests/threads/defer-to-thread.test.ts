@@ -40,6 +40,8 @@ describe('deferToThread', () => {
     pool.start();
     try {
       expect(await deferToThreadPool(pool, (s: string) => s.repeat(2), 'ab')).toBe('abab');
+      // Twisted's order: deferToThreadPool(reactor, threadpool, f, *args)
+      expect(await deferToThreadPool({}, pool, (a: number, b: number) => a - b, 5, 3)).toBe(2);
     } finally {
       await pool.stop();
     }

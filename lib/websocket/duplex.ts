@@ -11,7 +11,8 @@ import { type Connection, ConnectionDone } from '../protocols/index.js';
  * when destroyed with an error). The Duplex ends when the peer closes
  * cleanly (once what was sent is read) and is destroyed with
  * `ConnectionLost` on an unclean loss, at once, even while paused. Like a
- * socket it has `remoteAddress`/`remotePort`/`localAddress`/`localPort`.
+ * socket it has `remoteAddress`/`remotePort`/`localAddress`/`localPort`
+ * and `destroySoon()` (end, then close once flushed).
  *
  * @example
  * ```ts
@@ -24,6 +25,7 @@ import { type Connection, ConnectionDone } from '../protocols/index.js';
 export function connectionDuplex(conn: Connection): Duplex {
   const reader = conn[Symbol.asyncIterator]();
   let pulling = false;
+  let closeOnFinal = false; // set by destroySoon(): a full close, not a half-close
 
   const pull = async (duplex: Duplex): Promise<void> => {
     pulling = true;
@@ -53,7 +55,7 @@ export function connectionDuplex(conn: Connection): Duplex {
       conn.write(chunk).then(() => callback(), callback);
     },
     final(callback) {
-      conn.end().then(() => callback(), callback);
+      (closeOnFinal ? conn.close() : conn.end()).then(() => callback(), callback);
     },
     destroy(error, callback) {
       if (error) conn.abort(error);
@@ -62,6 +64,17 @@ export function connectionDuplex(conn: Connection): Duplex {
     },
   });
   addressFields(duplex, conn);
+  // As net.Socket's: what node:http calls to close after a `Connection: close` response.
+  Object.assign(duplex, {
+    destroySoon(): void {
+      if (duplex.writableFinished) duplex.destroy();
+      else {
+        closeOnFinal = true;
+        duplex.once('finish', () => duplex.destroy());
+        duplex.end();
+      }
+    },
+  });
   const onLoss = (): void => {
     if (!(conn.signal.reason instanceof ConnectionDone))
       duplex.destroy(conn.signal.reason as Error);

@@ -72,8 +72,8 @@ export function webSocketServer(
     wss.handleUpgrade(request, socket, head, (ws) => upgrades.get(socket)?.(ws, request));
   });
   http.on('clientError', (_error, socket: Duplex) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    else socket.destroy();
+    if (socket.writable) socket.write('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    (socket as Duplex & { destroySoon(): void }).destroySoon();
   });
 
   return async (conn: Connection) => {

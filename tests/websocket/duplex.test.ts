@@ -108,6 +108,18 @@ describe('connectionDuplex', () => {
     await closed;
   });
 
+  it('destroySoon() flushes, then closes the connection (as net.Socket)', async () => {
+    const [a, b] = connectionPair();
+    const duplex = connectionDuplex(a) as ReturnType<typeof connectionDuplex> & {
+      destroySoon(): void;
+    };
+    duplex.write('last words');
+    duplex.destroySoon();
+    expect(await readAll(b)).toBe('last words');
+    await a.closed;
+    await b.closed;
+  });
+
   it('pulls nothing while the Duplex does not want data', async () => {
     const [a, b] = connectionPair();
     const duplex = connectionDuplex(a);
@@ -177,5 +189,12 @@ describe('WebSocket over an in-memory connection pair', () => {
     expect((await ws[Symbol.asyncIterator]().next()).value).toBe('still here');
     expect(server.signal.aborted).toBe(false);
     await ws.close();
+  });
+
+  it('answers a malformed request with 400 Bad Request and closes the connection', async () => {
+    const [client] = connectionPair({ server: webSocketServer(async () => {}) });
+    await client.write('NOT HTTP AT ALL\r\n\r\n');
+    expect(await readAll(client)).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    await client.closed;
   });
 });

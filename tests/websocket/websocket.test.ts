@@ -310,6 +310,26 @@ describe('webSocketServer and connectWebSocket', () => {
     await new Promise((r) => setImmediate(r));
   });
 
+  it('a message over maxPayload closes with 1009 and the server handler sees the error', async () => {
+    let serverError: unknown;
+    const url = await serve(
+      async (ws) => {
+        try {
+          for await (const _ of ws);
+        } catch (error) {
+          serverError = error;
+        }
+      },
+      { maxPayload: 10 },
+    );
+    const ws = await open(url);
+    await ws.send('x'.repeat(100));
+    expect((await ws.closed).code).toBe(1009);
+    for (let i = 0; i < 100 && serverError === undefined; i++)
+      await new Promise((r) => setTimeout(r, 5));
+    expect(serverError).toBeInstanceOf(RangeError);
+  });
+
   it('send() after close rejects with ConnectionClosedError', async () => {
     const url = await serve(echo);
     const ws = await open(url);

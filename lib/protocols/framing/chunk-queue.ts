@@ -252,7 +252,7 @@ export class ChunkQueue {
   #indexOf(delim: Buffer, from: number): number {
     const chunks = this.#chunks;
     if (chunks.length === 1) {
-      const i = chunks[0]!.indexOf(delim, this.#head + from);
+      const i = indexIn(chunks[0]!, delim, this.#head + from);
       return i < 0 ? -1 : i - this.#head;
     }
     const d = delim.length;
@@ -262,7 +262,7 @@ export class ChunkQueue {
       const start = c === 0 ? this.#head : 0;
       const len = chunk.length - start;
       if (from < base + len) {
-        const i = chunk.indexOf(delim, start + Math.max(0, from - base));
+        const i = indexIn(chunk, delim, start + Math.max(0, from - base));
         if (i >= 0) return base + i - start;
         // A delimiter may start in this chunk's last d - 1 bytes and end later.
         for (let p = Math.max(from, base + len - d + 1); p < base + len; p++) {
@@ -382,6 +382,24 @@ export class ChunkQueue {
       partial,
     );
   }
+}
+
+/**
+ * Index of the first whole occurrence of `delim` in `chunk` from `from`, or
+ * -1. Delimiters of one or two bytes (`\n`, `\r\n`) are found by searching
+ * for their first byte, several times faster than a general search.
+ */
+function indexIn(chunk: Buffer, delim: Buffer, from: number): number {
+  const d = delim.length;
+  if (d > 2) return chunk.indexOf(delim, from);
+  const first = delim[0]!;
+  if (d === 1) return chunk.indexOf(first, from);
+  const second = delim[1]!;
+  const last = chunk.length - 1;
+  for (let i = chunk.indexOf(first, from); i >= 0 && i < last; i = chunk.indexOf(first, i + 1)) {
+    if (chunk[i + 1] === second) return i;
+  }
+  return -1;
 }
 
 function openIterator(

@@ -14,7 +14,7 @@ import {
   UnexpectedEOF,
 } from '../../../lib/index.js';
 import { turns } from '../connection-conformance.js';
-import { b, source, strs } from './helpers.js';
+import { b, collect, source, strs } from './helpers.js';
 
 const text = (r: IteratorResult<Uint8Array, void>) =>
   r.done ? 'done' : Buffer.from(r.value).toString('latin1');
@@ -136,5 +136,12 @@ describe('frame streams', () => {
     for (const piece of ['x\r\ny', '\r', '\n', 'z\r\n']) await client.write(piece);
     await client.end();
     expect(strs(await reading)).toEqual(['x', 'y', 'z']);
+  });
+
+  it('find a two-byte delimiter after stray first bytes, and a one-byte one, in any chunk', async () => {
+    const crlf = await collect(lines(['a\r\r\nb\r', '\r', '\r\n\r\rc\r\n']));
+    expect(strs(crlf)).toEqual(['a\r', 'b\r\r', '\r\rc']);
+    const lf = await collect(lines(['x\ny', '\n\n'], { delimiter: '\n' }));
+    expect(strs(lf)).toEqual(['x', 'y', '']);
   });
 });

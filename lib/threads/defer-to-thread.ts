@@ -64,6 +64,16 @@ export function deferToThreadPool(...all: unknown[]): Deferred<unknown> {
 export function deferToThread<A extends unknown[], R>(
   task: ThreadTask<A, R>,
   ...args: A
-): Deferred<Awaited<R>> {
-  return getThreadPool().run(task, ...args);
+): Deferred<Awaited<R>>;
+/** Run the export `name` of the ES module `module` with `args` in the shared pool. */
+export function deferToThread<R = unknown>(
+  module: string | URL,
+  name: string,
+  ...args: unknown[]
+): Deferred<R>;
+export function deferToThread(
+  task: ThreadTask | string | URL,
+  ...args: unknown[]
+): Deferred<unknown> {
+  return getThreadPool().run(task as string, ...(args as [string, ...unknown[]]));
 }

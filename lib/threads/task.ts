@@ -23,8 +23,18 @@ export type TaskMessage =
   | { kind: 'module'; url: string; name: string; args: unknown[] }
   | { kind: 'function'; source: string; args: unknown[] };
 
-/** Describe `task` applied to `args` as a message a worker can run. */
-export function taskMessage(task: ThreadTask, args: unknown[]): TaskMessage {
+/**
+ * Describe `task` applied to `args` as a message a worker can run. A
+ * module given alone (a string or URL) takes its export's name from the
+ * first argument: `(module, name, ...args)`.
+ */
+export function taskMessage(task: ThreadTask | string | URL, args: unknown[]): TaskMessage {
+  if (typeof task === 'string' || task instanceof URL) {
+    const [name, ...rest] = args;
+    if (typeof name !== 'string')
+      throw new TypeError('a task module must be followed by the export name');
+    return { kind: 'module', url: moduleURL(task), name, args: rest };
+  }
   if (typeof task === 'function') return { kind: 'function', source: task.toString(), args };
   return { kind: 'module', url: moduleURL(task.module), name: task.name, args };
 }

@@ -1,6 +1,6 @@
 // Tests: tests/threads/thread-pool.test.ts
 import { Piscina } from 'piscina';
-import { Deferred } from '../defer/index.js';
+import { Deferred, fail } from '../defer/index.js';
 import type { Failure } from '../failure/index.js';
 import { Logger } from '../log/index.js';
 import { type ErrorDescription, reviveError, workerFailure } from './errors.js';
@@ -110,7 +110,8 @@ export class ThreadPool {
   }
 
   /**
-   * Run `task(...args)` in a worker; the Deferred fires with its (awaited)
+   * Run `task(...args)` in a worker (or `(module, name, ...args)`: the
+   * export `name` of an ES module); the Deferred fires with its (awaited)
    * result or fails with the error it threw (its `name`, `message`, `stack`
    * and `code` carried over). Cancel it to drop or terminate the task.
    *
@@ -120,9 +121,17 @@ export class ThreadPool {
    * d.addCallback((n) => console.log(n)); // 5
    * ```
    */
-  run<A extends unknown[], R>(task: ThreadTask<A, R>, ...args: A): Deferred<Awaited<R>> {
-    const message = taskMessage(task as ThreadTask, args);
-    return Deferred.fromAsync<Awaited<R>>(async (signal): Promise<Awaited<R>> => {
+  run<A extends unknown[], R>(task: ThreadTask<A, R>, ...args: A): Deferred<Awaited<R>>;
+  /** Run the export `name` of the ES module `module` with `args`. */
+  run<R = unknown>(module: string | URL, name: string, ...args: unknown[]): Deferred<R>;
+  run<R>(task: ThreadTask | string | URL, ...args: unknown[]): Deferred<R> {
+    let message: ReturnType<typeof taskMessage>;
+    try {
+      message = taskMessage(task, args);
+    } catch (error) {
+      return fail(error);
+    }
+    return Deferred.fromAsync<R>(async (signal): Promise<R> => {
       const pool = this.#pool ?? (await this.#whenStarted(signal));
       const reply: Reply = await this.#track(pool.run(message, { signal })).catch(
         (reason: unknown) => {
@@ -130,7 +139,7 @@ export class ThreadPool {
         },
       );
       if (!reply.ok) throw reviveError(reply.error);
-      return reply.value as Awaited<R>;
+      return reply.value as R;
     });
   }
 

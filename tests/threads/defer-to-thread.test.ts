@@ -25,6 +25,7 @@ describe('deferToThread', () => {
     expect(pool).toBeInstanceOf(ThreadPool);
     expect(pool.started).toBe(true);
     expect(getThreadPool()).toBe(pool);
+    expect(await deferToThread(tasks, 'add', 1, 1)).toBe(2);
   });
 
   it('is cancellable: a running busy loop is terminated and fails with CancelledError', async () => {

@@ -56,6 +56,17 @@ describe('ThreadPool', () => {
     expect(await pool.run({ module: tasks.pathname, name: 'later' }, 'async')).toBe('async');
   });
 
+  it('takes (module, name, ...args) too', async () => {
+    const pool = makePool({ maxThreads: 1 });
+    pool.start();
+    expect(await pool.run(tasks, 'add', 1, 2)).toBe(3);
+    expect(await pool.run(tasks.href, 'add', 3, 4)).toBe(7);
+    const { error } = await outcome(
+      pool.run(tasks as unknown as string, undefined as unknown as string),
+    );
+    expect(error).toBeInstanceOf(TypeError);
+  });
+
   it('runs the task in another thread', async () => {
     const pool = makePool({ maxThreads: 1 });
     pool.start();

@@ -1,6 +1,14 @@
 // Tests: tests/threads/thread-pool.test.ts
 import { createHash } from 'node:crypto';
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -49,19 +57,45 @@ export default async function runTask(message) {
 let cached: string | undefined;
 
 /**
- * The file URL of the worker module, written once into the OS temporary
- * directory under a name derived from its content (so any woven version
- * finds its own, and concurrent processes write identical bytes).
+ * The file URL of the worker module. It is written once into the OS
+ * temporary directory under a name derived from its content, and used only
+ * if it is ours: same bytes, owned by this user, writable by no one else
+ * (another user could otherwise plant code there). Failing that, it goes
+ * into a fresh private directory, removed at exit.
  */
 export function workerModuleURL(): string {
   if (cached !== undefined) return cached;
   const hash = createHash('sha256').update(SOURCE).digest('hex').slice(0, 16);
-  const path = join(tmpdir(), `woven-thread-worker-${hash}.mjs`);
-  if (!existsSync(path)) {
-    const partial = `${path}.${process.pid}.${Date.now()}.tmp`;
-    writeFileSync(partial, SOURCE);
-    renameSync(partial, path);
+  const shared = join(tmpdir(), `woven-thread-worker-${hash}.mjs`);
+  let path = shared;
+  try {
+    if (!existsSync(shared)) writeAtomically(shared);
+    if (!isTrusted(shared)) path = privateCopy();
+  } catch {
+    path = privateCopy();
   }
   cached = pathToFileURL(path).href;
   return cached;
+}
+
+function writeAtomically(path: string): void {
+  const partial = `${path}.${process.pid}.${Date.now()}.tmp`;
+  writeFileSync(partial, SOURCE, { mode: 0o644, flag: 'wx' });
+  renameSync(partial, path);
+}
+
+function isTrusted(path: string): boolean {
+  const stat = lstatSync(path);
+  if (!stat.isFile()) return false;
+  if (typeof process.getuid === 'function' && stat.uid !== process.getuid()) return false;
+  if ((stat.mode & 0o022) !== 0) return false;
+  return readFileSync(path, 'utf8') === SOURCE;
+}
+
+function privateCopy(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'woven-thread-worker-'));
+  const path = join(dir, 'worker.mjs');
+  writeFileSync(path, SOURCE, { mode: 0o600 });
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return path;
 }

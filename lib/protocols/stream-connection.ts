@@ -1,4 +1,4 @@
-// Tests: tests/protocols/stream-connection.test.ts, tests/protocols/connection-conformance.ts
+// Tests: tests/protocols/stream-connection.test.ts, tests/protocols/stream-connection-batching.test.ts, tests/protocols/connection-conformance.ts
 import { Buffer } from 'node:buffer';
 import type { Failure } from '../failure/index.js';
 import { Logger } from '../log/index.js';
@@ -472,10 +472,13 @@ export class StreamConnection
   #flush(): void {
     const batch = this.#batch;
     const size = this.#batchSize;
-    this.#batch = [];
     this.#batchSize = 0;
-    if (batch.length === 1) this.transport!.write(batch[0]!);
-    else if (size <= COPY_BATCH_BELOW) this.transport!.writeSequence([concat(batch, size)]);
+    if (batch.length === 1) {
+      this.transport!.write(batch.pop()!); // the batch array is kept for the next values
+      return;
+    }
+    this.#batch = [];
+    if (size <= COPY_BATCH_BELOW) this.transport!.writeSequence([concat(batch, size)]);
     else this.transport!.writeSequence(batch);
   }
 

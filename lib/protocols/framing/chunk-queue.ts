@@ -1,5 +1,5 @@
 // Internal: the byte buffer shared by every framing in this folder.
-// Tests: tests/protocols/framing/byte-reader.test.ts (through its users)
+// Tests: tests/protocols/framing/byte-reader.test.ts, tests/protocols/framing/frame-stream.test.ts (through its users)
 import { Buffer } from 'node:buffer';
 import { type ChunkSink, isDirectChunkReader, readDirect } from './direct-read.js';
 import { UnexpectedEOF } from './errors.js';

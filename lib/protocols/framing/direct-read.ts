@@ -1,5 +1,5 @@
 // Internal: reading chunks from a source without a promise per read.
-// Tests: tests/protocols/framing/direct-read.test.ts (and through lines() over a StreamConnection)
+// Tests: tests/protocols/framing/frame-stream.test.ts (lines() over a StreamConnection)
 
 /**
  * The method of a chunk iterator that reads without promises: a

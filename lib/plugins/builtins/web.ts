@@ -1,47 +1,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
-import { Duplex } from 'node:stream';
+import type { Duplex } from 'node:stream';
 import send from 'send';
 import { type ServerEndpointLike, StreamServerEndpointService } from '../../app/index.js';
 import { serverFromString } from '../../endpoints/index.js';
 import { Logger } from '../../log/index.js';
-import type { Connection, StreamProtocol } from '../../protocols/index.js';
+import type { StreamProtocol } from '../../protocols/index.js';
 import { defineServicePlugin } from '../plugin.js';
 import { reactor } from '../../time/index.js';
+import { connectionDuplex } from '../../websocket/index.js';
 import { portOption } from './listen-on.js';
 
 const log = new Logger('woven.plugins.web');
-
-/**
- * A `stream.Duplex` over a woven `Connection`, so Node libraries that take
- * a socket (node:http, ws) can run over woven's transports. Reads pull from
- * the connection (backpressure both ways); destroying it aborts the connection.
- */
-export function connectionDuplex(conn: Connection): Duplex {
-  const chunks = conn[Symbol.asyncIterator]();
-  const duplex = new Duplex({
-    read() {
-      chunks.next().then(
-        (r) => (r.done ? this.push(null) : this.push(r.value)),
-        (error: unknown) => this.destroy(error as Error),
-      );
-    },
-    write(chunk: Uint8Array, _encoding, callback) {
-      conn.write(chunk).then(() => callback(), callback);
-    },
-    final(callback) {
-      conn.end().then(() => callback(), callback);
-    },
-    destroy(error, callback) {
-      if (error) conn.abort(error);
-      else void conn.close();
-      callback(error);
-    },
-  });
-  const remote = conn.remoteAddress as { host?: string; port?: number };
-  Object.assign(duplex, { remoteAddress: remote.host, remotePort: remote.port });
-  return duplex;
-}
 
 /** A request listener serving the files under `root` with `send` (types, ranges, conditional GET). */
 export function staticFiles(root: string) {

@@ -1,3 +1,4 @@
+// node-flags: --expose-gc
 // Timers: 100,000 callLater at random delays in 0–100 ms on a Reactor, half
 // cancelled, the rest fired; against raw setTimeout/clearTimeout doing the
 // same, and Twisted's reactor when /usr/bin/python3 can import twisted.

@@ -3,6 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   Clock,
   connect,
+  connectWebSocket,
+  deferToThread,
   Deferred,
   deferLater,
   type Failure,
@@ -12,6 +14,7 @@ import {
   lines,
   listen,
   type StreamProtocol,
+  webSocketServer,
 } from '../../lib/index.js';
 import { connectionPair } from '../../lib/testing/index.js';
 
@@ -95,5 +98,30 @@ describe('README examples', () => {
     expect(later.called).toBe(false);
     clock.advance(0.1);
     expect(later.result).toBe('done');
+  });
+
+  it('deferToThread runs a self-contained function on a worker thread', async () => {
+    const total = await deferToThread((n: number) => {
+      let t = 0;
+      for (let i = 0; i < n; i++) t += i;
+      return t;
+    }, 1000);
+    expect(total).toBe(499500);
+  });
+
+  it('a WebSocket echo server answers a woven client', async () => {
+    const port = await serve(
+      webSocketServer(async function* (ws) {
+        for await (const message of ws) yield message;
+      }),
+    );
+    const ws = await connectWebSocket(`ws://127.0.0.1:${port}/`);
+    await ws.send('hi');
+    for await (const message of ws) {
+      expect(message).toBe('hi');
+      break;
+    }
+    ws.close();
+    await ws.closed;
   });
 });

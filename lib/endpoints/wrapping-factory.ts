@@ -7,8 +7,8 @@ import {
   type Connection,
   Factory,
   type Handler,
+  forwardHalfClose,
   type IConnector,
-  type IHalfCloseableProtocol,
   Protocol,
   StreamConnection,
   toFactory,
@@ -47,15 +47,7 @@ class WrappingProtocol extends Protocol {
     super();
     this.#wrapped = wrapped;
     this.#settle = settle;
-    // Like Twisted's directlyProvides: offer half-close only if the wrapped protocol does,
-    // since transports close the connection on the peer's EOF for protocols without it.
-    const halfCloseable = wrapped as Partial<IHalfCloseableProtocol>;
-    if (typeof halfCloseable.readConnectionLost === 'function') {
-      this.readConnectionLost = () => halfCloseable.readConnectionLost!();
-    }
-    if (typeof halfCloseable.writeConnectionLost === 'function') {
-      this.writeConnectionLost = () => halfCloseable.writeConnectionLost!();
-    }
+    forwardHalfClose(this, wrapped);
   }
 
   override logPrefix(): string {

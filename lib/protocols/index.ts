@@ -43,3 +43,4 @@ export {
   TimeoutProtocol,
   WrappingFactory,
 } from './policies/index.js';
+export { forwardHalfClose } from './half-close.js';

@@ -1,10 +1,10 @@
 // Tests: tests/protocols/policies/wrapping-factory.test.ts
 import type { Failure } from '../../failure/index.js';
 import type { Address } from '../address.js';
+import { forwardHalfClose } from '../half-close.js';
 import { Protocol } from '../protocol.js';
 import {
   type Data,
-  type IHalfCloseableProtocol,
   type IPullProducer,
   type IPushProducer,
   type ITransport,
@@ -41,13 +41,7 @@ export class ProtocolWrapper extends Protocol implements ITransport {
     this.#wrappingFactory = factory;
     this.factory = factory;
     this.wrappedProtocol = wrappedProtocol;
-    const halfCloseable = wrappedProtocol as Partial<IHalfCloseableProtocol>;
-    if (typeof halfCloseable.readConnectionLost === 'function') {
-      this.readConnectionLost = () => halfCloseable.readConnectionLost!();
-    }
-    if (typeof halfCloseable.writeConnectionLost === 'function') {
-      this.writeConnectionLost = () => halfCloseable.writeConnectionLost!();
-    }
+    forwardHalfClose(this, wrappedProtocol);
   }
 
   /** The wrapped protocol's prefix, then this wrapper's class name. */

@@ -160,6 +160,13 @@ describe('running a service', () => {
     expect(stderr).toContain('missing.pem');
   });
 
+  it('exits 1 naming the directory when web --path does not exist', async () => {
+    const missing = join(dir, 'no-such-dir');
+    const { code, stderr } = await runWoven(['web', '--path', missing, '--port', LOCAL]);
+    expect(code).toBe(1);
+    expect(stderr).toContain('no-such-dir');
+  });
+
   it('writes JSON or text logs to --logfile', async () => {
     const logfile = join(dir, 'woven.log');
     const woven = new WovenProcess(['--logfile', logfile, 'echo', '--port', LOCAL]);

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -111,6 +112,11 @@ export const web = defineServicePlugin({
     port: portOption('tcp:8080'),
     path: { type: 'string', default: '.', description: 'directory to serve' },
   },
-  makeService: ({ port, path }) =>
-    new HttpService(serverFromString(reactor, port), staticFiles(resolve(path))),
+  makeService: ({ port, path }) => {
+    const root = resolve(path);
+    if (!statSync(root, { throwIfNoEntry: false })?.isDirectory()) {
+      throw new Error(`--path ${root} is not a directory`);
+    }
+    return new HttpService(serverFromString(reactor, port), staticFiles(root));
+  },
 });

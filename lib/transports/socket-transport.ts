@@ -1,5 +1,5 @@
 // Tests: tests/transports/tcp.test.ts, tests/transports/tls.test.ts, tests/transports/backpressure.test.ts
-import type { Socket } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import * as tls from 'node:tls';
 import { Failure } from '../failure/index.js';
@@ -488,11 +488,7 @@ export class SocketTransport implements ITLSTransport {
 /** Default `host`/`servername` for a client-side `startTLS`: the peer's address. */
 function clientIdentity(options: tls.ConnectionOptions, socket: Socket): tls.ConnectionOptions {
   const host = options.host ?? options.servername ?? socket.remoteAddress ?? 'localhost';
-  return isIP(host) ? { host } : { host, servername: host };
-}
-
-function isIP(host: string): boolean {
-  return /^[\d.]+$/.test(host) || host.includes(':');
+  return isIP(host) !== 0 ? { host } : { host, servername: host };
 }
 
 function needsWrapper(socket: Socket, pending: Uint8Array | undefined): boolean {

@@ -20,6 +20,15 @@ export function bindOptions(bindAddress: BindAddress | undefined): {
   return port ? { localAddress: host, localPort: port } : { localAddress: host };
 }
 
+/** Node's `listen` options for `port` on `iface` (`''`: every interface). */
+export function listenOptions(
+  port: number,
+  backlog: number,
+  iface: string,
+): { port: number; host?: string; backlog: number } {
+  return iface === '' ? { port, backlog } : { port, host: iface, backlog };
+}
+
 /**
  * Listen for TCP connections on `port` (0 picks a free one) and `iface`
  * (`''` means every interface), serving `handler`, as Twisted's `listenTCP`.
@@ -33,7 +42,7 @@ export function listenTCP(
   const server = net.createServer({ allowHalfOpen: true, noDelay: true });
   return ListeningPort.open(server, toFactory(handler), {
     kind: 'TCP',
-    listen: iface === '' ? { port, backlog } : { port, host: iface, backlog },
+    listen: listenOptions(port, backlog, iface),
     connectionEvent: 'connection',
   });
 }

@@ -6,7 +6,7 @@ import type { IReactorTime } from '../time/index.js';
 import { Connector } from './connector.js';
 import { ListeningPort } from './listening-port.js';
 import { Logger } from '../log/index.js';
-import { type BindAddress, bindOptions } from './tcp.js';
+import { type BindAddress, bindOptions, listenOptions } from './tcp.js';
 
 const log = new Logger('woven.transports.tls');
 
@@ -60,7 +60,7 @@ export function listenSSL(
   });
   return ListeningPort.open(server, toFactory(handler), {
     kind: 'TCP',
-    listen: iface === '' ? { port, backlog } : { port, host: iface, backlog },
+    listen: listenOptions(port, backlog, iface),
     connectionEvent: 'secureConnection',
   });
 }
@@ -92,7 +92,8 @@ export function connectSSL(
           ...nodeOptions,
           ...(servername === undefined ? {} : { servername }),
           host,
-          // Our own TCP socket underneath, so abortConnection() can reset it.
+          // Our own TCP socket underneath: the connector watches its 'connect' to
+          // tell a connection failure from a TLS handshake failure.
           socket: net.connect({
             host,
             port,

@@ -300,15 +300,8 @@ export class ChunkQueue {
 
   /** Remove and return the first `n` bytes (`n <= size`). */
   take(n: number): Buffer {
-    const first = this.#chunks[0];
-    if (n === 0 || first === undefined) return EMPTY;
-    let out: Buffer;
-    if (this.#head + n <= first.length) {
-      out = first.subarray(this.#head, this.#head + n);
-    } else {
-      out = Buffer.allocUnsafe(n);
-      this.#copyTo(out, n);
-    }
+    if (n === 0 || this.#size === 0) return EMPTY;
+    const out = this.peek(n);
     this.skip(n);
     return out;
   }

@@ -225,7 +225,7 @@ export class MemoryReactor extends Clock {
     throw new TypeError('removeSystemEventTrigger: no such trigger');
   }
 
-  /** Record a TCP listen; resolves with a port on `interface` (or `0.0.0.0`). */
+  /** Record a TCP listen; resolves with a port on `interface` when it is IPv6, else on `0.0.0.0`. */
   listenTCP(port: number, factory: Handler, backlog = 50, iface = ''): Promise<FakePort> {
     this.tcpServers.push([port, factory, backlog, iface]);
     return Promise.resolve(new FakePort(tcpAddress(isIPv6(iface) ? iface : '0.0.0.0', port)));

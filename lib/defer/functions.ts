@@ -1,6 +1,7 @@
 // Tests: tests/defer/deferred-functions.test.ts
 import { Failure } from '../failure/index.js';
 import { Deferred } from './deferred.js';
+import { isThenable } from './thenable.js';
 
 /**
  * A Deferred already fired with `value`.
@@ -61,11 +62,4 @@ export function ensureDeferred<T>(promiseOrDeferred: PromiseLike<T> | Deferred<T
   if (promiseOrDeferred instanceof Deferred) return promiseOrDeferred;
   if (isThenable(promiseOrDeferred)) return Deferred.fromPromise(promiseOrDeferred);
   throw new TypeError(`${String(promiseOrDeferred)} is not a Promise, thenable or Deferred`);
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    ((typeof value === 'object' && value !== null) || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }

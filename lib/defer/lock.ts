@@ -1,6 +1,7 @@
 // Tests: tests/defer/lock.test.ts, tests/defer/semaphore.test.ts
 import { setErrorName, WovenError } from '../failure/index.js';
 import { Deferred } from './deferred.js';
+import { isThenable } from './thenable.js';
 import { WaitList } from './wait-list.js';
 
 /**
@@ -121,13 +122,6 @@ export abstract class ConcurrencyPrimitive {
     else release();
     return result;
   }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    ((typeof value === 'object' && value !== null) || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }
 
 /**

@@ -1,4 +1,5 @@
 import { Deferred } from '../defer/index.js';
+import { isThenable } from '../defer/thenable.js';
 import { Failure } from '../failure/index.js';
 import { bindMethods } from './bind-methods.js';
 import {
@@ -43,13 +44,6 @@ const MAX_SLICE = 0.01;
 function timeSlice(): () => boolean {
   const end = performance.now() + MAX_SLICE * 1000;
   return () => performance.now() >= end;
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    ((typeof value === 'object' && value !== null) || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }
 
 function toIterator<T>(source: CooperativeIterator<T>): Iterator<T> | AsyncIterator<T> {

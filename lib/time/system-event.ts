@@ -1,3 +1,4 @@
+import { isThenable } from '../defer/thenable.js';
 import { Logger } from '../log/index.js';
 
 /** The phases of a system event, run in this order. */
@@ -22,14 +23,6 @@ export interface SystemEventTriggerId {
 const PHASES: readonly TriggerPhase[] = ['before', 'during', 'after'];
 
 const log = new Logger('woven.time');
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
 
 /**
  * The triggers of one system event, in three phases (as Twisted's

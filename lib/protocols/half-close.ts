@@ -1,3 +1,4 @@
+// Tests: tests/protocols/policies/wrapping-factory.test.ts, tests/endpoints/endpoints.test.ts (the two wrappers that use it)
 import type { IHalfCloseableProtocol } from './transport.js';
 
 /**

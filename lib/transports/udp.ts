@@ -50,6 +50,11 @@ function canonicalHost(host: string): string {
   }
 }
 
+/** Whether `host` names `canonical` (a {@link canonicalHost} result); the common exact match skips the parse. */
+function samePeerHost(host: string, canonical: string): boolean {
+  return host === canonical || canonicalHost(host) === canonical;
+}
+
 /**
  * A UDP port, as Twisted's `udp.Port`: `reactor.listenUDP` binds it and
  * hands it to the {@link DatagramProtocol} as its transport (so
@@ -179,7 +184,7 @@ export class UDPPort implements IUDPTransport {
   #onMessage(data: Buffer, info: dgram.RemoteInfo): void {
     if (!this.#reading) return;
     const peer = this.#connectedTo;
-    if (peer !== undefined && (info.port !== peer[1] || canonicalHost(info.address) !== peer[0])) {
+    if (peer !== undefined && (info.port !== peer[1] || !samePeerHost(info.address, peer[0]))) {
       return; // arrived before connect() took effect, from another peer
     }
     const datagram = data.length > this.maxPacketSize ? data.subarray(0, this.maxPacketSize) : data;
@@ -247,7 +252,7 @@ export class UDPPort implements IUDPTransport {
     const peer = this.#connectedTo as [string, number];
     if (addr !== undefined) {
       const [host, port] = splitAddress(addr);
-      if (port !== peer[1] || canonicalHost(host) !== peer[0]) {
+      if (port !== peer[1] || !samePeerHost(host, peer[0])) {
         throw new InvalidAddressError(host, `this port is connected to ${peer[0]}:${peer[1]}`);
       }
     }

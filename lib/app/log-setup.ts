@@ -4,7 +4,6 @@ import {
   globalLogPublisher,
   isLogLevel,
   jsonFileLogObserver,
-  type LogLevel,
   LogLevelFilterPredicate,
   type LogObserver,
   textFileLogObserver,
@@ -40,7 +39,7 @@ export function setupLogging({ format, level, file, console }: LogSetup): () => 
   const stream = file === undefined ? undefined : createWriteStream(file, { flags: 'a' });
   const sink = stream ?? console ?? process.stdout;
   const inner = format === 'json' ? jsonFileLogObserver(sink) : textFileLogObserver(sink);
-  const filter = new FilteringLogObserver(inner, [new LogLevelFilterPredicate(level as LogLevel)]);
+  const filter = new FilteringLogObserver(inner, [new LogLevelFilterPredicate(level)]);
   const observer: LogObserver = filter.observer;
   globalLogPublisher.addObserver(observer);
   return () => {

@@ -1,4 +1,4 @@
-import { Deferred, maybeDeferred } from '../defer/index.js';
+import { Deferred, DeferredList, maybeDeferred } from '../defer/index.js';
 import type { Failure } from '../failure/index.js';
 import { Logger } from '../log/index.js';
 import { NoSuchServiceError, ServiceNameError } from './errors.js';
@@ -20,16 +20,7 @@ function stopAll(services: readonly IService[]): Deferred<void> {
       });
     }),
   );
-  let pending = stops.length;
-  const done = new Deferred<void>();
-  if (pending === 0) done.callback(undefined);
-  for (const stop of stops) {
-    stop.addBoth(() => {
-      pending--;
-      if (pending === 0) done.callback(undefined);
-    });
-  }
-  return done;
+  return new DeferredList(stops).addCallback(() => undefined) as Deferred<void>;
 }
 
 /**

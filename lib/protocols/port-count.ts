@@ -26,20 +26,18 @@ export function countPortStart(
 
 /**
  * Count one port fewer (never below zero); on the last, log
- * `Stopping <kind> {<kind>}` (when noisy) and call `stop`. Returns whether
- * a port was counted down.
+ * `Stopping <kind> {<kind>}` (when noisy) and call `stop`.
  */
 export function countPortStop(
   target: PortCounted,
   kind: 'factory' | 'protocol',
   log: Logger,
   stop: () => void,
-): boolean {
-  if (target.numPorts === 0) return false;
+): void {
+  if (target.numPorts === 0) return;
   target.numPorts -= 1;
   if (target.numPorts === 0) {
     if (target.noisy) log.info(`Stopping ${kind} {${kind}}`, { [kind]: target });
     stop();
   }
-  return true;
 }

@@ -141,7 +141,7 @@ export class TimerQueue {
   }
 
   /**
-   * Remove and return the earliest live call if it is due by `now` and was
+   * Remove and return the earliest live call if it is due by `now`;
    * undefined otherwise.
    */
   popDue(now: number): DelayedCall | undefined {
@@ -156,11 +156,6 @@ export class TimerQueue {
   /** Remove and return the earliest live call. */
   pop(): DelayedCall | undefined {
     return this.#front() < 0 ? undefined : this.#popFront(this.#first as Bucket);
-  }
-
-  /** Remove the call {@link peek} just returned (it must have returned one). */
-  popPeeked(): void {
-    this.#popFront(this.#first as Bucket);
   }
 
   /**

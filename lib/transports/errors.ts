@@ -127,7 +127,7 @@ export class CannotListenError extends WovenError {
   constructor(iface: string, port: number | string, cause?: unknown) {
     const osError = nodeErrorCode(cause);
     const where = typeof port === 'number' ? `${iface || '*'}:${port}` : port;
-    super(`Couldn't listen on ${where}: ${describe(cause)}`, { cause });
+    super(`Couldn't listen on ${where}: ${errorMessage(cause)}`, { cause });
     this.interface = iface;
     this.port = port;
     this.osError = osError;
@@ -151,7 +151,8 @@ export function nodeErrorCode(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-function describe(error: unknown): string {
+/** The message of `error` (its `message` when an Error, else its text form). */
+export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -191,7 +192,7 @@ export function isTLSErrorCode(code: string | undefined): boolean {
 export function toConnectError(error: unknown): ConnectError {
   if (error instanceof ConnectError) return error;
   const code = nodeErrorCode(error);
-  const message = describe(error);
+  const message = errorMessage(error);
   if (isTLSErrorCode(code)) return new TLSError(message, { cause: error, osError: code });
   const cls = (code !== undefined && connectErrnos[code]) || ConnectError;
   return new cls(message, { cause: error, osError: code });
@@ -200,5 +201,5 @@ export function toConnectError(error: unknown): ConnectError {
 /** Map a Node TLS error (handshake, verification) to a {@link TLSError}. */
 export function toTLSError(error: unknown): TLSError {
   if (error instanceof TLSError) return error;
-  return new TLSError(describe(error), { cause: error, osError: nodeErrorCode(error) });
+  return new TLSError(errorMessage(error), { cause: error, osError: nodeErrorCode(error) });
 }

@@ -16,7 +16,7 @@ import {
   type Protocol,
   type StartTLSOptions,
 } from '../protocols/index.js';
-import { toTLSError } from './errors.js';
+import { errorMessage, toTLSError } from './errors.js';
 
 const log = new Logger('woven.transports.socket');
 
@@ -45,8 +45,9 @@ type OwnedSocket = Socket & { [kTransport]?: SocketTransport };
 /** Wrap an error from the socket as the `connectionLost` reason: always a `ConnectionLost`. */
 export function connectionLostReason(error: unknown): ConnectionLost {
   if (error instanceof ConnectionLost) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new ConnectionLost(`Connection to the other side was lost: ${message}`, { cause: error });
+  return new ConnectionLost(`Connection to the other side was lost: ${errorMessage(error)}`, {
+    cause: error,
+  });
 }
 
 /**

@@ -2,7 +2,7 @@
 // InvalidAddressError, MessageLengthError and MulticastJoinError.
 // Tests: tests/transports/udp.test.ts, tests/transports/udp-multicast.test.ts
 import { setErrorName, WovenError } from '../failure/index.js';
-import { nodeErrorCode } from './errors.js';
+import { errorMessage, nodeErrorCode } from './errors.js';
 
 /**
  * An address was not usable: not a numeric IPv4/IPv6 address where one is
@@ -62,9 +62,8 @@ export class MulticastJoinError extends WovenError {
   readonly osError: string | undefined;
 
   constructor(group: string, iface: string, cause?: unknown) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
     super(
-      `Couldn't join or leave multicast group ${group} on ${iface || 'any interface'}: ${reason}`,
+      `Couldn't join or leave multicast group ${group} on ${iface || 'any interface'}: ${errorMessage(cause)}`,
       {
         cause,
       },

@@ -6,7 +6,8 @@ import { EndpointDescriptionError } from './errors.js';
 
 const CERTIFICATE_PEM = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
-function readText(prefix: string, option: string, path: string): string {
+/** Read any file whole (Diffie-Hellman parameters, say), naming it if it cannot be read. */
+export function readTextFile(prefix: string, option: string, path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
@@ -33,13 +34,13 @@ function badContent(
 }
 
 /** The PEM certificates in `text`, in order. */
-export function certificatesIn(text: string): string[] {
+function certificatesIn(text: string): string[] {
   return text.match(CERTIFICATE_PEM) ?? [];
 }
 
 /** Read a PEM file holding a private key (possibly with certificates too), checking it parses. */
 export function readPrivateKeyFile(prefix: string, option: string, path: string): string {
-  const text = readText(prefix, option, path);
+  const text = readTextFile(prefix, option, path);
   try {
     createPrivateKey(text);
   } catch (error) {
@@ -50,7 +51,7 @@ export function readPrivateKeyFile(prefix: string, option: string, path: string)
 
 /** Read a PEM file holding a certificate (possibly with its key too), checking it parses. */
 export function readCertificateFile(prefix: string, option: string, path: string): string {
-  const text = readText(prefix, option, path);
+  const text = readTextFile(prefix, option, path);
   try {
     new X509Certificate(text);
   } catch (error) {
@@ -64,16 +65,11 @@ export function readCertificateFile(prefix: string, option: string, path: string
  * without any is an error, as in Twisted.
  */
 export function readCertificateChain(prefix: string, option: string, path: string): string[] {
-  const certificates = certificatesIn(readText(prefix, option, path));
+  const certificates = certificatesIn(readTextFile(prefix, option, path));
   if (certificates.length === 0) {
     badContent(prefix, option, path, 'any valid certificates in PEM format');
   }
   return certificates;
-}
-
-/** Read any file whole (Diffie-Hellman parameters, say), naming it if it cannot be read. */
-export function readTextFile(prefix: string, option: string, path: string): string {
-  return readText(prefix, option, path);
 }
 
 /**
@@ -94,7 +90,7 @@ export function readTrustRoots(prefix: string, option: string, path: string): st
   }
   const certificates = isDirectory
     ? pemFilesIn(path).flatMap(readCertificatesQuietly)
-    : certificatesIn(readText(prefix, option, path));
+    : certificatesIn(readTextFile(prefix, option, path));
   if (certificates.length === 0) {
     badContent(
       prefix,

@@ -311,12 +311,12 @@ export class ClientService extends Service {
   }
 
   #deliverConnectionFailure(failure: Failure): void {
+    // Counted down in place: a waiter's canceller finds it by identity.
     const ready: Waiter[] = [];
     const notReady: Waiter[] = [];
     for (const w of this.#waiters) {
-      if (w.remaining === undefined) notReady.push(w);
-      else if (w.remaining <= 1) ready.push(w);
-      else notReady.push({ ...w, remaining: w.remaining - 1 });
+      if (w.remaining !== undefined && --w.remaining <= 0) ready.push(w);
+      else notReady.push(w);
     }
     this.#waiters = notReady;
     for (const w of ready) w.deferred.errback(failure);

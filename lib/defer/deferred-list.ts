@@ -153,8 +153,7 @@ export class DeferredList<
     this.#entries[index] = entry;
     this.#finished += 1;
     if (!this.called) this.#maybeFire(entry, index);
-    if (!entry[0]) return this.#consumeErrors ? undefined : entry[1];
-    return entry[1];
+    return !entry[0] && this.#consumeErrors ? undefined : entry[1];
   }
 
   #maybeFire(entry: DeferredListEntry<T>, index: number): void {

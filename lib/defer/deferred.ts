@@ -255,8 +255,9 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
       this.cancel();
     });
     const convert = onTimeoutCancel ?? cancelledToTimeoutError;
-    this.addBoth((result) => (timedOut ? convert(result, seconds) : result));
+    // One step: once timed out the timer has run; otherwise it is cancelled.
     return this.addBoth((result) => {
+      if (timedOut) return convert(result, seconds);
       if (delayedCall.active()) delayedCall.cancel();
       return result;
     }) as Deferred<T>;

@@ -20,7 +20,7 @@ export class TCP4ServerEndpoint implements IStreamServerEndpoint {
   readonly port: number;
   /** The listen queue size. */
   readonly backlog: number;
-  /** The interface to listen on (`''`: all IPv4 ones, as Twisted). */
+  /** The interface to listen on (`''`: every interface, IPv6 ones included where the host has them). */
   readonly interface: string;
 
   constructor(reactor: IReactorTCP, port: number, backlog = 50, iface = '') {

@@ -19,7 +19,7 @@ export function bindArguments<N extends string>(
   if (args.length > names.length) {
     const extra = args[names.length];
     throw new EndpointDescriptionError(
-      `${prefix}: unexpected argument ${JSON.stringify(extra)} (takes at most ${names.length} positional arguments: ${names.slice(0, Math.max(names.length, 1)).join(', ')})`,
+      `${prefix}: unexpected argument ${JSON.stringify(extra)} (takes at most ${names.length} positional arguments: ${names.join(', ')})`,
       extra,
     );
   }

@@ -40,8 +40,9 @@ export class TimeoutError extends WovenError {
 }
 
 /**
- * The error `gatherResults` fails with: the first input that failed, as
- * `failure`, and its position in the input list, as `index`.
+ * The error `gatherResults` (and a `DeferredList` with `fireOnOneErrback`)
+ * fails with: the first input that failed, as `failure`, and its position in
+ * the input list, as `index`.
  */
 export class FirstError extends WovenError {
   /** The failure of the first input Deferred that failed. */

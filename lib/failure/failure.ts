@@ -63,7 +63,6 @@ export class Failure {
   getErrorMessage(): string {
     const v = this.value;
     if (v instanceof Error) return v.message;
-    if (v instanceof Failure) return v.getErrorMessage();
     try {
       return String(v);
     } catch {

@@ -1,4 +1,5 @@
 import { maybeDeferred } from '../defer/index.js';
+import { isThenable } from '../defer/thenable.js';
 import { Failure } from '../failure/index.js';
 import { Logger } from '../log/index.js';
 import { ReactorNotRunning } from './errors.js';
@@ -69,17 +70,13 @@ export function react<R extends ReactorCore = Reactor, A extends unknown[] = []>
   };
   finished.addBoth((result: unknown) => {
     if (stopping) stop(result, false);
-    else
-      reactor.callWhenRunning(
-        stop as (...args: never[]) => unknown,
-        ...([result, true] as never[]),
-      );
+    else reactor.callWhenRunning(() => stop(result, true));
   });
   const done = (): void => {
     process.exitCode = code;
   };
   const running = reactor.run();
-  if (running && typeof running.then === 'function') return Promise.resolve(running).then(done);
+  if (isThenable(running)) return Promise.resolve(running).then(done);
   done();
   return Promise.resolve();
 }

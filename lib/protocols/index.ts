@@ -44,3 +44,4 @@ export {
   WrappingFactory,
 } from './policies/index.js';
 export { forwardHalfClose } from './half-close.js';
+export { isAsyncIterable } from './async-iterable.js';

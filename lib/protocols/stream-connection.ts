@@ -3,6 +3,7 @@ import { Buffer } from 'node:buffer';
 import type { Failure } from '../failure/index.js';
 import { Logger } from '../log/index.js';
 import { type ChunkSink, type DirectChunkReader, readDirect } from './framing/direct-read.js';
+import { isAsyncIterable } from './async-iterable.js';
 import type { Address } from './address.js';
 import type { Connection, StreamProtocol } from './connection.js';
 import {
@@ -87,10 +88,6 @@ function rejected<T>(error: unknown): Promise<T> {
   const p = Promise.reject(error);
   p.catch(noop);
   return p as Promise<T>;
-}
-
-function isAsyncIterable(x: unknown): x is AsyncIterable<Data> {
-  return x != null && typeof (x as AsyncIterable<Data>)[Symbol.asyncIterator] === 'function';
 }
 
 function isThenable(x: unknown): x is PromiseLike<unknown> {
@@ -490,7 +487,7 @@ export class StreamConnection
       this.#fail(e);
       return;
     }
-    if (isAsyncIterable(result)) {
+    if (isAsyncIterable<Data>(result)) {
       const gen = result[Symbol.asyncIterator]();
       this.#generator = gen;
       this.#pumpNext(new StreamConnection.#Pump(this, gen));

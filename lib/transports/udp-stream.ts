@@ -9,6 +9,7 @@ import {
   type DatagramAddress,
   DatagramProtocol,
   type InetAddress,
+  isAsyncIterable,
   type IUDPTransport,
 } from '../protocols/index.js';
 import { ConnectionRefusedError } from './errors.js';
@@ -188,7 +189,7 @@ export class DatagramStream extends DatagramProtocol implements DatagramSocket {
   async run(handler: DatagramHandler): Promise<void> {
     try {
       const result = handler(this);
-      if (isAsyncIterable(result)) {
+      if (isAsyncIterable<OutgoingDatagram>(result)) {
         for await (const outgoing of result) this.send(outgoing.data, outgoing.addr);
       } else {
         await result;
@@ -200,14 +201,6 @@ export class DatagramStream extends DatagramProtocol implements DatagramSocket {
       await this.close();
     }
   }
-}
-
-function isAsyncIterable(value: unknown): value is AsyncIterable<OutgoingDatagram> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function'
-  );
 }
 
 /**

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Duplex } from 'node:stream';
 import { type ServerOptions, WebSocket, WebSocketServer } from 'ws';
 import { Logger } from '../log/index.js';
-import type { Connection, StreamProtocol } from '../protocols/index.js';
+import { type Connection, isAsyncIterable, type StreamProtocol } from '../protocols/index.js';
 import { type IReactorTime, reactor } from '../time/index.js';
 import { HandshakeTimeoutError } from './errors.js';
 import { connectionDuplex } from './duplex.js';
@@ -110,7 +110,7 @@ async function runHandler(
 ): Promise<void> {
   try {
     const result = handler(ws, request);
-    if (isAsyncIterable(result)) await sendAll(ws, result);
+    if (isAsyncIterable<WebSocketMessage>(result)) await sendAll(ws, result);
     else await result;
     await ws.close(1000);
   } catch (error) {
@@ -136,8 +136,4 @@ async function sendAll(
     }
   }
   await iterator.return?.();
-}
-
-function isAsyncIterable(value: unknown): value is AsyncIterable<WebSocketMessage> {
-  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
 }

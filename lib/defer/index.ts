@@ -21,3 +21,4 @@ export { ConcurrencyPrimitive, DeferredLock, NotLockedError } from './lock.js';
 export { DeferredQueue, type DeferredQueueOptions } from './queue.js';
 export { race } from './race.js';
 export { DeferredSemaphore } from './semaphore.js';
+export { isThenable } from './thenable.js';

@@ -1,5 +1,6 @@
 // Tests: tests/protocols/stream-connection.test.ts, tests/protocols/stream-connection-batching.test.ts, tests/protocols/connection-conformance.ts
 import { Buffer } from 'node:buffer';
+import { isThenable } from '../defer/index.js';
 import type { Failure } from '../failure/index.js';
 import { Logger } from '../log/index.js';
 import { type ChunkSink, type DirectChunkReader, readDirect } from './framing/direct-read.js';
@@ -88,10 +89,6 @@ function rejected<T>(error: unknown): Promise<T> {
   const p = Promise.reject(error);
   p.catch(noop);
   return p as Promise<T>;
-}
-
-function isThenable(x: unknown): x is PromiseLike<unknown> {
-  return x != null && typeof (x as PromiseLike<unknown>).then === 'function';
 }
 
 /** The loss as a ConnectionDone / ConnectionLost instance. */

@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
-    globalSetup: ['tests/app/global-setup.ts'],
+    globalSetup: ['tests/runner/global-setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },

@@ -286,10 +286,6 @@ export {
   type EndpointPlugin,
   getPlugins,
   InvalidPluginError,
-  type OptionSpec,
-  type OptionsSpec,
-  type OptionType,
-  type ParsedOptions,
   type Plugin,
   PluginCatalog,
   PluginConflictError,
@@ -301,7 +297,6 @@ export {
 
 // --- app ---
 export {
-  AlreadyRunningError,
   backoffPolicy,
   ClientService,
   type ClientServiceOptions,
@@ -309,17 +304,26 @@ export {
   type IServiceCollection,
   MultiService,
   NoSuchServiceError,
-  PidFile,
-  PidfileError,
+  type OptionSpec,
+  type OptionsSpec,
+  type OptionType,
+  type ParsedOptions,
   type RetryPolicy,
-  type RunServiceOptions,
-  runService,
   Service,
   ServiceNameError,
   StreamServerEndpointService,
   TimerService,
   UsageError,
 } from './app/index.js';
+
+// --- runner ---
+export {
+  AlreadyRunningError,
+  PidFile,
+  PidfileError,
+  type RunServiceOptions,
+  runService,
+} from './runner/index.js';
 
 // --- testing ---
 export {

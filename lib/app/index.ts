@@ -7,9 +7,7 @@ export {
 } from './client-service.js';
 export { NoSuchServiceError, ServiceNameError } from './errors.js';
 export { MultiService } from './multi-service.js';
-export { formatOptionsHelp, type OptionsResult, parseOptions, splitAtCommand } from './options.js';
-export { AlreadyRunningError, PidFile, PidfileError } from './pidfile.js';
-export { runService, type RunServiceOptions } from './runner.js';
+export type { OptionSpec, OptionsSpec, OptionType, ParsedOptions } from './option-spec.js';
 export { type IService, type IServiceCollection, type MaybeAsync, Service } from './service.js';
 export {
   formatAddress,

@@ -10,7 +10,7 @@ import {
   type ServicePlugin,
   type StreamServerEndpointService,
 } from '../../lib/index.js';
-import { connectTo, readUntil } from '../app/woven-process.js';
+import { connectTo, readUntil } from '../runner/woven-process.js';
 
 const LOCAL = 'tcp:0:interface=127.0.0.1';
 let builtins: Map<string, ServicePlugin>;

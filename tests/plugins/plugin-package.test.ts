@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { connectTo, killAll, readUntil, runWoven, WovenProcess } from '../app/woven-process.js';
+import { connectTo, killAll, readUntil, runWoven, WovenProcess } from '../runner/woven-process.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
 const EXAMPLE = join(REPO, 'examples', 'plugin-package');

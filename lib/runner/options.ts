@@ -1,6 +1,6 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import type { OptionSpec, OptionsSpec, ParsedOptions } from '../plugins/plugin.js';
-import { UsageError } from './usage-error.js';
+import type { OptionSpec, OptionsSpec, ParsedOptions } from '../app/index.js';
+import { UsageError } from '../app/index.js';
 
 /** The result of {@link parseOptions}: the values, or a request for help. */
 export type OptionsResult<O extends OptionsSpec> =

@@ -8,7 +8,7 @@ import {
   type LogObserver,
   textFileLogObserver,
 } from '../log/index.js';
-import { UsageError } from './usage-error.js';
+import { UsageError } from '../app/index.js';
 
 /** How the `woven` command writes its log. */
 export interface LogSetup {

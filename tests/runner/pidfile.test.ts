@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { processStartTime } from '../../lib/app/pidfile.js';
+import { processStartTime } from '../../lib/runner/pidfile.js';
 import { AlreadyRunningError, PidFile } from '../../lib/index.js';
 
 let dir: string;

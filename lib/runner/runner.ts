@@ -1,7 +1,7 @@
 import { Logger } from '../log/index.js';
 import { type Reactor, reactor as defaultReactor } from '../time/index.js';
 import { takePidfile } from './pidfile.js';
-import type { IService } from './service.js';
+import type { IService } from '../app/index.js';
 
 const log = new Logger('woven.app.runner');
 

@@ -4,8 +4,8 @@ import { discoverPlugins, type PluginCatalog, type ServicePlugin } from '../plug
 import { setupLogging } from './log-setup.js';
 import { formatOptionsHelp, parseOptions, splitAtCommand } from './options.js';
 import { describe, runService } from './runner.js';
-import type { IService } from './service.js';
-import { UsageError } from './usage-error.js';
+import type { IService } from '../app/index.js';
+import { UsageError } from '../app/index.js';
 import { isWorker, leaveCluster, runWorkers } from './workers.js';
 
 /** The runner's own options, before the service name. */

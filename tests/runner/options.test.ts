@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatOptionsHelp, parseOptions, splitAtCommand } from '../../lib/app/options.js';
+import { formatOptionsHelp, parseOptions, splitAtCommand } from '../../lib/runner/options.js';
 import { UsageError } from '../../lib/index.js';
 
 const spec = {

@@ -126,6 +126,7 @@ export {
   type StreamProtocol,
   toFactory,
   type UNIXAddress,
+  type WriteOptions,
 } from './protocols/index.js';
 export {
   LimitConnectionsByPeer,
@@ -257,6 +258,7 @@ export {
   type IReactorUNIX,
   type IStreamClientEndpoint,
   type IStreamServerEndpoint,
+  type ListenOptions,
   listen,
   NoProtocol,
   type ParsedDescription,

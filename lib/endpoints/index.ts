@@ -10,6 +10,7 @@ export type {
   IReactorUNIX,
   IStreamClientEndpoint,
   IStreamServerEndpoint,
+  ListenOptions,
 } from './interfaces.js';
 export {
   type EndpointParser,

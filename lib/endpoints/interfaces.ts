@@ -76,12 +76,22 @@ export interface IReactorUNIX {
   ): IConnector;
 }
 
+/** Options of a server endpoint's `listen`. */
+export interface ListenOptions {
+  /**
+   * Aborting it before the port is listening rejects with an `AbortError`
+   * (`cause`: the signal's reason) and closes the port if it opened late;
+   * once listening, the port is yours to `stopListening()`.
+   */
+  signal?: AbortSignal;
+}
+
 /**
  * A server endpoint, as Twisted's `IStreamServerEndpoint`: `listen(handler)`
  * starts serving `handler` and resolves with the listening port.
  */
 export interface IStreamServerEndpoint {
-  listen(handler: Handler): Promise<IListeningPort>;
+  listen(handler: Handler, options?: ListenOptions): Promise<IListeningPort>;
 }
 
 /**

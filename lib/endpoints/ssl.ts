@@ -7,7 +7,9 @@ import type {
   IListeningPort,
   IReactorSSL,
   IStreamServerEndpoint,
+  ListenOptions,
 } from './interfaces.js';
+import { listenUnlessAborted } from './listen-options.js';
 
 /**
  * A TLS server endpoint, as Twisted's `SSL4ServerEndpoint`: `listen` calls
@@ -47,14 +49,10 @@ export class SSL4ServerEndpoint implements IStreamServerEndpoint {
     this.interface = iface;
   }
 
-  /** Listen, serving `handler`; rejects if the reactor cannot listen. */
-  async listen(handler: Handler): Promise<IListeningPort> {
-    return this.reactor.listenSSL(
-      this.port,
-      handler,
-      this.tlsOptions,
-      this.backlog,
-      this.interface,
+  /** Listen, serving `handler`; rejects if the reactor cannot listen, or when `options.signal` aborts first. */
+  listen(handler: Handler, options?: ListenOptions): Promise<IListeningPort> {
+    return listenUnlessAborted(options, () =>
+      this.reactor.listenSSL(this.port, handler, this.tlsOptions, this.backlog, this.interface),
     );
   }
 }

@@ -1,7 +1,13 @@
 // Tests: tests/endpoints/endpoints.test.ts, tests/endpoints/from-string.test.ts, tests/endpoints/integration.test.ts
 import type { ClientFactory, Handler, IConnector } from '../protocols/index.js';
+import { listenUnlessAborted } from './listen-options.js';
 import { InetClientEndpoint } from './client-endpoint.js';
-import type { IListeningPort, IReactorTCP, IStreamServerEndpoint } from './interfaces.js';
+import type {
+  IListeningPort,
+  ListenOptions,
+  IReactorTCP,
+  IStreamServerEndpoint,
+} from './interfaces.js';
 
 /**
  * A TCP server endpoint, as Twisted's `TCP4ServerEndpoint`: `listen` calls
@@ -30,9 +36,11 @@ export class TCP4ServerEndpoint implements IStreamServerEndpoint {
     this.interface = iface;
   }
 
-  /** Listen, serving `handler`; rejects if the reactor cannot listen. */
-  async listen(handler: Handler): Promise<IListeningPort> {
-    return this.reactor.listenTCP(this.port, handler, this.backlog, this.interface);
+  /** Listen, serving `handler`; rejects if the reactor cannot listen, or when `options.signal` aborts first. */
+  listen(handler: Handler, options?: ListenOptions): Promise<IListeningPort> {
+    return listenUnlessAborted(options, () =>
+      this.reactor.listenTCP(this.port, handler, this.backlog, this.interface),
+    );
   }
 }
 

@@ -1,7 +1,13 @@
 // Tests: tests/endpoints/endpoints.test.ts, tests/endpoints/from-string.test.ts, tests/endpoints/integration.test.ts
 import type { ClientFactory, Handler, IConnector } from '../protocols/index.js';
+import { listenUnlessAborted } from './listen-options.js';
 import { StreamClientEndpoint } from './client-endpoint.js';
-import type { IListeningPort, IReactorUNIX, IStreamServerEndpoint } from './interfaces.js';
+import type {
+  IListeningPort,
+  ListenOptions,
+  IReactorUNIX,
+  IStreamServerEndpoint,
+} from './interfaces.js';
 
 /**
  * A Unix-socket server endpoint, as Twisted's `UNIXServerEndpoint`: `listen`
@@ -33,9 +39,11 @@ export class UNIXServerEndpoint implements IStreamServerEndpoint {
     this.wantPID = wantPID;
   }
 
-  /** Listen, serving `handler`; rejects if the reactor cannot listen. */
-  async listen(handler: Handler): Promise<IListeningPort> {
-    return this.reactor.listenUNIX(this.address, handler, this.backlog, this.mode, this.wantPID);
+  /** Listen, serving `handler`; rejects if the reactor cannot listen, or when `options.signal` aborts first. */
+  listen(handler: Handler, options?: ListenOptions): Promise<IListeningPort> {
+    return listenUnlessAborted(options, () =>
+      this.reactor.listenUNIX(this.address, handler, this.backlog, this.mode, this.wantPID),
+    );
   }
 }
 

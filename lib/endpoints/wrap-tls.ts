@@ -1,8 +1,8 @@
 // Tests: tests/endpoints/wrap-tls.test.ts
 import type { ConnectionOptions } from 'node:tls';
-import { CancelledError } from '../defer/index.js';
 import type { Failure } from '../failure/index.js';
 import {
+  AbortError,
   type Address,
   Factory,
   type Handler,
@@ -73,9 +73,9 @@ class StartTLSProtocol extends Protocol {
     if (this.#ready) this.#wrapped.connectionLost(reason);
   }
 
-  /** Abort the connection (the attempt was cancelled during the handshake). */
-  abort(): void {
-    this.#reject(new CancelledError('connection attempt cancelled'));
+  /** Abort the connection (the attempt was cancelled during the handshake) and fail with `error`. */
+  abort(error: Error): void {
+    this.#reject(error);
     this.transport?.abortConnection();
   }
 }
@@ -113,7 +113,7 @@ export class TLSWrapperClientEndpoint implements IStreamClientEndpoint {
       opts,
     )) as StartTLSProtocol;
     const signal = opts?.signal;
-    const onAbort = (): void => starter.abort();
+    const onAbort = (): void => starter.abort(AbortError.fromSignal(signal!));
     signal?.addEventListener('abort', onAbort, { once: true });
     if (signal?.aborted) onAbort();
     try {

@@ -2,6 +2,7 @@
 import { CancelledError } from '../defer/index.js';
 import { Failure } from '../failure/index.js';
 import {
+  AbortError,
   type Address,
   ClientFactory,
   type Connection,
@@ -20,7 +21,11 @@ export type Connected = Protocol | Connection;
 
 /** Options of a client endpoint's `connect`. */
 export interface ConnectOptions {
-  /** Aborting it cancels the attempt: the connector stops and `connect` rejects with `CancelledError`. */
+  /**
+   * Aborting it cancels the attempt: the connector stops and `connect`
+   * rejects with an `AbortError` (a `CancelledError` named `'AbortError'`,
+   * `cause`: the signal's reason), as Node's own APIs do.
+   */
   signal?: AbortSignal;
 }
 
@@ -168,10 +173,10 @@ export class WrappingFactory extends ClientFactory {
     this.#reject(error instanceof Failure ? error.value : error);
   }
 
-  /** Cancel the attempt: fail with `CancelledError`, then stop the connector. */
-  cancel(): void {
+  /** Cancel the attempt: fail with `error` (a `CancelledError` unless given), then stop the connector. */
+  cancel(error: Error = new CancelledError('connection attempt cancelled')): void {
     if (this.#settled) return;
-    this.fail(new CancelledError('connection attempt cancelled'));
+    this.fail(error);
     try {
       this.#connector?.stopConnecting();
     } catch {
@@ -199,11 +204,11 @@ export function connectThrough(
   start: (factory: WrappingFactory) => unknown,
 ): Promise<Connected> {
   const signal = options?.signal;
-  if (signal?.aborted) return Promise.reject(new CancelledError('connection attempt cancelled'));
+  if (signal?.aborted) return Promise.reject(AbortError.fromSignal(signal));
   const factory = new WrappingFactory(
     handler === undefined ? new BareConnectionFactory() : toFactory(handler),
   );
-  const onAbort = (): void => factory.cancel();
+  const onAbort = (): void => factory.cancel(AbortError.fromSignal(signal!));
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
     start(factory);

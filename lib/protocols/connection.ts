@@ -4,6 +4,12 @@ import type { Factory } from './factory.js';
 import type { ProtocolClass } from './protocol.js';
 import type { Data, StartTLSOptions } from './transport.js';
 
+/** Options of {@link Connection.write}. */
+export interface WriteOptions {
+  /** Aborting it rejects the write with an `AbortError` (`cause`: the signal's reason). */
+  signal?: AbortSignal;
+}
+
 /**
  * One end of a byte-stream connection in the stream style: an async iterable
  * of received chunks plus promise-returning writes.
@@ -26,8 +32,13 @@ import type { Data, StartTLSOptions } from './transport.js';
  * ```
  */
 export interface Connection extends AsyncIterable<Uint8Array> {
-  /** Send `data`; resolves once accepted below the high-water mark. */
-  write(data: Data): Promise<void>;
+  /**
+   * Send `data`; resolves once accepted below the high-water mark. Aborting
+   * `options.signal` rejects with an `AbortError` (an already aborted one
+   * before anything is written; later, it stops the wait for backpressure:
+   * bytes already handed to the transport are still sent).
+   */
+  write(data: Data, options?: WriteOptions): Promise<void>;
   /** Half-close: send `data` if given, then EOF after everything buffered. Reading goes on. */
   end(data?: Data): Promise<void>;
   /** Close gracefully: flush what is buffered, then close. */

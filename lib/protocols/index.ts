@@ -1,5 +1,6 @@
 export type { Address, InetAddress, UNIXAddress } from './address.js';
-export type { Connection, Handler, StreamProtocol } from './connection.js';
+export { AbortError, abortable } from './abortable.js';
+export type { Connection, Handler, StreamProtocol, WriteOptions } from './connection.js';
 export {
   type DatagramAddress,
   DatagramProtocol,

@@ -6,7 +6,8 @@ import { Logger } from '../log/index.js';
 import { type ChunkSink, type DirectChunkReader, readDirect } from './framing/direct-read.js';
 import { isAsyncIterable } from './async-iterable.js';
 import type { Address } from './address.js';
-import type { Connection, StreamProtocol } from './connection.js';
+import { AbortError, abortable } from './abortable.js';
+import type { Connection, StreamProtocol, WriteOptions } from './connection.js';
 import {
   ConnectionAborted,
   ConnectionClosedError,
@@ -265,12 +266,21 @@ export class StreamConnection
     }
   };
 
-  /** Send `data`; resolves once accepted below the transport's high-water mark. */
-  write(data: Data): Promise<void> {
+  /**
+   * Send `data`; resolves once accepted below the transport's high-water
+   * mark. `options.signal` gives up the wait (see {@link Connection.write}).
+   */
+  write(data: Data, options?: WriteOptions): Promise<void> {
     if (this.#writeClosed) return rejected(new ConnectionClosedError());
+    const signal = options?.signal;
+    if (signal?.aborted) return rejected(AbortError.fromSignal(signal));
     if (this.#batch.length > 0) this.#flush();
     this.transport!.write(data);
-    return this.#writePaused ? this.#drained() : RESOLVED;
+    if (!this.#writePaused) return RESOLVED;
+    if (signal === undefined) return this.#drained();
+    const waited = abortable(signal, () => this.#drained());
+    waited.catch(noop); // harmless if nobody awaits it
+    return waited;
   }
 
   /** Half-close after flushing: send `data` if given, then EOF. Reading goes on. */

@@ -260,7 +260,7 @@ describe('client endpoints', () => {
     expect(calls).toEqual(['start', 'stop']);
   });
 
-  it('aborting the signal stops connecting and rejects with CancelledError', async () => {
+  it('aborting the signal stops connecting and rejects with an AbortError (still a CancelledError)', async () => {
     const reactor = new MemoryReactor();
     const controller = new AbortController();
     const result = new TCP4ClientEndpoint(reactor, 'h', 1).connect(Recorder, {
@@ -269,7 +269,7 @@ describe('client endpoints', () => {
     controller.abort();
     const error = await result.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CancelledError);
-    expect((error as CancelledError).name).toBe('CancelledError');
+    expect((error as CancelledError).name).toBe('AbortError');
     expect(reactor.connectors[0]!.stoppedConnecting).toBe(true);
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
     // A late failure report, or a late connection, changes nothing.

@@ -349,3 +349,13 @@ export {
   MemoryReactorClock,
   RaisingMemoryReactor,
 } from './testing/index.js';
+
+// --- operations: diagnostics channels ---
+export { diagnosticsChannels } from './log/index.js';
+export type { HandlerFailedMessage } from './protocols/index.js';
+export type {
+  ConnectionClosedMessage,
+  ConnectionOpenedMessage,
+  ListenMessage,
+  TLSHandshakeFailedMessage,
+} from './transports/index.js';

@@ -14,6 +14,7 @@ export {
   ConnectionLost,
 } from './errors.js';
 export { ClientFactory, Factory, type IConnector } from './factory.js';
+export { type HandlerFailedMessage, publishHandlerFailure } from './handler-failure.js';
 export { isProtocolClass, StreamFactory, toFactory } from './handler.js';
 export { BaseProtocol, Protocol, type ProtocolClass } from './protocol.js';
 export { ReconnectingClientFactory } from './reconnecting.js';

@@ -13,6 +13,7 @@ import {
   ConnectionDone,
   ConnectionLost,
 } from './errors.js';
+import { publishHandlerFailure } from './handler-failure.js';
 import { Protocol } from './protocol.js';
 import {
   type Data,
@@ -576,7 +577,10 @@ export class StreamConnection
     const consequence =
       this.#lost !== null &&
       (error instanceof ConnectionLost || error instanceof ConnectionClosedError);
-    if (!consequence) log.failure('stream protocol failed', error, { log_level: 'error' });
+    if (!consequence) {
+      log.failure('stream protocol failed', error, { log_level: 'error' });
+      publishHandlerFailure(error, this, 'stream');
+    }
     this.abort(error);
   }
 }

@@ -1,6 +1,12 @@
 import './network-reactor.js';
 import './udp-reactor.js';
 
+export type {
+  ConnectionClosedMessage,
+  ConnectionOpenedMessage,
+  ListenMessage,
+  TLSHandshakeFailedMessage,
+} from './connection-events.js';
 export { type ConnectorState, Connector, type DialSpec } from './connector.js';
 export {
   BadFileError,

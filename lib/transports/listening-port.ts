@@ -1,7 +1,9 @@
 // Tests: tests/transports/tcp.test.ts, tests/transports/unix.test.ts, tests/transports/tls.test.ts
+import type { Channel } from 'node:diagnostics_channel';
 import type { Server, Socket } from 'node:net';
-import { Logger } from '../log/index.js';
+import { diagnosticsChannels as channels, Logger } from '../log/index.js';
 import type { Address, Factory, Protocol } from '../protocols/index.js';
+import type { ListenMessage } from './connection-events.js';
 import { CannotListenError } from './errors.js';
 import { SocketTransport } from './socket-transport.js';
 
@@ -123,6 +125,13 @@ export class ListeningPort {
       ...(host.type === 'UNIX' ? { path: host.name } : { host: host.host, port: host.port }),
     });
     this.#factory.doStart();
+    this.#publish(channels.listenStarted);
+  }
+
+  #publish(channel: Channel): void {
+    if (!channel.hasSubscribers) return;
+    const message: ListenMessage = { port: this, address: this.getHost() };
+    channel.publish(message);
   }
 
   #describe(): string {
@@ -154,6 +163,7 @@ export class ListeningPort {
       kind,
       unixPath: this.#spec.listen.path ?? null,
       peer,
+      listener: this.getHost(),
     });
     transport.start();
   }
@@ -180,6 +190,7 @@ export class ListeningPort {
   stopListening(): Promise<void> {
     this.#stopping ??= new Promise<void>((resolve) => {
       this.#server.close();
+      this.#publish(channels.listenStopped);
       // server.close()'s callback waits for every connection to end; the
       // listening socket itself is released by the next loop turn.
       setImmediate(() => {

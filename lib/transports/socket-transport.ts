@@ -3,7 +3,7 @@ import { isIP, type Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import * as tls from 'node:tls';
 import { Failure } from '../failure/index.js';
-import { Logger } from '../log/index.js';
+import { diagnosticsChannels as channels, Logger } from '../log/index.js';
 import {
   type Address,
   ConnectionAborted,
@@ -14,8 +14,10 @@ import {
   type IPushProducer,
   type ITLSTransport,
   type Protocol,
+  publishHandlerFailure,
   type StartTLSOptions,
 } from '../protocols/index.js';
+import { publishClosed, publishOpened, publishTLSFailure } from './connection-events.js';
 import { errorMessage, toTLSError } from './errors.js';
 
 const log = new Logger('woven.transports.socket');
@@ -35,6 +37,8 @@ export interface SocketTransportOptions {
   peer?: Address;
   /** Called once, after the protocol's `connectionLost`. */
   onLost?: LostListener;
+  /** For accepted connections: the listening port's address (reported to diagnostics). */
+  listener?: Address;
 }
 
 type HalfCloseable = Protocol & { readConnectionLost?(): void; writeConnectionLost?(): void };
@@ -120,12 +124,15 @@ export class SocketTransport implements ITLSTransport {
 
   /** Attach the protocol: calls `protocol.makeConnection(this)`. */
   start(): void {
+    if (channels.connectionOpened.hasSubscribers)
+      publishOpened(this, this.#options.listener ?? null);
     try {
       this.#protocol.makeConnection(this);
     } catch (error) {
       log.failure('Unhandled error in {protocol}.connectionMade', error, {
         protocol: this.#protocol.logPrefix(),
       });
+      publishHandlerFailure(error, this.#protocol, 'connectionMade');
       this.abortConnection();
     }
   }
@@ -186,6 +193,7 @@ export class SocketTransport implements ITLSTransport {
       protocol: this.#protocol.logPrefix(),
       method,
     });
+    publishHandlerFailure(error, this.#protocol, method);
     this.#abortReason ??= connectionLostReason(error);
     this.abortConnection();
   }
@@ -228,8 +236,12 @@ export class SocketTransport implements ITLSTransport {
       log.failure('Unhandled error in {protocol}.connectionLost', error, {
         protocol: this.#protocol.logPrefix(),
       });
+      publishHandlerFailure(error, this.#protocol, 'connectionLost');
     }
     SocketTransport.#detach(this.#socket);
+    if (channels.connectionClosed.hasSubscribers) {
+      publishClosed(this, this.#options.listener ?? null, reason);
+    }
     this.#options.onLost?.(failure);
   }
 
@@ -469,8 +481,10 @@ export class SocketTransport implements ITLSTransport {
         secure.off(isServer ? 'secure' : 'secureConnect', onSecure);
         secure.off('error', done);
         secure.off('close', onClose);
-        if (error) reject(toTLSError(error));
-        else resolve();
+        if (error) {
+          publishTLSFailure(error, old, isServer);
+          reject(toTLSError(error));
+        } else resolve();
       };
       const onSecure = () => done();
       const onClose = () =>

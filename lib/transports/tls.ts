@@ -3,6 +3,7 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { type Handler, toFactory } from '../protocols/index.js';
 import type { IReactorTime } from '../time/index.js';
+import { publishTLSFailure } from './connection-events.js';
 import { Connector } from './connector.js';
 import { ListeningPort } from './listening-port.js';
 import { Logger } from '../log/index.js';
@@ -57,6 +58,7 @@ export function listenSSL(
       error: error.message,
       tlsCode: (error as { code?: string }).code,
     });
+    publishTLSFailure(error, socket, true);
   });
   return ListeningPort.open(server, toFactory(handler), {
     kind: 'TCP',

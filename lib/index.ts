@@ -24,9 +24,11 @@ export {
 
 // --- defer ---
 export {
+  AbortError,
   type AddCallbacksOptions,
   AlreadyCalledError,
   CancelledError,
+  cancelOnSignal,
   Deferred,
   ensureDeferred,
   FailureGroup,

@@ -1,4 +1,4 @@
-export type { Address, InetAddress, UNIXAddress } from './address.js';
+export { type Address, formatAddress, type InetAddress, type UNIXAddress } from './address.js';
 export type { Connection, Handler, StreamProtocol } from './connection.js';
 export {
   type DatagramAddress,

@@ -5,6 +5,7 @@ import type { Failure } from '../failure/index.js';
 import { Logger } from '../log/index.js';
 import { type ChunkSink, type DirectChunkReader, readDirect } from './framing/direct-read.js';
 import { isAsyncIterable } from './async-iterable.js';
+import { isClientMistake, logClientMistake } from './client-mistake.js';
 import type { Address } from './address.js';
 import type { Connection, StreamProtocol } from './connection.js';
 import {
@@ -572,6 +573,12 @@ export class StreamConnection
   }
 
   #fail(error: unknown): void {
+    if (isClientMistake(error) && this.#lost === null) {
+      // The peer's bad input: what was yielded before still goes out, then a graceful close.
+      logClientMistake(this.transport?.getPeer(), error);
+      void this.close();
+      return;
+    }
     // Failing because the connection itself was lost is not the protocol's fault.
     const consequence =
       this.#lost !== null &&

@@ -151,6 +151,7 @@ export {
   FrameTooLong,
   FramingError,
   type LengthPrefixedOptions,
+  type BatchOption,
   type LinesOptions,
   lengthPrefixed,
   lines,

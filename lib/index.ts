@@ -153,6 +153,7 @@ export {
   FrameTooLong,
   FramingError,
   type LengthPrefixedOptions,
+  type BatchOption,
   type LinesOptions,
   lengthPrefixed,
   lines,

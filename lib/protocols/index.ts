@@ -45,3 +45,12 @@ export {
 } from './policies/index.js';
 export { forwardHalfClose } from './half-close.js';
 export { isAsyncIterable } from './async-iterable.js';
+export {
+  currentTurn,
+  nextTurn,
+  onNextTurn,
+  TURN_BUDGET_BYTES,
+  TURN_BUDGET_STEPS,
+  TurnBudget,
+} from './turn.js';
+export { COPY_BELOW, joinData, sizeOf, WriteBuffer } from './write-buffer.js';

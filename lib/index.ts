@@ -24,9 +24,11 @@ export {
 
 // --- defer ---
 export {
+  AbortError,
   type AddCallbacksOptions,
   AlreadyCalledError,
   CancelledError,
+  cancelOnSignal,
   Deferred,
   ensureDeferred,
   FailureGroup,
@@ -151,6 +153,7 @@ export {
   FrameTooLong,
   FramingError,
   type LengthPrefixedOptions,
+  type BatchOption,
   type LinesOptions,
   lengthPrefixed,
   lines,

@@ -10,7 +10,6 @@ export { MultiService } from './multi-service.js';
 export type { OptionSpec, OptionsSpec, OptionType, ParsedOptions } from './option-spec.js';
 export { type IService, type IServiceCollection, type MaybeAsync, Service } from './service.js';
 export {
-  formatAddress,
   type ListeningPortLike,
   type ServerEndpointLike,
   StreamServerEndpointService,

@@ -1,7 +1,7 @@
 import { CancelledError, Deferred, maybeDeferred, succeed } from '../defer/index.js';
 import type { Failure } from '../failure/index.js';
 import { Logger } from '../log/index.js';
-import type { Address, Handler } from '../protocols/index.js';
+import { type Address, formatAddress, type Handler } from '../protocols/index.js';
 import { Service } from './service.js';
 
 const log = new Logger('woven.app.server');
@@ -15,14 +15,6 @@ export interface ListeningPortLike {
 /** A server endpoint: something that can listen with a handler. */
 export interface ServerEndpointLike {
   listen(handler: Handler): PromiseLike<ListeningPortLike> | ListeningPortLike;
-}
-
-/** How an address is written in logs: `host:port` (`[v6]:port`), or a Unix path. */
-export function formatAddress(address: Address): string {
-  const a = address as { type: string; host?: string; port?: number; name?: string };
-  if (a.type === 'UNIX') return a.name ?? '';
-  const host = a.host?.includes(':') ? `[${a.host}]` : a.host;
-  return `${host}:${a.port}`;
 }
 
 /**

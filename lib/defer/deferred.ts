@@ -1,7 +1,7 @@
 // Tests: tests/defer/deferred*.test.ts, tests/defer/aplus.test.ts, tests/defer/unhandled.test.ts
 import { Failure as FailureClass } from '../failure/index.js';
 import type { IDelayedCall, IReactorTime } from '../time/ireactortime.js';
-import { AlreadyCalledError, CancelledError, TimeoutError } from './errors.js';
+import { AbortError, AlreadyCalledError, CancelledError, TimeoutError } from './errors.js';
 import {
   forgetUnhandled,
   isHandled,
@@ -265,17 +265,22 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
 
   /**
    * Cancel this Deferred when `signal` aborts (at once if it already has).
-   * The listener is removed when the chain reaches this point.
+   * The listener is removed when the chain reaches this point. A
+   * `CancelledError` the chain holds here because of that abort becomes an
+   * {@link AbortError} (still a `CancelledError`, named `'AbortError'`) whose
+   * `cause` is `signal.reason`, so code written for Node's APIs sees an abort.
+   *
+   * @example
+   * ```ts
+   * const [index, conn] = await race([connect(a), connect(b)]).cancelOn(AbortSignal.timeout(5000));
+   * ```
    */
   cancelOn(signal: AbortSignal): this {
-    if (signal.aborted) {
-      this.cancel();
-      return this;
-    }
-    const onAbort = () => this.cancel();
-    signal.addEventListener('abort', onAbort, { once: true });
-    const args = [signal, onAbort];
-    this.#add(removeAbortListener as Step, removeAbortListener as Step, args, args);
+    const watch = new AbortWatch(signal, this);
+    if (!signal.aborted) signal.addEventListener('abort', watch, { once: true });
+    const args = [watch];
+    this.#add(endAbortWatch as Step, endAbortWatch as Step, args, args);
+    if (signal.aborted) watch.handleEvent();
     return this;
   }
 
@@ -345,8 +350,9 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
 
   /**
    * Run `fn(signal)` now with a fresh `AbortSignal` and follow its promise.
-   * `cancel()` aborts the signal and fails the Deferred with `CancelledError`,
-   * whatever `fn` then rejects with.
+   * `cancel()` aborts the signal (its `reason` an {@link AbortError}, which
+   * Node's APIs and abort-controller-x recognise) and fails the Deferred
+   * with `CancelledError`, whatever `fn` then rejects with.
    *
    * @example
    * ```ts
@@ -356,7 +362,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
    */
   static fromAsync<T>(fn: (signal: AbortSignal) => PromiseLike<T>): Deferred<T> {
     const controller = new AbortController();
-    const d = new Deferred<T>(() => controller.abort(new CancelledError()));
+    const d = new Deferred<T>(() => controller.abort(new AbortError('Deferred cancelled')));
     let promise: PromiseLike<T>;
     try {
       promise = fn(controller.signal);
@@ -627,8 +633,31 @@ function fireOtherFailure(failure: Failure, other: Deferred<unknown>): void {
   other.errback(failure);
 }
 
-function removeAbortListener(result: unknown, signal: AbortSignal, onAbort: () => void): unknown {
-  signal.removeEventListener('abort', onAbort);
+/** The abort listener of {@link Deferred.cancelOn}: cancels the Deferred once. */
+class AbortWatch {
+  aborted = false;
+  constructor(
+    readonly signal: AbortSignal,
+    readonly deferred: Deferred<unknown>,
+  ) {}
+
+  handleEvent(): void {
+    this.aborted = true;
+    this.deferred.cancel();
+  }
+}
+
+/** The chain reached `cancelOn`'s point: stop listening; a cancel caused by the abort becomes an AbortError. */
+function endAbortWatch(result: unknown, watch: AbortWatch): unknown {
+  watch.signal.removeEventListener('abort', watch);
+  if (
+    watch.aborted &&
+    isFailure(result) &&
+    result.value instanceof CancelledError &&
+    !(result.value instanceof AbortError)
+  ) {
+    return new Failure(AbortError.fromSignal(watch.signal, result.value.message || undefined));
+  }
   return result;
 }
 

@@ -36,12 +36,12 @@ import {
 } from './tls-files.js';
 import { UNIXClientEndpoint, UNIXServerEndpoint } from './unix.js';
 import { type TLSWrapperClientEndpoint, wrapClientTLS } from './wrap-tls.js';
+import { DEFAULT_BACKLOG } from '../transports/index.js';
 
 type Args = string[];
 type Kwargs = Record<string, string>;
 
 const DEFAULT_TIMEOUT = 30;
-const DEFAULT_BACKLOG = 50;
 
 function backlogOf(prefix: string, value: string | undefined): number {
   return value === undefined ? DEFAULT_BACKLOG : toCount(prefix, 'backlog', value);

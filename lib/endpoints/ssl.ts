@@ -8,6 +8,7 @@ import type {
   IReactorSSL,
   IStreamServerEndpoint,
 } from './interfaces.js';
+import { DEFAULT_BACKLOG } from '../transports/index.js';
 
 /**
  * A TLS server endpoint, as Twisted's `SSL4ServerEndpoint`: `listen` calls
@@ -37,7 +38,7 @@ export class SSL4ServerEndpoint implements IStreamServerEndpoint {
     reactor: IReactorSSL,
     port: number,
     tlsOptions: TlsOptions,
-    backlog = 50,
+    backlog = DEFAULT_BACKLOG,
     iface = '',
   ) {
     this.reactor = reactor;

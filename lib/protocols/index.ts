@@ -1,4 +1,4 @@
-export type { Address, InetAddress, UNIXAddress } from './address.js';
+export { type Address, formatAddress, type InetAddress, type UNIXAddress } from './address.js';
 export type { Connection, Handler, StreamProtocol } from './connection.js';
 export {
   type DatagramAddress,
@@ -46,3 +46,12 @@ export {
 } from './policies/index.js';
 export { forwardHalfClose } from './half-close.js';
 export { isAsyncIterable } from './async-iterable.js';
+export {
+  currentTurn,
+  nextTurn,
+  onNextTurn,
+  TURN_BUDGET_BYTES,
+  TURN_BUDGET_STEPS,
+  TurnBudget,
+} from './turn.js';
+export { COPY_BELOW, joinData, sizeOf, WriteBuffer } from './write-buffer.js';

@@ -5,6 +5,7 @@ import type { Failure } from '../failure/index.js';
 import { Logger } from '../log/index.js';
 import { type ChunkSink, type DirectChunkReader, readDirect } from './framing/direct-read.js';
 import { isAsyncIterable } from './async-iterable.js';
+import { isClientMistake, logClientMistake } from './client-mistake.js';
 import type { Address } from './address.js';
 import type { Connection, StreamProtocol } from './connection.js';
 import {
@@ -22,6 +23,8 @@ import {
   isTLSTransport,
   type StartTLSOptions,
 } from './transport.js';
+import { nextTurn, TurnBudget } from './turn.js';
+import { sizeOf, WriteBuffer } from './write-buffer.js';
 
 const log = new Logger('woven.protocols');
 
@@ -64,21 +67,6 @@ interface Pump {
   readonly stepped: (step: IteratorResult<Data>) => void;
   readonly failed: (e: unknown) => void;
   readonly resume: () => void;
-}
-
-/**
- * A batch of yielded values smaller than this (in total) is copied into one
- * buffer: one plain write costs less than a vectored write of many small
- * pieces (lines, messages); larger batches go out as they are (`writev`).
- */
-const COPY_BATCH_BELOW = 16384;
-
-/** The batch's bytes in one buffer (`size`: its length, counting strings by UTF-16 units). */
-function concat(batch: Data[], size: number): Buffer {
-  let text = false;
-  for (const part of batch) if (typeof part === 'string') text = true;
-  if (!text) return Buffer.concat(batch as Uint8Array[], size);
-  return Buffer.concat(batch.map((part) => (typeof part === 'string' ? Buffer.from(part) : part)));
 }
 
 const RESOLVED: Promise<void> = Promise.resolve();
@@ -138,9 +126,11 @@ export class StreamConnection
   #writePaused = false;
   #drainWaiters: (() => void)[] = [];
   #writeClosed = false;
-  #batch: Data[] = [];
-  #batchSize = 0;
+  /** What the generator yielded and was not yet handed to the transport. */
+  readonly #batch = new WriteBuffer();
   #batchScheduled = false;
+  /** This turn's work: past the budget, writers and the generator wait for the next turn. */
+  readonly #budget = new TurnBudget();
 
   // Lifecycle.
   #lost: Error | null = null;
@@ -209,8 +199,7 @@ export class StreamConnection
     this.#lost = error;
     this.connected = false;
     this.#writeClosed = true;
-    this.#batch = [];
-    this.#batchSize = 0;
+    this.#batch.clear();
     if (this.#readEnd === null) this.#endReading(error);
     this.#resumeWriting();
     this.#controller?.abort(error);
@@ -266,18 +255,23 @@ export class StreamConnection
     }
   };
 
-  /** Send `data`; resolves once accepted below the transport's high-water mark. */
+  /**
+   * Send `data`; resolves once accepted below the transport's high-water
+   * mark, and no sooner than the next turn of the event loop once this
+   * connection has written its share of this turn (see {@link TurnBudget}).
+   */
   write(data: Data): Promise<void> {
     if (this.#writeClosed) return rejected(new ConnectionClosedError());
-    if (this.#batch.length > 0) this.#flush();
+    if (!this.#batch.empty) this.#flush();
     this.transport!.write(data);
-    return this.#writePaused ? this.#drained() : RESOLVED;
+    if (this.#writePaused) return this.#drained();
+    return this.#budget.spend(sizeOf(data)) ? RESOLVED : nextTurn();
   }
 
   /** Half-close after flushing: send `data` if given, then EOF. Reading goes on. */
   end(data?: Data): Promise<void> {
     if (this.#writeClosed) return data === undefined ? RESOLVED : this.write(data);
-    if (this.#batch.length > 0) this.#flush();
+    if (!this.#batch.empty) this.#flush();
     const transport = this.transport!;
     if (data !== undefined) transport.write(data);
     this.#writeClosed = true;
@@ -289,7 +283,7 @@ export class StreamConnection
   /** Close gracefully after flushing; resolves once the connection is gone. */
   close(): Promise<void> {
     if (this.#lost === null) {
-      if (this.#batch.length > 0) this.#flush();
+      if (!this.#batch.empty) this.#flush();
       this.#writeClosed = true;
       this.transport?.loseConnection();
     }
@@ -301,8 +295,7 @@ export class StreamConnection
     if (this.#lost !== null) return;
     if (reason !== undefined && this.#abortReason === undefined) this.#abortReason = reason;
     this.#writeClosed = true;
-    this.#batch = [];
-    this.#batchSize = 0;
+    this.#batch.clear();
     this.transport?.abortConnection();
   }
 
@@ -348,7 +341,7 @@ export class StreamConnection
     if (!isTLSTransport(transport)) {
       return rejected(new TypeError('this transport does not support startTLS'));
     }
-    if (this.#batch.length > 0) this.#flush();
+    if (!this.#batch.empty) this.#flush();
     const unread = this.#takeUnread(pending);
     const started = transport.startTLS(options, unread);
     started.catch(noop); // a handshake failure reaches whoever awaits, and crashes nobody
@@ -395,7 +388,7 @@ export class StreamConnection
 
   /** The reader is about to wait for input: what was yielded meanwhile goes out now. */
   #beforeWaiting(): void {
-    if (this.#batch.length > 0) this.#flush();
+    if (!this.#batch.empty) this.#flush();
     if (this.#readPaused) this.#resumeReading();
   }
 
@@ -437,13 +430,13 @@ export class StreamConnection
 
   #enqueue(value: Data): void {
     this.#batch.push(value);
-    this.#batchSize += typeof value === 'string' ? value.length : value.byteLength;
-    if (this.#batchSize >= this.#batchMax) this.#flush();
+    this.#budget.spend(sizeOf(value), 1);
+    if (this.#batch.size >= this.#batchMax) this.#flush();
   }
 
   /** Flush the batch in the next turn of the event loop, unless it goes out before. */
   #flushSoon(): void {
-    if (this.#batch.length > 0 && !this.#batchScheduled) {
+    if (!this.#batch.empty && !this.#batchScheduled) {
       this.#batchScheduled = true;
       const due = StreamConnection.#flushDue;
       if (due.length === 0) setImmediate(StreamConnection.#flushLater);
@@ -460,21 +453,17 @@ export class StreamConnection
     StreamConnection.#flushDue = [];
     for (const conn of due) {
       conn.#batchScheduled = false;
-      if (conn.#batch.length > 0 && !conn.#writeClosed) conn.#flush();
+      if (!conn.#batch.empty && !conn.#writeClosed) conn.#flush();
     }
   }
 
+  /** Hand what the generator yielded to the transport: one write, or one `writeSequence` of large pieces. */
   #flush(): void {
-    const batch = this.#batch;
-    const size = this.#batchSize;
-    this.#batchSize = 0;
-    if (batch.length === 1) {
-      this.transport!.write(batch.pop()!); // the batch array is kept for the next values
-      return;
-    }
-    this.#batch = [];
-    if (size <= COPY_BATCH_BELOW) this.transport!.writeSequence([concat(batch, size)]);
-    else this.transport!.writeSequence(batch);
+    const transport = this.transport!;
+    this.#batch.drainInto(
+      (data) => transport.write(data),
+      (parts) => transport.writeSequence(parts),
+    );
   }
 
   #run(handler: StreamProtocol): void {
@@ -512,12 +501,16 @@ export class StreamConnection
     }
   };
 
-  /** Ask the generator for its next value, unless writing is paused or the connection is gone. */
+  /**
+   * Ask the generator for its next value, unless writing is paused, this
+   * turn's budget is spent (it then goes on at the next turn), or the
+   * connection is gone.
+   */
   #pumpNext(pump: Pump): void {
     if (this.#lost !== null) return; // connectionLost called gen.return()
-    if (this.#writePaused) {
-      if (this.#batch.length > 0) this.#flush();
-      this.#drained().then(pump.resume);
+    if (this.#writePaused || this.#budget.exhausted) {
+      if (!this.#batch.empty) this.#flush();
+      (this.#writePaused ? this.#drained() : nextTurn()).then(pump.resume);
       return;
     }
     let next: Promise<IteratorResult<Data>>;
@@ -573,6 +566,12 @@ export class StreamConnection
   }
 
   #fail(error: unknown): void {
+    if (isClientMistake(error) && this.#lost === null) {
+      // The peer's bad input: what was yielded before still goes out, then a graceful close.
+      logClientMistake(this.transport?.getPeer(), error);
+      void this.close();
+      return;
+    }
     // Failing because the connection itself was lost is not the protocol's fault.
     const consequence =
       this.#lost !== null &&

@@ -3,6 +3,7 @@ import { isIPv6 } from 'node:net';
 import type { ConnectionOptions, TlsOptions } from 'node:tls';
 import type { Address, Handler, IConnector } from '../protocols/index.js';
 import { Clock, ReactorAlreadyRunning } from '../time/index.js';
+import { DEFAULT_BACKLOG } from '../transports/index.js';
 
 /** A local address to bind an outgoing connection to: `[host, port]`, as Twisted's `bindAddress`. */
 export type MemoryBindAddress = readonly [host: string, port: number] | string;
@@ -226,7 +227,12 @@ export class MemoryReactor extends Clock {
   }
 
   /** Record a TCP listen; resolves with a port on `interface` when it is IPv6, else on `0.0.0.0`. */
-  listenTCP(port: number, factory: Handler, backlog = 50, iface = ''): Promise<FakePort> {
+  listenTCP(
+    port: number,
+    factory: Handler,
+    backlog = DEFAULT_BACKLOG,
+    iface = '',
+  ): Promise<FakePort> {
     this.tcpServers.push([port, factory, backlog, iface]);
     return Promise.resolve(new FakePort(tcpAddress(isIPv6(iface) ? iface : '0.0.0.0', port)));
   }
@@ -248,7 +254,7 @@ export class MemoryReactor extends Clock {
     port: number,
     factory: Handler,
     contextFactory: TlsOptions,
-    backlog = 50,
+    backlog = DEFAULT_BACKLOG,
     iface = '',
   ): Promise<FakePort> {
     this.sslServers.push([port, factory, contextFactory, backlog, iface]);
@@ -272,7 +278,7 @@ export class MemoryReactor extends Clock {
   listenUNIX(
     address: string,
     factory: Handler,
-    backlog = 50,
+    backlog = DEFAULT_BACKLOG,
     mode = 0o666,
     wantPID = false,
   ): Promise<FakePort> {

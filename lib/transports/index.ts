@@ -24,7 +24,7 @@ export {
   toTLSError,
   UserError,
 } from './errors.js';
-export { type ListenSpec, ListeningPort } from './listening-port.js';
+export { DEFAULT_BACKLOG, type ListenSpec, ListeningPort } from './listening-port.js';
 export {
   connectionLostReason,
   SocketTransport,

@@ -9,6 +9,12 @@ import { SocketTransport } from './socket-transport.js';
 
 const log = new Logger('woven.transports.port');
 
+/**
+ * The listen queue length used when none is given: Node's own default (511),
+ * not Twisted's 50, which stalls bursts of connects for seconds.
+ */
+export const DEFAULT_BACKLOG = 511;
+
 /** How a {@link ListeningPort} listens: what to pass to `server.listen` and how to name things. */
 export interface ListenSpec {
   /** `'TCP'` or `'UNIX'`: the kind of addresses reported. */

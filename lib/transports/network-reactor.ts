@@ -4,7 +4,7 @@
 import type { Handler } from '../protocols/index.js';
 import { Reactor } from '../time/index.js';
 import type { Connector } from './connector.js';
-import type { ListeningPort } from './listening-port.js';
+import { DEFAULT_BACKLOG, type ListeningPort } from './listening-port.js';
 import { type BindAddress, connectTCP, listenTCP } from './tcp.js';
 import { connectSSL, listenSSL, type TLSOptions } from './tls.js';
 import { connectUNIX, listenUNIX } from './unix.js';
@@ -86,7 +86,7 @@ declare module '../time/reactor.js' {
 
 const proto = Reactor.prototype;
 
-proto.listenTCP = function listenTCPMethod(port, handler, backlog = 50, iface = '') {
+proto.listenTCP = function listenTCPMethod(port, handler, backlog = DEFAULT_BACKLOG, iface = '') {
   return listenTCP(port, handler, backlog, iface);
 };
 
@@ -101,7 +101,13 @@ proto.connectTCP = function connectTCPMethod(
   return connectTCP(this, host, port, handler, timeout, bindAddress);
 };
 
-proto.listenSSL = function listenSSLMethod(port, handler, options, backlog = 50, iface = '') {
+proto.listenSSL = function listenSSLMethod(
+  port,
+  handler,
+  options,
+  backlog = DEFAULT_BACKLOG,
+  iface = '',
+) {
   return listenSSL(port, handler, options, backlog, iface);
 };
 
@@ -120,7 +126,7 @@ proto.connectSSL = function connectSSLMethod(
 proto.listenUNIX = function listenUNIXMethod(
   address,
   handler,
-  backlog = 50,
+  backlog = DEFAULT_BACKLOG,
   mode = 0o666,
   wantPID = false,
 ) {

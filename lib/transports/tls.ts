@@ -5,7 +5,7 @@ import { type Handler, toFactory } from '../protocols/index.js';
 import type { IReactorTime } from '../time/index.js';
 import { publishTLSFailure } from './connection-events.js';
 import { Connector } from './connector.js';
-import { ListeningPort } from './listening-port.js';
+import { DEFAULT_BACKLOG, ListeningPort } from './listening-port.js';
 import { Logger } from '../log/index.js';
 import { type BindAddress, bindOptions, listenOptions } from './tcp.js';
 
@@ -44,7 +44,7 @@ export function listenSSL(
   port: number,
   handler: Handler,
   options: TLSOptions,
-  backlog = 50,
+  backlog = DEFAULT_BACKLOG,
   iface = '',
 ): Promise<ListeningPort> {
   const server = tls.createServer({

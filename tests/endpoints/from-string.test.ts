@@ -78,7 +78,7 @@ describe('serverFromString', () => {
     const reactor = new MemoryReactor();
     const factory = Factory.forProtocol(Protocol);
     const port = await serverFromString(reactor, 'tcp:8080:interface=127.0.0.1').listen(factory);
-    expect(reactor.tcpServers).toEqual([[8080, factory, 50, '127.0.0.1']]);
+    expect(reactor.tcpServers).toEqual([[8080, factory, 511, '127.0.0.1']]);
     expect(port.getHost()).toEqual({ type: 'TCP', host: '0.0.0.0', port: 8080 });
   });
 
@@ -88,7 +88,7 @@ describe('serverFromString', () => {
     await serverFromString(reactor, 'tcp:0').listen(Protocol);
     expect(reactor.tcpServers).toEqual([
       [8080, Protocol, 10, ''],
-      [0, Protocol, 50, ''],
+      [0, Protocol, 511, ''],
     ]);
   });
 
@@ -103,7 +103,7 @@ describe('serverFromString', () => {
     await ep.listen(Protocol);
     await serverFromString(reactor, 'tcp6:port=81:interface=\\:\\:1:backlog=3').listen(Protocol);
     expect(reactor.tcpServers).toEqual([
-      [8080, Protocol, 50, '::'],
+      [8080, Protocol, 511, '::'],
       [81, Protocol, 3, '::1'],
     ]);
   });
@@ -128,8 +128,8 @@ describe('serverFromString', () => {
     await serverFromString(reactor, 'unix:/tmp/s.sock:mode=660:lockfile=0').listen(Protocol);
     await serverFromString(reactor, 'unix:/tmp/t.sock').listen(Protocol);
     expect(reactor.unixServers).toEqual([
-      ['/tmp/s.sock', Protocol, 50, 0o660, false],
-      ['/tmp/t.sock', Protocol, 50, 0o666, true],
+      ['/tmp/s.sock', Protocol, 511, 0o660, false],
+      ['/tmp/t.sock', Protocol, 511, 0o666, true],
     ]);
   });
 
@@ -154,7 +154,7 @@ describe('serverFromString', () => {
       new MemoryReactor(),
       `ssl:4321:privateKey=${quoteStringArgument(combinedPath)}`,
     ) as SSL4ServerEndpoint;
-    expect([ep.port, ep.backlog, ep.interface]).toEqual([4321, 50, '']);
+    expect([ep.port, ep.backlog, ep.interface]).toEqual([4321, 511, '']);
     expect(ep.tlsOptions.key).toContain('PRIVATE KEY');
     expect(ep.tlsOptions.cert).toContain('BEGIN CERTIFICATE');
   });
@@ -434,8 +434,13 @@ describe("server descriptions, as Twisted's ParserTests", () => {
   }
 
   it('parses simple tcp, interface and backlog', async () => {
-    expect(await listenArgs('tcp:80')).toEqual([80, Protocol, 50, '']);
-    expect(await listenArgs('tcp:80:interface=127.0.0.1')).toEqual([80, Protocol, 50, '127.0.0.1']);
+    expect(await listenArgs('tcp:80')).toEqual([80, Protocol, 511, '']);
+    expect(await listenArgs('tcp:80:interface=127.0.0.1')).toEqual([
+      80,
+      Protocol,
+      511,
+      '127.0.0.1',
+    ]);
     expect(await listenArgs('tcp:80:backlog=6')).toEqual([80, Protocol, 6, '']);
   });
 
@@ -443,21 +448,21 @@ describe("server descriptions, as Twisted's ParserTests", () => {
     expect(await listenArgs('unix:/var/run/finger')).toEqual([
       '/var/run/finger',
       Protocol,
-      50,
+      511,
       0o666,
       true,
     ]);
     expect(await listenArgs('unix:/var/run/finger:mode=0660')).toEqual([
       '/var/run/finger',
       Protocol,
-      50,
+      511,
       0o660,
       true,
     ]);
     expect(await listenArgs('unix:/var/run/finger:lockfile=0')).toEqual([
       '/var/run/finger',
       Protocol,
-      50,
+      511,
       0o666,
       false,
     ]);
@@ -467,7 +472,7 @@ describe("server descriptions, as Twisted's ParserTests", () => {
     expect(await listenArgs('unix:foo\\:bar\\=baz\\:qux\\\\')).toEqual([
       'foo:bar=baz:qux\\',
       Protocol,
-      50,
+      511,
       0o666,
       true,
     ]);
@@ -477,7 +482,7 @@ describe("server descriptions, as Twisted's ParserTests", () => {
     expect(await listenArgs('unix:address=foo=bar')).toEqual([
       'foo=bar',
       Protocol,
-      50,
+      511,
       0o666,
       true,
     ]);

@@ -3,6 +3,8 @@ import { type BytesLike, ChunkQueue } from '../framing/index.js';
 import { Protocol } from '../protocol.js';
 import { DelimiterCache, isDisconnecting, withDelimiter } from './delimiter.js';
 import { notImplemented } from './not-implemented.js';
+import { logClientMistake } from '../client-mistake.js';
+import { FrameTooLong } from '../framing/index.js';
 
 /**
  * A protocol that receives only lines, as Twisted's `LineOnlyReceiver`:
@@ -55,7 +57,16 @@ export class LineOnlyReceiver extends Protocol {
   }
 
   /** Called with an over-long line (or unterminated buffer). Closes the connection by default. */
-  lineLengthExceeded(_line: Uint8Array): unknown {
+  lineLengthExceeded(line: Uint8Array): unknown {
+    logClientMistake(
+      this.transport?.getPeer(),
+      new FrameTooLong(
+        `line longer than MAX_LENGTH (${this.MAX_LENGTH} bytes)`,
+        0,
+        this.MAX_LENGTH,
+        line.byteLength,
+      ),
+    );
     this.transport?.loseConnection();
     return undefined;
   }

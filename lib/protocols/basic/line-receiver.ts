@@ -4,6 +4,8 @@ import { type BytesLike, ChunkQueue, toBuffer } from '../framing/index.js';
 import { DelimiterCache, isDisconnecting, withDelimiter } from './delimiter.js';
 import { notImplemented } from './not-implemented.js';
 import { PausableProtocol } from './pausable.js';
+import { logClientMistake } from '../client-mistake.js';
+import { FrameTooLong } from '../framing/index.js';
 
 /**
  * A protocol that receives lines and/or raw data, as Twisted's
@@ -117,7 +119,16 @@ export class LineReceiver extends PausableProtocol {
    * Called with the rest of the buffer (starting with the over-long line)
    * when a line exceeds {@link MAX_LENGTH}. Closes the connection by default.
    */
-  lineLengthExceeded(_line: Uint8Array): unknown {
+  lineLengthExceeded(line: Uint8Array): unknown {
+    logClientMistake(
+      this.transport?.getPeer(),
+      new FrameTooLong(
+        `line longer than MAX_LENGTH (${this.MAX_LENGTH} bytes)`,
+        0,
+        this.MAX_LENGTH,
+        line.byteLength,
+      ),
+    );
     this.transport?.loseConnection();
     return undefined;
   }

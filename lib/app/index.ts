@@ -1,6 +1,5 @@
 export {
   backoffPolicy,
-  type ClientEndpointLike,
   ClientService,
   type ClientServiceOptions,
   type RetryPolicy,
@@ -11,8 +10,6 @@ export type { OptionSpec, OptionsSpec, OptionType, ParsedOptions } from './optio
 export { type IService, type IServiceCollection, type MaybeAsync, Service } from './service.js';
 export {
   formatAddress,
-  type ListeningPortLike,
-  type ServerEndpointLike,
   StreamServerEndpointService,
 } from './stream-server-endpoint-service.js';
 export { TimerService } from './timer-service.js';

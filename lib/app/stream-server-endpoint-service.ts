@@ -1,21 +1,12 @@
 import { CancelledError, Deferred, maybeDeferred, succeed } from '../defer/index.js';
 import type { Failure } from '../failure/index.js';
 import { Logger } from '../log/index.js';
-import { type Address, formatAddress, type Handler } from '../protocols/index.js';
+import type { IStreamServerEndpoint } from '../endpoints/index.js';
+import { formatAddress, type Handler } from '../protocols/index.js';
+import type { IListeningPort } from '../transports/index.js';
 import { Service } from './service.js';
 
 const log = new Logger('woven.app.server');
-
-/** A listening port, as server endpoints return it. */
-export interface ListeningPortLike {
-  getHost(): Address;
-  stopListening(): PromiseLike<unknown> | unknown;
-}
-
-/** A server endpoint: something that can listen with a handler. */
-export interface ServerEndpointLike {
-  listen(handler: Handler): PromiseLike<ListeningPortLike> | ListeningPortLike;
-}
 
 /**
  * A service that listens on a server endpoint while it runs, as Twisted's
@@ -37,18 +28,18 @@ export interface ServerEndpointLike {
  */
 export class StreamServerEndpointService extends Service {
   /** The endpoint listened on. */
-  readonly endpoint: ServerEndpointLike;
+  readonly endpoint: IStreamServerEndpoint;
   /** The handler given each accepted connection. */
   readonly handler: Handler;
   /** The listening port, once listening. */
-  port: ListeningPortLike | undefined = undefined;
+  port: IListeningPort | undefined = undefined;
   /** The listen in progress, until it settles. */
   #listening: Deferred<unknown> | undefined;
   /** Observers of the current listen attempt's outcome. */
   #waiters: Deferred<void>[] = [];
   #outcome: { failure?: Failure } | undefined;
 
-  constructor(endpoint: ServerEndpointLike, handler: Handler) {
+  constructor(endpoint: IStreamServerEndpoint, handler: Handler) {
     super();
     this.endpoint = endpoint;
     this.handler = handler;
@@ -120,7 +111,7 @@ export class StreamServerEndpointService extends Service {
       (port: unknown) => {
         if (this.#listening !== listening) return;
         this.#listening = undefined;
-        this.#listened(port as ListeningPortLike);
+        this.#listened(port as IListeningPort);
       },
       (failure: Failure) => {
         if (this.#listening !== listening) {
@@ -140,7 +131,7 @@ export class StreamServerEndpointService extends Service {
     );
     // A plain Promise cannot be cancelled: close a port that opens after a stop.
     if (!(raw instanceof Deferred) && typeof (raw as PromiseLike<unknown>)?.then === 'function') {
-      (raw as PromiseLike<ListeningPortLike>).then(
+      (raw as PromiseLike<IListeningPort>).then(
         (port) => {
           if (this.port !== port && this.#listening !== listening) void port.stopListening();
         },
@@ -149,7 +140,7 @@ export class StreamServerEndpointService extends Service {
     }
   }
 
-  #listened(port: ListeningPortLike): void {
+  #listened(port: IListeningPort): void {
     this.port = port;
     const host = port.getHost() as { host?: string; port?: number };
     log.info('listening on {address}', {

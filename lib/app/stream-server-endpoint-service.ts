@@ -2,12 +2,16 @@ import { CancelledError, Deferred, maybeDeferred, succeed } from '../defer/index
 import type { Failure } from '../failure/index.js';
 import { Logger } from '../log/index.js';
 import type { Address, Handler } from '../protocols/index.js';
+import { hasOpenConnections, type OpenConnections } from './open-connections.js';
 import { Service } from './service.js';
 
 const log = new Logger('woven.app.server');
 
-/** A listening port, as server endpoints return it. */
-export interface ListeningPortLike {
+/**
+ * A listening port, as server endpoints return it. woven's own ports also
+ * count their connections ({@link OpenConnections}); other endpoints' ports may not.
+ */
+export interface ListeningPortLike extends Partial<OpenConnections> {
   getHost(): Address;
   stopListening(): PromiseLike<unknown> | unknown;
 }
@@ -34,7 +38,9 @@ export function formatAddress(address: Address): string {
  * logged. Once listening it logs, at info, `listening on {address}` with
  * fields `host` and `port` (so `tcp:0` tells which port it got). Stopping
  * closes the listening port (or cancels a listen still in progress);
- * connections already accepted are not cut.
+ * connections already accepted are not cut: {@link closeConnections} tells
+ * them the server is stopping and {@link abortConnections} cuts them (the
+ * runner does both on SIGINT/SIGTERM, after the stop).
  *
  * @example
  * ```ts
@@ -43,7 +49,7 @@ export function formatAddress(address: Address): string {
  * console.log(service.port?.getHost());
  * ```
  */
-export class StreamServerEndpointService extends Service {
+export class StreamServerEndpointService extends Service implements OpenConnections {
   /** The endpoint listened on. */
   readonly endpoint: ServerEndpointLike;
   /** The handler given each accepted connection. */
@@ -55,6 +61,8 @@ export class StreamServerEndpointService extends Service {
   /** Observers of the current listen attempt's outcome. */
   #waiters: Deferred<void>[] = [];
   #outcome: { failure?: Failure } | undefined;
+  /** The ports listened on whose connections may still be open, the current one included. */
+  readonly #ports = new Set<OpenConnections>();
 
   constructor(endpoint: ServerEndpointLike, handler: Handler) {
     super();
@@ -91,6 +99,28 @@ export class StreamServerEndpointService extends Service {
     }
     if (port === undefined) return succeed(undefined);
     return maybeDeferred(() => port.stopListening()).addCallback(() => undefined) as Deferred<void>;
+  }
+
+  /** How many connections accepted on this service's ports are still open, also after a stop. */
+  get connectionCount(): number {
+    let count = 0;
+    for (const port of this.#ports) count += port.connectionCount;
+    return count;
+  }
+
+  /**
+   * Tell every connection accepted on this service's ports that the server
+   * is stopping (see {@link OpenConnections.closeConnections}); resolves
+   * once all are closed. Call it after {@link stopService}, or new
+   * connections keep arriving.
+   */
+  async closeConnections(reason?: Error): Promise<void> {
+    await Promise.all([...this.#ports].map((port) => port.closeConnections(reason)));
+  }
+
+  /** Abort every connection accepted on this service's ports. */
+  abortConnections(): void {
+    for (const port of this.#ports) port.abortConnections();
   }
 
   #whenListening(): Deferred<void> {
@@ -159,6 +189,8 @@ export class StreamServerEndpointService extends Service {
 
   #listened(port: ListeningPortLike): void {
     this.port = port;
+    for (const old of this.#ports) if (old.connectionCount === 0) this.#ports.delete(old);
+    if (hasOpenConnections(port)) this.#ports.add(port);
     const host = port.getHost() as { host?: string; port?: number };
     log.info('listening on {address}', {
       address: formatAddress(port.getHost()),

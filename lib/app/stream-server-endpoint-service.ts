@@ -4,6 +4,7 @@ import { Logger } from '../log/index.js';
 import type { IStreamServerEndpoint } from '../endpoints/index.js';
 import { formatAddress, type Handler } from '../protocols/index.js';
 import type { IListeningPort } from '../transports/index.js';
+import { hasOpenConnections, type OpenConnections } from './open-connections.js';
 import { Service } from './service.js';
 
 const log = new Logger('woven.app.server');
@@ -17,7 +18,9 @@ const log = new Logger('woven.app.server');
  * logged. Once listening it logs, at info, `listening on {address}` with
  * fields `host` and `port` (so `tcp:0` tells which port it got). Stopping
  * closes the listening port (or cancels a listen still in progress);
- * connections already accepted are not cut.
+ * connections already accepted are not cut: {@link closeConnections} tells
+ * them the server is stopping and {@link abortConnections} cuts them (the
+ * runner does both on SIGINT/SIGTERM, after the stop).
  *
  * @example
  * ```ts
@@ -26,7 +29,7 @@ const log = new Logger('woven.app.server');
  * console.log(service.port?.getHost());
  * ```
  */
-export class StreamServerEndpointService extends Service {
+export class StreamServerEndpointService extends Service implements OpenConnections {
   /** The endpoint listened on. */
   readonly endpoint: IStreamServerEndpoint;
   /** The handler given each accepted connection. */
@@ -38,6 +41,8 @@ export class StreamServerEndpointService extends Service {
   /** Observers of the current listen attempt's outcome. */
   #waiters: Deferred<void>[] = [];
   #outcome: { failure?: Failure } | undefined;
+  /** The ports listened on whose connections may still be open, the current one included. */
+  readonly #ports = new Set<OpenConnections>();
 
   constructor(endpoint: IStreamServerEndpoint, handler: Handler) {
     super();
@@ -74,6 +79,28 @@ export class StreamServerEndpointService extends Service {
     }
     if (port === undefined) return succeed(undefined);
     return maybeDeferred(() => port.stopListening()).addCallback(() => undefined) as Deferred<void>;
+  }
+
+  /** How many connections accepted on this service's ports are still open, also after a stop. */
+  get connectionCount(): number {
+    let count = 0;
+    for (const port of this.#ports) count += port.connectionCount;
+    return count;
+  }
+
+  /**
+   * Tell every connection accepted on this service's ports that the server
+   * is stopping (see {@link OpenConnections.closeConnections}); resolves
+   * once all are closed. Call it after {@link stopService}, or new
+   * connections keep arriving.
+   */
+  async closeConnections(reason?: Error): Promise<void> {
+    await Promise.all([...this.#ports].map((port) => port.closeConnections(reason)));
+  }
+
+  /** Abort every connection accepted on this service's ports. */
+  abortConnections(): void {
+    for (const port of this.#ports) port.abortConnections();
   }
 
   #whenListening(): Deferred<void> {
@@ -142,6 +169,8 @@ export class StreamServerEndpointService extends Service {
 
   #listened(port: IListeningPort): void {
     this.port = port;
+    for (const old of this.#ports) if (old.connectionCount === 0) this.#ports.delete(old);
+    if (hasOpenConnections(port)) this.#ports.add(port);
     const host = port.getHost() as { host?: string; port?: number };
     log.info('listening on {address}', {
       address: formatAddress(port.getHost()),

@@ -12,12 +12,14 @@ export {
   ConnectionClosedError,
   ConnectionDone,
   ConnectionLost,
+  ServerStoppingError,
 } from './errors.js';
 export { ClientFactory, Factory, type IConnector } from './factory.js';
 export { type HandlerFailedMessage, publishHandlerFailure } from './handler-failure.js';
 export { isProtocolClass, StreamFactory, toFactory } from './handler.js';
 export { BaseProtocol, Protocol, type ProtocolClass } from './protocol.js';
 export { ReconnectingClientFactory } from './reconnecting.js';
+export { type IServerStoppingProtocol, tellServerStopping } from './server-stopping.js';
 export { StreamConnection, type StreamConnectionOptions } from './stream-connection.js';
 export {
   type Data,

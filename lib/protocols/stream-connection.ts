@@ -16,6 +16,7 @@ import {
 } from './errors.js';
 import { publishHandlerFailure } from './handler-failure.js';
 import { Protocol } from './protocol.js';
+import type { IServerStoppingProtocol } from './server-stopping.js';
 import {
   type Data,
   type IHalfCloseableProtocol,
@@ -107,7 +108,7 @@ function lossError(reason: Failure | undefined, abortReason: unknown): Error {
  */
 export class StreamConnection
   extends Protocol
-  implements Connection, IHalfCloseableProtocol, AsyncIterable<Uint8Array>
+  implements Connection, IHalfCloseableProtocol, IServerStoppingProtocol, AsyncIterable<Uint8Array>
 {
   readonly #handler: StreamProtocol | undefined;
   readonly #readHigh: number;
@@ -139,6 +140,10 @@ export class StreamConnection
   #closed: Promise<void> | undefined;
   #resolveClosed: (() => void) | undefined;
   #generator: AsyncIterator<Data> | undefined;
+  /** An async-function handler is running (a generator is {@link #generator}). */
+  #awaitingHandler = false;
+  /** Why {@link serverStopping} was called, until the connection is lost. */
+  #stopReason: Error | undefined;
 
   /**
    * @param handler the stream protocol to run once connected; without one,
@@ -162,6 +167,7 @@ export class StreamConnection
 
   /** Queues `data` for the reader, pausing the transport when too much is waiting. */
   override dataReceived(data: Uint8Array): void {
+    if (this.#stopReason !== undefined) return; // the server is stopping: reading has ended
     const waiter = this.#waiters.shift();
     if (waiter) {
       waiter.chunk(data);
@@ -209,6 +215,25 @@ export class StreamConnection
       this.#generator = undefined;
       this.#finish(gen);
     }
+  }
+
+  /**
+   * The server is stopping: {@link signal} aborts with `reason`, reading
+   * stops and the iteration ends (after the chunks already received) as at
+   * a clean EOF, while writing still works, so a running handler can finish
+   * its reply; the connection closes when it returns. Without a running
+   * handler the connection closes gracefully at once.
+   */
+  serverStopping(reason: Error): void {
+    if (this.#lost !== null || this.#stopReason !== undefined) return;
+    this.#stopReason = reason;
+    this.#controller?.abort(reason);
+    if (this.#readEnd === null) this.#endReading(new ConnectionDone());
+    if (!this.#readPaused) {
+      this.#readPaused = true;
+      this.transport!.pauseProducing();
+    }
+    if (!this.#generator && !this.#awaitingHandler) this.close();
   }
 
   // --- Connection side (called by the user) ---
@@ -299,11 +324,15 @@ export class StreamConnection
     this.transport?.abortConnection();
   }
 
-  /** Aborted once the connection is lost; `reason` is a `ConnectionDone` or `ConnectionLost`. */
+  /**
+   * Aborted once the connection is lost (`reason`: a `ConnectionDone` or
+   * `ConnectionLost`), or when its server stops (`ServerStoppingError`).
+   */
   get signal(): AbortSignal {
     if (!this.#controller) {
       this.#controller = new AbortController();
-      if (this.#lost !== null) this.#controller.abort(this.#lost);
+      const reason = this.#stopReason ?? this.#lost;
+      if (reason !== null) this.#controller.abort(reason);
     }
     return this.#controller.signal;
   }
@@ -393,6 +422,7 @@ export class StreamConnection
   }
 
   #resumeReading(): void {
+    if (this.#stopReason !== undefined) return; // the server is stopping: no more reading
     this.#readPaused = false;
     if (this.#lost === null) this.transport!.resumeProducing();
   }
@@ -479,9 +509,16 @@ export class StreamConnection
       this.#generator = gen;
       this.#pumpNext(new StreamConnection.#Pump(this, gen));
     } else if (isThenable(result)) {
+      this.#awaitingHandler = true;
       result.then(
-        () => this.close(),
-        (e) => this.#fail(e),
+        () => {
+          this.#awaitingHandler = false;
+          this.close();
+        },
+        (e) => {
+          this.#awaitingHandler = false;
+          this.#fail(e);
+        },
       );
     }
   }

@@ -33,7 +33,12 @@ export class ReactorNetwork implements IReactorNetwork, IReactorMulticast {
    * }, 50, '127.0.0.1');
    * ```
    */
-  listenTCP(port: number, handler: Handler, backlog = DEFAULT_BACKLOG, iface = ''): Promise<ListeningPort> {
+  listenTCP(
+    port: number,
+    handler: Handler,
+    backlog = DEFAULT_BACKLOG,
+    iface = '',
+  ): Promise<ListeningPort> {
     return listenTCP(port, handler, backlog, iface);
   }
 

@@ -41,6 +41,13 @@ export interface AddCallbacksOptions {
  */
 const CONTINUE: Step = () => undefined;
 
+/**
+ * The marker of a {@link Deferred.chainDeferred} step: its argument slot holds
+ * the Deferred to fire with this chain's result. Run by the loop of
+ * `#runCallbacks` rather than as a call, so long chains do not grow the stack.
+ */
+const CHAIN: Step = () => undefined;
+
 /** Each chain step takes four slots: callback, errback, callback args, errback args. */
 const STEP = 4;
 
@@ -202,7 +209,8 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
    * `undefined`.
    */
   chainDeferred(other: Deferred<T>): Deferred<void> {
-    return this.#add(fireOther as Step, fireOtherFailure as Step, [other], [other]);
+    if (!(other instanceof Deferred)) throw new TypeError('chainDeferred() needs a Deferred');
+    return this.#add(CHAIN, CHAIN, other, other);
   }
 
   /** Stop running callbacks until a matching {@link unpause}. */
@@ -427,17 +435,17 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
   #add<U>(
     callback: Step | undefined,
     errback: Step | undefined,
-    callbackArgs: unknown[] | undefined,
-    errbackArgs: unknown[] | undefined,
+    callbackArgs: unknown,
+    errbackArgs: unknown,
   ): Deferred<U> {
     if (typeof callback !== 'function' && callback !== undefined) throw notCallable(callback);
     if (typeof errback !== 'function' && errback !== undefined) throw notCallable(errback);
-    if (this.#idle()) {
+    if (callback !== CHAIN && this.#idle()) {
       // Fired and idle: run this one step now, without queueing it.
       const failed = isFailure(this.#result);
       const fn = failed ? errback : callback;
       if (fn !== undefined) {
-        this.#step(fn, failed ? errbackArgs : callbackArgs);
+        this.#step(fn, (failed ? errbackArgs : callbackArgs) as unknown[] | undefined);
         if (this.#next !== this.#end) this.#runCallbacks();
         else this.#noteEndOfChain();
       }
@@ -480,41 +488,83 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
     let current: Deferred<unknown> = this;
     let resumeStack: Deferred<unknown>[] | null = null;
     for (;;) {
-      if (current.#paused > 0) return;
-      let handedTo: Deferred<unknown> | null = null;
-      const steps = current.#steps!;
-      let failed = isFailure(current.#result);
-      while (current.#next < current.#end) {
-        const i = current.#next;
-        current.#next = i + STEP;
-        const fn = steps[failed ? i + 1 : i] as Step | undefined;
-        const args = steps[failed ? i + 3 : i + 2] as unknown[] | undefined;
-        steps[i] = steps[i + 1] = steps[i + 2] = steps[i + 3] = undefined;
-        if (fn === undefined) continue;
-        if (fn === CONTINUE) {
-          // Hand the result to the Deferred waiting on this one; run it next.
-          handedTo = args as unknown as Deferred<unknown>;
-          handedTo.#result = current.#result;
-          handedTo.#waitingOn = null;
-          handedTo.#paused--;
-          current.#result = undefined;
-          current.#forgetUnhandled();
-          break;
-        }
-        if (!current.#step(fn, args)) break;
-        failed = isFailure(current.#result);
-      }
-      current.#compact();
+      const handedTo = current.#paused > 0 ? null : current.#runSteps();
       if (handedTo !== null) {
+        // Run the Deferred the result went to first, as a nested call would;
+        // meanwhile steps added to `current` wait their turn.
+        current.#running = true;
         if (resumeStack === null) resumeStack = [];
         resumeStack.push(current);
         current = handedTo;
         continue;
       }
-      current.#noteEndOfChain();
+      if (current.#paused === 0) current.#noteEndOfChain();
       if (resumeStack === null || resumeStack.length === 0) return;
       current = resumeStack.pop()!;
+      current.#running = false;
     }
+  }
+
+  /**
+   * Run this chain's pending steps until it pauses, ends, or hands its result
+   * to another Deferred (a waiting one, or one chained with `chainDeferred`):
+   * that one is returned, to be run next.
+   */
+  #runSteps(): Deferred<unknown> | null {
+    const steps = this.#steps!;
+    let failed = isFailure(this.#result);
+    let handedTo: Deferred<unknown> | null = null;
+    while (this.#next < this.#end) {
+      const i = this.#next;
+      this.#next = i + STEP;
+      const fn = steps[failed ? i + 1 : i] as Step | undefined;
+      const args = steps[failed ? i + 3 : i + 2] as unknown[] | undefined;
+      steps[i] = steps[i + 1] = steps[i + 2] = steps[i + 3] = undefined;
+      if (fn === undefined) continue;
+      if (fn === CONTINUE) {
+        // Hand the result to the Deferred waiting on this one.
+        handedTo = args as unknown as Deferred<unknown>;
+        handedTo.#result = this.#result;
+        handedTo.#waitingOn = null;
+        handedTo.#paused--;
+        this.#result = undefined;
+        this.#forgetUnhandled();
+        break;
+      }
+      if (fn === CHAIN) {
+        handedTo = this.#fireChained(args as unknown as Deferred<unknown>);
+        failed = isFailure(this.#result);
+        if (handedTo !== null) break;
+        continue;
+      }
+      if (!this.#step(fn, args)) break;
+      failed = isFailure(this.#result);
+    }
+    this.#compact();
+    return handedTo;
+  }
+
+  /**
+   * A `chainDeferred` step: fire `other` with this chain's result (which
+   * becomes `undefined` here) and return it to be run; if `other` has
+   * already fired, this chain fails with `AlreadyCalledError` instead (but
+   * for the one late fire swallowed after a cancel).
+   */
+  #fireChained(other: Deferred<unknown>): Deferred<unknown> | null {
+    if (other.#called) {
+      try {
+        other.#alreadyCalled();
+        this.#result = undefined;
+      } catch (error) {
+        this.#result = new Failure(error);
+      }
+      return null;
+    }
+    other.#called = true;
+    other.#result = this.#result;
+    this.#result = undefined;
+    this.#forgetUnhandled();
+    return other;
   }
 
   /** Once every step has run, reuse the storage from the start. */
@@ -628,14 +678,6 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
       this.#unhandled = null;
     }
   }
-}
-
-function fireOther(result: unknown, other: Deferred<unknown>): void {
-  other.callback(result);
-}
-
-function fireOtherFailure(failure: Failure, other: Deferred<unknown>): void {
-  other.errback(failure);
 }
 
 /** The abort listener of {@link Deferred.cancelOn}: cancels the Deferred once. */

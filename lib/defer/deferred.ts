@@ -85,6 +85,11 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
     this.#canceller = canceller;
   }
 
+  /** `'Deferred'`: with it a Deferred is assignable wherever a `Promise` is typed. */
+  get [Symbol.toStringTag](): string {
+    return 'Deferred';
+  }
+
   /** Whether `callback` or `errback` has been called. */
   get called(): boolean {
     return this.#called;

@@ -1,9 +1,12 @@
 // Tests: tests/endpoints/shortcuts.test.ts, tests/endpoints/integration.test.ts
-import '../transports/index.js';
 import { type Connection, Factory, type Handler, type Protocol } from '../protocols/index.js';
-import { reactor as defaultReactor } from '../time/index.js';
+import {
+  reactor as defaultReactor,
+  type IListeningPort,
+  type IReactorNetwork,
+} from '../transports/index.js';
 import { clientFromString, serverFromString } from './from-string.js';
-import type { IListeningPort, IStreamClientEndpoint, IStreamServerEndpoint } from './interfaces.js';
+import type { IStreamClientEndpoint, IStreamServerEndpoint } from './interfaces.js';
 import type { ConnectOptions } from './wrapping-factory.js';
 
 /**
@@ -22,7 +25,7 @@ import type { ConnectOptions } from './wrapping-factory.js';
 export function listen(
   target: string | IStreamServerEndpoint,
   handler: Handler,
-  reactor: unknown = defaultReactor,
+  reactor: IReactorNetwork = defaultReactor,
 ): Promise<IListeningPort> {
   try {
     const endpoint = typeof target === 'string' ? serverFromString(reactor, target) : target;
@@ -47,7 +50,7 @@ export function listen(
  */
 export function connect(
   target: string | IStreamClientEndpoint,
-  reactor: unknown = defaultReactor,
+  reactor: IReactorNetwork = defaultReactor,
   options?: ConnectOptions,
 ): Promise<Connection> {
   try {

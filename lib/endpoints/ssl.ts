@@ -1,13 +1,14 @@
 // Tests: tests/endpoints/endpoints.test.ts, tests/endpoints/from-string.test.ts, tests/endpoints/integration.test.ts
-import type { ConnectionOptions, TlsOptions } from 'node:tls';
 import type { ClientFactory, Handler, IConnector } from '../protocols/index.js';
 import { InetClientEndpoint } from './client-endpoint.js';
 import type {
   BindAddress,
   IListeningPort,
   IReactorSSL,
-  IStreamServerEndpoint,
-} from './interfaces.js';
+  TLSClientOptions,
+  TLSServerOptions,
+} from '../transports/index.js';
+import type { IStreamServerEndpoint } from './interfaces.js';
 import { DEFAULT_BACKLOG } from '../transports/index.js';
 
 /**
@@ -28,7 +29,7 @@ export class SSL4ServerEndpoint implements IStreamServerEndpoint {
   /** The port to listen on (0: any free port). */
   readonly port: number;
   /** Node's TLS server options. */
-  readonly tlsOptions: TlsOptions;
+  readonly tlsOptions: TLSServerOptions;
   /** The listen queue size. */
   readonly backlog: number;
   /** The interface to listen on (`''`: all). */
@@ -37,7 +38,7 @@ export class SSL4ServerEndpoint implements IStreamServerEndpoint {
   constructor(
     reactor: IReactorSSL,
     port: number,
-    tlsOptions: TlsOptions,
+    tlsOptions: TLSServerOptions,
     backlog = DEFAULT_BACKLOG,
     iface = '',
   ) {
@@ -74,13 +75,13 @@ export class SSL4ServerEndpoint implements IStreamServerEndpoint {
  */
 export class SSL4ClientEndpoint extends InetClientEndpoint<IReactorSSL> {
   /** Node's TLS client options. */
-  readonly tlsOptions: ConnectionOptions;
+  readonly tlsOptions: TLSClientOptions;
 
   constructor(
     reactor: IReactorSSL,
     host: string,
     port: number,
-    tlsOptions: ConnectionOptions = {},
+    tlsOptions: TLSClientOptions = {},
     timeout = 30,
     bindAddress?: BindAddress,
   ) {

@@ -1,7 +1,8 @@
 // Tests: tests/endpoints/endpoints.test.ts, tests/endpoints/from-string.test.ts, tests/endpoints/integration.test.ts
 import type { ClientFactory, Handler, IConnector } from '../protocols/index.js';
 import { StreamClientEndpoint } from './client-endpoint.js';
-import type { IListeningPort, IReactorUNIX, IStreamServerEndpoint } from './interfaces.js';
+import type { IListeningPort, IReactorUNIX } from '../transports/index.js';
+import type { IStreamServerEndpoint } from './interfaces.js';
 import { DEFAULT_BACKLOG } from '../transports/index.js';
 
 /**

@@ -1,12 +1,17 @@
 // Tests: tests/testing/memory-reactor.test.ts (and tests/endpoints/*, which drive endpoints through it)
 import { isIPv6 } from 'node:net';
-import type { ConnectionOptions, TlsOptions } from 'node:tls';
 import type { Address, Handler, IConnector } from '../protocols/index.js';
 import { Clock, ReactorAlreadyRunning } from '../time/index.js';
-import { DEFAULT_BACKLOG } from '../transports/index.js';
+import {
+  type BindAddress,
+  DEFAULT_BACKLOG,
+  type IReactorNetwork,
+  type TLSClientOptions,
+  type TLSServerOptions,
+} from '../transports/index.js';
 
-/** A local address to bind an outgoing connection to: `[host, port]`, as Twisted's `bindAddress`. */
-export type MemoryBindAddress = readonly [host: string, port: number] | string;
+/** A local address an outgoing connection binds to: a {@link BindAddress}, or a host alone. */
+export type MemoryBindAddress = BindAddress | string;
 
 /** The lifecycle phases of a system event trigger. */
 export type TriggerPhase = 'before' | 'during' | 'after';
@@ -100,7 +105,7 @@ function tcpAddress(host: string, port: number): Address {
  * reactor.tcpServers; // [[8080, factory, 50, '127.0.0.1']]
  * ```
  */
-export class MemoryReactor extends Clock {
+export class MemoryReactor extends Clock implements IReactorNetwork {
   /** `listenTCP` calls: `[port, factory, backlog, interface]`. */
   readonly tcpServers: [port: number, factory: Handler, backlog: number, iface: string][] = [];
   /** `connectTCP` calls: `[host, port, factory, timeout, bindAddress]`. */
@@ -115,7 +120,7 @@ export class MemoryReactor extends Clock {
   readonly sslServers: [
     port: number,
     factory: Handler,
-    contextFactory: TlsOptions,
+    contextFactory: TLSServerOptions,
     backlog: number,
     iface: string,
   ][] = [];
@@ -124,7 +129,7 @@ export class MemoryReactor extends Clock {
     host: string,
     port: number,
     factory: Handler,
-    contextFactory: ConnectionOptions,
+    contextFactory: TLSClientOptions,
     timeout: number,
     bindAddress: MemoryBindAddress | undefined,
   ][] = [];
@@ -253,7 +258,7 @@ export class MemoryReactor extends Clock {
   listenSSL(
     port: number,
     factory: Handler,
-    contextFactory: TlsOptions,
+    contextFactory: TLSServerOptions,
     backlog = DEFAULT_BACKLOG,
     iface = '',
   ): Promise<FakePort> {
@@ -266,7 +271,7 @@ export class MemoryReactor extends Clock {
     host: string,
     port: number,
     factory: Handler,
-    contextFactory: ConnectionOptions,
+    contextFactory: TLSClientOptions,
     timeout = 30,
     bindAddress?: MemoryBindAddress,
   ): FakeConnector {
@@ -318,7 +323,7 @@ export class MemoryReactorClock extends MemoryReactor {}
  * connect methods throw `connectError`, as Twisted's `RaisingMemoryReactor`:
  * for testing how endpoints and services handle failures.
  */
-export class RaisingMemoryReactor extends Clock {
+export class RaisingMemoryReactor extends Clock implements IReactorNetwork {
   readonly #listenError: unknown;
   readonly #connectError: unknown;
 

@@ -106,19 +106,17 @@ describe('running a service', () => {
     expect(await woven.exitCode()).toBe(0);
   });
 
-  it('closes the listening port first and gives open connections until the shutdown timeout', async () => {
-    const { woven, port } = await startEcho(['--shutdown-timeout', '1.5']);
+  it('closes the listening port first, then tells open connections, and exits 0 once they closed', async () => {
+    const { woven, port } = await startEcho(['--shutdown-timeout', '30']);
     const inFlight = await open(port);
     inFlight.write('before');
     await readUntil(inFlight, (b) => b.length >= 6);
-    const started = Date.now();
+    const closed = new Promise<void>((resolve) => inFlight.once('close', () => resolve()));
     woven.signal('SIGTERM');
     await woven.waitForLine(/"log_text":"stopped"/);
     await expect(connectTo(port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
-    inFlight.write('after');
-    expect((await readUntil(inFlight, (b) => b.length >= 5)).toString()).toBe('after');
-    expect(await woven.exitCode()).toBe(0);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    await closed; // the stream protocol saw the stop and its iteration ended
+    expect(await woven.exitCode(5_000)).toBe(0);
   });
 
   it('exits as soon as the last connection closes after a stop', async () => {
@@ -130,11 +128,34 @@ describe('running a service', () => {
     expect(await woven.exitCode(5_000)).toBe(0);
   });
 
-  it('exits at once, with code 1, on a second signal during a slow shutdown', async () => {
-    const { woven, port } = await startEcho(['--shutdown-timeout', '30']);
-    await open(port);
+  /** chargen to a client that never reads: its reply stays blocked on backpressure after the stop. */
+  async function stuckChargen(timeout: string): Promise<WovenProcess> {
+    const woven = new WovenProcess([
+      '--log-format',
+      'json',
+      '--shutdown-timeout',
+      timeout,
+      'chargen',
+      '--port',
+      LOCAL,
+    ]);
+    const stuck = await open(await woven.listeningPort());
+    stuck.pause();
+    await new Promise((resolve) => setTimeout(resolve, 200)); // let the buffers fill
+    return woven;
+  }
+
+  it('aborts what is still open at --shutdown-timeout and exits 1', async () => {
+    const woven = await stuckChargen('0.5');
     woven.signal('SIGTERM');
-    await woven.waitForLine(/"log_text":"stopped"/);
+    expect(await woven.exitCode(10_000)).toBe(1);
+    expect(woven.stdout).toMatch(/shutdown did not finish within 0\.5 s/);
+  });
+
+  it('exits at once, with code 1, on a second signal during a slow shutdown', async () => {
+    const woven = await stuckChargen('30');
+    woven.signal('SIGTERM');
+    await woven.waitForLine(/closing 1 open connections/);
     woven.signal('SIGTERM');
     expect(await woven.exitCode(5_000)).toBe(1);
   });

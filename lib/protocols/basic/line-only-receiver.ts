@@ -1,10 +1,8 @@
 // Tests: tests/protocols/basic/line-only-receiver.test.ts
 import { type BytesLike, ChunkQueue } from '../framing/index.js';
 import { Protocol } from '../protocol.js';
-import { DelimiterCache, isDisconnecting, withDelimiter } from './delimiter.js';
+import { closeOnLongLine, DelimiterCache, isDisconnecting, withDelimiter } from './delimiter.js';
 import { notImplemented } from './not-implemented.js';
-import { logClientMistake } from '../client-mistake.js';
-import { FrameTooLong } from '../framing/index.js';
 
 /**
  * A protocol that receives only lines, as Twisted's `LineOnlyReceiver`:
@@ -58,16 +56,6 @@ export class LineOnlyReceiver extends Protocol {
 
   /** Called with an over-long line (or unterminated buffer). Closes the connection by default. */
   lineLengthExceeded(line: Uint8Array): unknown {
-    logClientMistake(
-      this.transport?.getPeer(),
-      new FrameTooLong(
-        `line longer than MAX_LENGTH (${this.MAX_LENGTH} bytes)`,
-        0,
-        this.MAX_LENGTH,
-        line.byteLength,
-      ),
-    );
-    this.transport?.loseConnection();
-    return undefined;
+    return closeOnLongLine(this.transport, this.MAX_LENGTH, line);
   }
 }

@@ -1,11 +1,9 @@
 // Tests: tests/protocols/basic/line-receiver.test.ts
 import type { Buffer } from 'node:buffer';
 import { type BytesLike, ChunkQueue, toBuffer } from '../framing/index.js';
-import { DelimiterCache, isDisconnecting, withDelimiter } from './delimiter.js';
+import { closeOnLongLine, DelimiterCache, isDisconnecting, withDelimiter } from './delimiter.js';
 import { notImplemented } from './not-implemented.js';
 import { PausableProtocol } from './pausable.js';
-import { logClientMistake } from '../client-mistake.js';
-import { FrameTooLong } from '../framing/index.js';
 
 /**
  * A protocol that receives lines and/or raw data, as Twisted's
@@ -120,16 +118,6 @@ export class LineReceiver extends PausableProtocol {
    * when a line exceeds {@link MAX_LENGTH}. Closes the connection by default.
    */
   lineLengthExceeded(line: Uint8Array): unknown {
-    logClientMistake(
-      this.transport?.getPeer(),
-      new FrameTooLong(
-        `line longer than MAX_LENGTH (${this.MAX_LENGTH} bytes)`,
-        0,
-        this.MAX_LENGTH,
-        line.byteLength,
-      ),
-    );
-    this.transport?.loseConnection();
-    return undefined;
+    return closeOnLongLine(this.transport, this.MAX_LENGTH, line);
   }
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -243,10 +243,20 @@ describe('--pidfile', () => {
 
   it('takes over a stale pidfile whose pid now belongs to another process', async () => {
     const pidfile = join(dir, 'woven.pid');
-    writeFileSync(pidfile, `${process.pid} 1\n`); // a live pid, but not the process that wrote it
+    writeFileSync(pidfile, `${process.pid}\n`); // a live pid, but not the process that wrote it:
+    utimesSync(pidfile, 1, 1); // the file is older than that process
     const { woven } = await startEcho(['--pidfile', pidfile]);
-    expect(readFileSync(pidfile, 'utf8').split(/\s/)[0]).toBe(String(woven.child.pid));
+    expect(readFileSync(pidfile, 'utf8')).toBe(`${woven.child.pid}\n`);
     woven.signal('SIGTERM');
     expect(await woven.exitCode()).toBe(0);
+  });
+
+  it('refuses to start on an existing file that holds no pid, naming it and leaving it alone', async () => {
+    const pidfile = join(dir, 'notes.txt');
+    writeFileSync(pidfile, 'my notes\n');
+    const { code, stderr } = await runWoven(['--pidfile', pidfile, 'echo', '--port', LOCAL]);
+    expect(code).toBe(1);
+    expect(stderr).toContain(pidfile);
+    expect(readFileSync(pidfile, 'utf8')).toBe('my notes\n');
   });
 });

@@ -50,12 +50,20 @@ function stopper(child: ChildProcess): () => Promise<void> {
 }
 
 /** Start `benchmarks/net/servers.ts <kind>` (or a Twisted script with `python`). */
-export async function startServer(kind: string, python?: string): Promise<ServerProcess> {
+export async function startServer(
+  kind: string,
+  python?: string,
+  args: string[] = [],
+): Promise<ServerProcess> {
   const child = python
     ? spawn('/usr/bin/python3', ['-c', python], { stdio: ['pipe', 'pipe', 'inherit'] })
-    : spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(here, 'servers.ts'), kind], {
-        stdio: ['pipe', 'pipe', 'inherit'],
-      });
+    : spawn(
+        process.execPath,
+        ['--expose-gc', '--import', 'tsx', join(here, 'servers.ts'), kind, ...args],
+        {
+          stdio: ['pipe', 'pipe', 'inherit'],
+        },
+      );
   const { lines, nextLine } = lineReader(child);
   const port = Number(await nextLine());
   const cpu = async () => {
@@ -149,8 +157,9 @@ export async function measureOnce(
   kind: string,
   args: (string | number)[],
   python?: string,
+  serverArgs: string[] = [],
 ): Promise<Record<string, number | boolean> & { cpu: number }> {
-  const server = await startServer(kind, python);
+  const server = await startServer(kind, python, serverArgs);
   try {
     const cpu0 = await server.cpu();
     const result = await runClient([args[0]!, server.port, ...args.slice(1)]);
@@ -165,4 +174,57 @@ export async function measureOnce(
 /** Print a table row. */
 export function row(cells: (string | number)[]): void {
   console.log(`| ${cells.join(' | ')} |`);
+}
+
+/** A server to measure: its row name, its `servers.ts` kind (or a Twisted script). */
+export interface BenchServer {
+  name: string;
+  kind: string;
+  python?: string;
+  args?: string[];
+}
+
+/**
+ * Measure every server once per round, `rounds` times, in turn (so load
+ * drifting on a shared machine hits them alike). Returns, per server, the
+ * values `once` gave, one per round; a server that fails gives NaN.
+ */
+export async function interleaved<T extends Record<string, number>>(
+  servers: BenchServer[],
+  rounds: number,
+  once: (server: BenchServer) => Promise<T>,
+): Promise<T[][]> {
+  const runs: T[][] = servers.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, server] of servers.entries()) {
+      try {
+        runs[i]!.push(await once(server));
+      } catch (error) {
+        console.error(`${server.name}: ${(error as Error).message}`);
+        runs[i]!.push({} as T);
+      }
+    }
+  }
+  return runs;
+}
+
+/** The median over the rounds of `key`. */
+export function medianOf<T extends Record<string, number>>(runs: T[], key: keyof T): number {
+  const v = runs.map((r) => r[key] ?? Number.NaN);
+  return v.some(Number.isNaN) ? Number.NaN : median(v);
+}
+
+/** The median over the rounds of `runs[round][key] / base[round][key]`, as `1.23x`. */
+export function ratioOf<T extends Record<string, number>>(
+  runs: T[],
+  base: T[],
+  key: keyof T,
+): string {
+  const v = runs.map((r, i) => (r[key] ?? Number.NaN) / (base[i]![key] ?? Number.NaN));
+  return v.some(Number.isNaN) ? 'n/a' : `${median(v).toFixed(2)}x`;
+}
+
+/** `n` with `digits` decimals, or `n/a`. */
+export function fixed(n: number, digits = 0): string {
+  return Number.isNaN(n) ? 'n/a' : n.toFixed(digits);
 }

@@ -1,6 +1,7 @@
 // The load client of the network benchmarks, run in its own process:
 //   echo  <port> <connections> <seconds>            bulk echo, 64 KiB chunks → {bytes, seconds, ok}
-//   lines <port> <connections> <inFlight> <seconds> line ping-pong → {requests, seconds, ok}
+//   lines <port> <connections> <inFlight> <seconds> `ping N` / `pong N` lines → {requests, seconds, ok}
+//   drain <port> <seconds>                           read as fast as possible, then close → {bytes, seconds}
 //   idle  <port> <connections>                       open idle connections, print "ready", hold until stdin ends
 // Every byte that comes back is checked against what was sent.
 import * as net from 'node:net';
@@ -76,7 +77,8 @@ function lineConnection(
   let answered = 0;
   let ok = true;
   let pending = '';
-  const request = (i: number) => `request number ${i} with some padding\r\n`;
+  const request = (i: number) => `ping ${i}\r\n`;
+  const reply = (i: number) => `pong ${i}\r\n`;
   return new Promise((resolve) => {
     const send = (n: number) => {
       let batch = '';
@@ -93,7 +95,7 @@ function lineConnection(
       let got = 0;
       let start = 0;
       for (let i = pending.indexOf('\r\n'); i >= 0; i = pending.indexOf('\r\n', start)) {
-        if (pending.slice(start, i + 2) !== request(answered)) ok = false;
+        if (pending.slice(start, i + 2) !== reply(answered)) ok = false;
         answered++;
         got++;
         start = i + 2;
@@ -130,6 +132,18 @@ async function main(): Promise<void> {
     const elapsed = (performance.now() - started) / 1000;
     const requests = results.reduce((a, r) => a + r.requests, 0);
     console.log(JSON.stringify({ requests, seconds: elapsed, ok: results.every((r) => r.ok) }));
+  } else if (mode === 'drain') {
+    const [seconds = '2'] = rest;
+    const [s] = await connectAll(1);
+    let bytes = 0;
+    s!.on('data', (d: Buffer) => {
+      bytes += d.length;
+    });
+    const started = performance.now();
+    await new Promise((r) => setTimeout(r, Number(seconds) * 1000));
+    s!.destroy();
+    const elapsed = (performance.now() - started) / 1000;
+    console.log(JSON.stringify({ bytes, seconds: elapsed, ok: true }));
   } else if (mode === 'idle') {
     const [conns = '1000'] = rest;
     const sockets = await connectAll(Number(conns));

@@ -1,10 +1,24 @@
 // Benchmark servers, one per process: `tsx benchmarks/net/servers.ts <kind>`
-// prints the port it listens on (127.0.0.1), then serves until killed. On a
-// `mem` line on stdin it prints its memory (after a GC when --expose-gc), on
-// `cpu` the CPU seconds it has used.
+// prints the port it listens on (127.0.0.1), then serves until stdin ends.
+// Commands on stdin: `mem` prints its memory (after a GC when --expose-gc),
+// `cpu` the CPU seconds it has used, `lateness` how late a 10 ms interval
+// timer ran since the previous `lateness` (for the fairness benchmark).
+//
+// Every server sets TCP_NODELAY, as woven's transports do, so that raw Node
+// and woven are compared with the same socket options.
 import * as net from 'node:net';
 import { createInterface } from 'node:readline';
-import { LineReceiver, lines, Protocol, reactor } from '../../lib/index.js';
+import {
+  type Handler,
+  type IPushProducer,
+  LineReceiver,
+  lines,
+  Protocol,
+  reactor,
+  type StreamProtocol,
+} from '../../lib/index.js';
+import { pong, pongAll } from './ping.js';
+import { lateness } from './lateness.js';
 
 class Echo extends Protocol {
   override dataReceived(data: Uint8Array): void {
@@ -14,36 +28,100 @@ class Echo extends Protocol {
 
 class Idle extends Protocol {}
 
-class LineEcho extends LineReceiver {
+class PingLines extends LineReceiver {
   override lineReceived(line: Uint8Array): void {
-    this.sendLine(line);
+    this.sendLine(
+      pong(Buffer.from(line.buffer, line.byteOffset, line.byteLength).toString('latin1')),
+    );
   }
 }
 
-const CRLF = Buffer.from('\r\n');
-
-/** Raw Node line server: splits each input chunk and answers all its lines in one write. */
-function rawLines(socket: net.Socket): void {
-  let rest: Buffer = Buffer.alloc(0);
-  socket.on('data', (chunk: Buffer) => {
-    const data = rest.length ? Buffer.concat([rest, chunk]) : chunk;
-    const out: Buffer[] = [];
-    let start = 0;
-    for (let i = data.indexOf(CRLF); i >= 0; i = data.indexOf(CRLF, start)) {
-      out.push(data.subarray(start, i + 2));
-      start = i + 2;
-    }
-    rest = data.subarray(start);
-    if (out.length) socket.write(out.length === 1 ? out[0]! : Buffer.concat(out));
+/** Raw Node: answers every line of an input chunk in one write. */
+function rawPing(socket: net.Socket): void {
+  let rest = '';
+  socket.setEncoding('latin1');
+  socket.on('data', (chunk: string) => {
+    const r = pongAll(rest + chunk);
+    rest = r.rest;
+    if (r.out) socket.write(r.out);
   });
-  socket.on('error', () => {});
+}
+
+/** Node's own async iterator over the socket, lines split by hand, one write per chunk. */
+async function forAwaitPing(socket: net.Socket): Promise<void> {
+  let rest = '';
+  socket.setEncoding('latin1');
+  for await (const chunk of socket) {
+    const r = pongAll(rest + (chunk as string));
+    rest = r.rest;
+    if (r.out) socket.write(r.out);
+  }
+}
+
+/** Node's readline async iterator, one write per line. */
+async function readlinePing(socket: net.Socket): Promise<void> {
+  const rl = createInterface({ input: socket, crlfDelay: Number.POSITIVE_INFINITY });
+  for await (const line of rl) socket.write(`${pong(line)}\r\n`);
+}
+
+const streamPingLines: StreamProtocol = async function* (conn) {
+  for await (const line of lines(conn, { encoding: 'latin1' })) yield `${pong(line)}\r\n`;
+};
+
+const streamPingBatch: StreamProtocol = async function* (conn) {
+  for await (const batch of lines(conn, { encoding: 'latin1', batch: true })) {
+    let out = '';
+    for (const line of batch) out += `${pong(line)}\r\n`;
+    yield out;
+  }
+};
+
+// --- flooding a fast reader (the fairness benchmark): 74-byte or 16 KiB writes ---
+
+const floodSize = Number(process.argv[3] ?? 74);
+const floodData = Buffer.alloc(floodSize, 'x');
+
+function rawFlood(socket: net.Socket): void {
+  const flood = () => {
+    while (!socket.destroyed && socket.write(floodData));
+  };
+  socket.on('drain', flood);
+  flood();
+}
+
+const streamYieldFlood: StreamProtocol = async function* (conn) {
+  while (!conn.signal.aborted) yield floodData;
+};
+
+const streamWriteFlood: StreamProtocol = async (conn) => {
+  while (!conn.signal.aborted) await conn.write(floodData);
+};
+
+/** A classic push producer: writes until paused. */
+class ProducerFlood extends Protocol implements IPushProducer {
+  #paused = false;
+  override connectionMade(): void {
+    this.transport!.registerProducer(this, true);
+    this.resumeProducing();
+  }
+  pauseProducing(): void {
+    this.#paused = true;
+  }
+  resumeProducing(): void {
+    this.#paused = false;
+    while (!this.#paused && this.connected) this.transport!.write(floodData);
+  }
+  stopProducing(): void {
+    this.#paused = true;
+  }
 }
 
 const servers: Record<string, () => Promise<number>> = {
   'raw-pipe': () => rawServer((s) => s.pipe(s)),
-  'raw-echo': () => rawServer((s) => s.on('data', (d) => s.write(d))),
   'raw-data': () => rawServer((s) => s.on('data', () => {})),
-  'raw-lines': () => rawServer(rawLines),
+  'raw-ping': () => rawServer(rawPing),
+  'node-for-await-ping': () => rawServer((s) => void forAwaitPing(s).catch(() => s.destroy())),
+  'node-readline-ping': () => rawServer((s) => void readlinePing(s).catch(() => s.destroy())),
   'woven-stream-echo': () =>
     wovenServer(async function* (conn) {
       for await (const chunk of conn) yield chunk;
@@ -51,16 +129,18 @@ const servers: Record<string, () => Promise<number>> = {
   'woven-classic-echo': () => wovenServer(Echo),
   'woven-idle': () => wovenServer(Idle),
   'woven-stream-idle': () => wovenServer(async (conn) => conn.closed),
-  'woven-linereceiver': () => wovenServer(LineEcho),
-  'woven-stream-lines': () =>
-    wovenServer(async function* (conn) {
-      for await (const line of lines(conn)) yield Buffer.concat([line, CRLF]);
-    }),
+  'woven-linereceiver-ping': () => wovenServer(PingLines),
+  'woven-stream-lines-ping': () => wovenServer(streamPingLines),
+  'woven-stream-batch-ping': () => wovenServer(streamPingBatch),
+  'raw-flood': () => rawServer(rawFlood),
+  'woven-yield-flood': () => wovenServer(streamYieldFlood),
+  'woven-write-flood': () => wovenServer(streamWriteFlood),
+  'woven-producer-flood': () => wovenServer(ProducerFlood),
 };
 
 function rawServer(onConnection: (s: net.Socket) => void): Promise<number> {
   return new Promise((resolve) => {
-    const server = net.createServer((s) => {
+    const server = net.createServer({ noDelay: true }, (s) => {
       s.on('error', () => {});
       onConnection(s);
     });
@@ -70,7 +150,7 @@ function rawServer(onConnection: (s: net.Socket) => void): Promise<number> {
   });
 }
 
-async function wovenServer(handler: Parameters<typeof reactor.listenTCP>[1]): Promise<number> {
+async function wovenServer(handler: Handler): Promise<number> {
   const port = await reactor.listenTCP(0, handler, 1024, '127.0.0.1');
   const host = port.getHost();
   return host.type === 'TCP' ? host.port : 0;
@@ -92,6 +172,7 @@ if (!start) {
 const { globalLogPublisher } = await import('../../lib/index.js');
 globalLogPublisher.addObserver(() => {}); // keep the benchmark's stdout clean
 const port = await start();
+const timer = lateness(0.01);
 console.log(String(port));
 createInterface({ input: process.stdin }).on('line', (line) => {
   if (line === 'mem') console.log(JSON.stringify(memory()));
@@ -99,9 +180,6 @@ createInterface({ input: process.stdin }).on('line', (line) => {
     const { user, system } = process.cpuUsage();
     console.log(String((user + system) / 1e6));
   }
-  if (line === 'cpu-split') {
-    const { user, system } = process.cpuUsage();
-    console.log(JSON.stringify({ user: user / 1e6, system: system / 1e6 }));
-  }
+  if (line === 'lateness') console.log(JSON.stringify(timer.take()));
 });
 process.stdin.on('end', () => process.exit(0));

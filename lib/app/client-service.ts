@@ -1,4 +1,5 @@
 import { CancelledError, Deferred, fail, maybeDeferred, succeed } from '../defer/index.js';
+import type { IStreamClientEndpoint } from '../endpoints/index.js';
 import { Failure } from '../failure/index.js';
 import { Logger } from '../log/index.js';
 import type { Connection, Handler, Protocol } from '../protocols/index.js';
@@ -6,11 +7,6 @@ import { type IDelayedCall, type IReactorTime, reactor } from '../time/index.js'
 import { Service } from './service.js';
 
 const log = new Logger('woven.app.client');
-
-/** A client endpoint: something that can connect, with a handler or without. */
-export interface ClientEndpointLike {
-  connect(handler?: Handler): PromiseLike<unknown>;
-}
 
 /** Seconds to wait before the next attempt, given how many attempts have failed in a row. */
 export type RetryPolicy = (failedAttempts: number) => number;
@@ -118,7 +114,7 @@ interface Waiter {
  * ```
  */
 export class ClientService extends Service {
-  readonly #endpoint: ClientEndpointLike;
+  readonly #endpoint: IStreamClientEndpoint;
   readonly #handler: Handler | undefined;
   readonly #retryPolicy: RetryPolicy;
   readonly #clock: IReactorTime;
@@ -132,7 +128,7 @@ export class ClientService extends Service {
   #stopWaiters: Deferred<void>[] = [];
 
   constructor(
-    endpoint: ClientEndpointLike,
+    endpoint: IStreamClientEndpoint,
     handler: Handler | undefined,
     options: ClientServiceOptions = {},
   ) {

@@ -1,29 +1,13 @@
 import { CancelledError, Deferred, maybeDeferred, succeed } from '../defer/index.js';
 import type { Failure } from '../failure/index.js';
 import { Logger } from '../log/index.js';
-import type { Address, Handler } from '../protocols/index.js';
+import type { IStreamServerEndpoint } from '../endpoints/index.js';
+import { formatAddress, type Handler } from '../protocols/index.js';
+import type { IListeningPort } from '../transports/index.js';
+import { hasOpenConnections, type OpenConnections } from './open-connections.js';
 import { Service } from './service.js';
 
 const log = new Logger('woven.app.server');
-
-/** A listening port, as server endpoints return it. */
-export interface ListeningPortLike {
-  getHost(): Address;
-  stopListening(): PromiseLike<unknown> | unknown;
-}
-
-/** A server endpoint: something that can listen with a handler. */
-export interface ServerEndpointLike {
-  listen(handler: Handler): PromiseLike<ListeningPortLike> | ListeningPortLike;
-}
-
-/** How an address is written in logs: `host:port` (`[v6]:port`), or a Unix path. */
-export function formatAddress(address: Address): string {
-  const a = address as { type: string; host?: string; port?: number; name?: string };
-  if (a.type === 'UNIX') return a.name ?? '';
-  const host = a.host?.includes(':') ? `[${a.host}]` : a.host;
-  return `${host}:${a.port}`;
-}
 
 /**
  * A service that listens on a server endpoint while it runs, as Twisted's
@@ -34,7 +18,9 @@ export function formatAddress(address: Address): string {
  * logged. Once listening it logs, at info, `listening on {address}` with
  * fields `host` and `port` (so `tcp:0` tells which port it got). Stopping
  * closes the listening port (or cancels a listen still in progress);
- * connections already accepted are not cut.
+ * connections already accepted are not cut: {@link closeConnections} tells
+ * them the server is stopping and {@link abortConnections} cuts them (the
+ * runner does both on SIGINT/SIGTERM, after the stop).
  *
  * @example
  * ```ts
@@ -43,20 +29,22 @@ export function formatAddress(address: Address): string {
  * console.log(service.port?.getHost());
  * ```
  */
-export class StreamServerEndpointService extends Service {
+export class StreamServerEndpointService extends Service implements OpenConnections {
   /** The endpoint listened on. */
-  readonly endpoint: ServerEndpointLike;
+  readonly endpoint: IStreamServerEndpoint;
   /** The handler given each accepted connection. */
   readonly handler: Handler;
   /** The listening port, once listening. */
-  port: ListeningPortLike | undefined = undefined;
+  port: IListeningPort | undefined = undefined;
   /** The listen in progress, until it settles. */
   #listening: Deferred<unknown> | undefined;
   /** Observers of the current listen attempt's outcome. */
   #waiters: Deferred<void>[] = [];
   #outcome: { failure?: Failure } | undefined;
+  /** The ports listened on whose connections may still be open, the current one included. */
+  readonly #ports = new Set<OpenConnections>();
 
-  constructor(endpoint: ServerEndpointLike, handler: Handler) {
+  constructor(endpoint: IStreamServerEndpoint, handler: Handler) {
     super();
     this.endpoint = endpoint;
     this.handler = handler;
@@ -91,6 +79,28 @@ export class StreamServerEndpointService extends Service {
     }
     if (port === undefined) return succeed(undefined);
     return maybeDeferred(() => port.stopListening()).addCallback(() => undefined) as Deferred<void>;
+  }
+
+  /** How many connections accepted on this service's ports are still open, also after a stop. */
+  get connectionCount(): number {
+    let count = 0;
+    for (const port of this.#ports) count += port.connectionCount;
+    return count;
+  }
+
+  /**
+   * Tell every connection accepted on this service's ports that the server
+   * is stopping (see {@link OpenConnections.closeConnections}); resolves
+   * once all are closed. Call it after {@link stopService}, or new
+   * connections keep arriving.
+   */
+  async closeConnections(reason?: Error): Promise<void> {
+    await Promise.all([...this.#ports].map((port) => port.closeConnections(reason)));
+  }
+
+  /** Abort every connection accepted on this service's ports. */
+  abortConnections(): void {
+    for (const port of this.#ports) port.abortConnections();
   }
 
   #whenListening(): Deferred<void> {
@@ -128,7 +138,7 @@ export class StreamServerEndpointService extends Service {
       (port: unknown) => {
         if (this.#listening !== listening) return;
         this.#listening = undefined;
-        this.#listened(port as ListeningPortLike);
+        this.#listened(port as IListeningPort);
       },
       (failure: Failure) => {
         if (this.#listening !== listening) {
@@ -148,7 +158,7 @@ export class StreamServerEndpointService extends Service {
     );
     // A plain Promise cannot be cancelled: close a port that opens after a stop.
     if (!(raw instanceof Deferred) && typeof (raw as PromiseLike<unknown>)?.then === 'function') {
-      (raw as PromiseLike<ListeningPortLike>).then(
+      (raw as PromiseLike<IListeningPort>).then(
         (port) => {
           if (this.port !== port && this.#listening !== listening) void port.stopListening();
         },
@@ -157,8 +167,10 @@ export class StreamServerEndpointService extends Service {
     }
   }
 
-  #listened(port: ListeningPortLike): void {
+  #listened(port: IListeningPort): void {
     this.port = port;
+    for (const old of this.#ports) if (old.connectionCount === 0) this.#ports.delete(old);
+    if (hasOpenConnections(port)) this.#ports.add(port);
     const host = port.getHost() as { host?: string; port?: number };
     log.info('listening on {address}', {
       address: formatAddress(port.getHost()),

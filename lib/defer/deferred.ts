@@ -1,7 +1,7 @@
 // Tests: tests/defer/deferred*.test.ts, tests/defer/aplus.test.ts, tests/defer/unhandled.test.ts
 import { Failure as FailureClass } from '../failure/index.js';
 import type { IDelayedCall, IReactorTime } from '../time/ireactortime.js';
-import { AlreadyCalledError, CancelledError, TimeoutError } from './errors.js';
+import { AbortError, AlreadyCalledError, CancelledError, TimeoutError } from './errors.js';
 import {
   forgetUnhandled,
   isHandled,
@@ -40,6 +40,13 @@ export interface AddCallbacksOptions {
  * waiting Deferred.
  */
 const CONTINUE: Step = () => undefined;
+
+/**
+ * The marker of a {@link Deferred.chainDeferred} step: its argument slot holds
+ * the Deferred to fire with this chain's result. Run by the loop of
+ * `#runCallbacks` rather than as a call, so long chains do not grow the stack.
+ */
+const CHAIN: Step = () => undefined;
 
 /** Each chain step takes four slots: callback, errback, callback args, errback args. */
 const STEP = 4;
@@ -83,6 +90,11 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
    */
   constructor(canceller?: (d: Deferred<T>) => void) {
     this.#canceller = canceller;
+  }
+
+  /** `'Deferred'`: with it a Deferred is assignable wherever a `Promise` is typed. */
+  get [Symbol.toStringTag](): string {
+    return 'Deferred';
   }
 
   /** Whether `callback` or `errback` has been called. */
@@ -197,7 +209,8 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
    * `undefined`.
    */
   chainDeferred(other: Deferred<T>): Deferred<void> {
-    return this.#add(fireOther as Step, fireOtherFailure as Step, [other], [other]);
+    if (!(other instanceof Deferred)) throw new TypeError('chainDeferred() needs a Deferred');
+    return this.#add(CHAIN, CHAIN, other, other);
   }
 
   /** Stop running callbacks until a matching {@link unpause}. */
@@ -265,17 +278,22 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
 
   /**
    * Cancel this Deferred when `signal` aborts (at once if it already has).
-   * The listener is removed when the chain reaches this point.
+   * The listener is removed when the chain reaches this point. A
+   * `CancelledError` the chain holds here because of that abort becomes an
+   * {@link AbortError} (still a `CancelledError`, named `'AbortError'`) whose
+   * `cause` is `signal.reason`, so code written for Node's APIs sees an abort.
+   *
+   * @example
+   * ```ts
+   * const [index, conn] = await race([connect(a), connect(b)]).cancelOn(AbortSignal.timeout(5000));
+   * ```
    */
   cancelOn(signal: AbortSignal): this {
-    if (signal.aborted) {
-      this.cancel();
-      return this;
-    }
-    const onAbort = () => this.cancel();
-    signal.addEventListener('abort', onAbort, { once: true });
-    const args = [signal, onAbort];
-    this.#add(removeAbortListener as Step, removeAbortListener as Step, args, args);
+    const watch = new AbortWatch(signal, this);
+    if (!signal.aborted) signal.addEventListener('abort', watch, { once: true });
+    const args = [watch];
+    this.#add(endAbortWatch as Step, endAbortWatch as Step, args, args);
+    if (signal.aborted) watch.handleEvent();
     return this;
   }
 
@@ -345,8 +363,9 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
 
   /**
    * Run `fn(signal)` now with a fresh `AbortSignal` and follow its promise.
-   * `cancel()` aborts the signal and fails the Deferred with `CancelledError`,
-   * whatever `fn` then rejects with.
+   * `cancel()` aborts the signal (its `reason` an {@link AbortError}, which
+   * Node's APIs and abort-controller-x recognise) and fails the Deferred
+   * with `CancelledError`, whatever `fn` then rejects with.
    *
    * @example
    * ```ts
@@ -356,7 +375,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
    */
   static fromAsync<T>(fn: (signal: AbortSignal) => PromiseLike<T>): Deferred<T> {
     const controller = new AbortController();
-    const d = new Deferred<T>(() => controller.abort(new CancelledError()));
+    const d = new Deferred<T>(() => controller.abort(new AbortError('Deferred cancelled')));
     let promise: PromiseLike<T>;
     try {
       promise = fn(controller.signal);
@@ -416,17 +435,17 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
   #add<U>(
     callback: Step | undefined,
     errback: Step | undefined,
-    callbackArgs: unknown[] | undefined,
-    errbackArgs: unknown[] | undefined,
+    callbackArgs: unknown,
+    errbackArgs: unknown,
   ): Deferred<U> {
     if (typeof callback !== 'function' && callback !== undefined) throw notCallable(callback);
     if (typeof errback !== 'function' && errback !== undefined) throw notCallable(errback);
-    if (this.#idle()) {
+    if (callback !== CHAIN && this.#idle()) {
       // Fired and idle: run this one step now, without queueing it.
       const failed = isFailure(this.#result);
       const fn = failed ? errback : callback;
       if (fn !== undefined) {
-        this.#step(fn, failed ? errbackArgs : callbackArgs);
+        this.#step(fn, (failed ? errbackArgs : callbackArgs) as unknown[] | undefined);
         if (this.#next !== this.#end) this.#runCallbacks();
         else this.#noteEndOfChain();
       }
@@ -469,41 +488,83 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
     let current: Deferred<unknown> = this;
     let resumeStack: Deferred<unknown>[] | null = null;
     for (;;) {
-      if (current.#paused > 0) return;
-      let handedTo: Deferred<unknown> | null = null;
-      const steps = current.#steps!;
-      let failed = isFailure(current.#result);
-      while (current.#next < current.#end) {
-        const i = current.#next;
-        current.#next = i + STEP;
-        const fn = steps[failed ? i + 1 : i] as Step | undefined;
-        const args = steps[failed ? i + 3 : i + 2] as unknown[] | undefined;
-        steps[i] = steps[i + 1] = steps[i + 2] = steps[i + 3] = undefined;
-        if (fn === undefined) continue;
-        if (fn === CONTINUE) {
-          // Hand the result to the Deferred waiting on this one; run it next.
-          handedTo = args as unknown as Deferred<unknown>;
-          handedTo.#result = current.#result;
-          handedTo.#waitingOn = null;
-          handedTo.#paused--;
-          current.#result = undefined;
-          current.#forgetUnhandled();
-          break;
-        }
-        if (!current.#step(fn, args)) break;
-        failed = isFailure(current.#result);
-      }
-      current.#compact();
+      const handedTo = current.#paused > 0 ? null : current.#runSteps();
       if (handedTo !== null) {
+        // Run the Deferred the result went to first, as a nested call would;
+        // meanwhile steps added to `current` wait their turn.
+        current.#running = true;
         if (resumeStack === null) resumeStack = [];
         resumeStack.push(current);
         current = handedTo;
         continue;
       }
-      current.#noteEndOfChain();
+      if (current.#paused === 0) current.#noteEndOfChain();
       if (resumeStack === null || resumeStack.length === 0) return;
       current = resumeStack.pop()!;
+      current.#running = false;
     }
+  }
+
+  /**
+   * Run this chain's pending steps until it pauses, ends, or hands its result
+   * to another Deferred (a waiting one, or one chained with `chainDeferred`):
+   * that one is returned, to be run next.
+   */
+  #runSteps(): Deferred<unknown> | null {
+    const steps = this.#steps!;
+    let failed = isFailure(this.#result);
+    let handedTo: Deferred<unknown> | null = null;
+    while (this.#next < this.#end) {
+      const i = this.#next;
+      this.#next = i + STEP;
+      const fn = steps[failed ? i + 1 : i] as Step | undefined;
+      const args = steps[failed ? i + 3 : i + 2] as unknown[] | undefined;
+      steps[i] = steps[i + 1] = steps[i + 2] = steps[i + 3] = undefined;
+      if (fn === undefined) continue;
+      if (fn === CONTINUE) {
+        // Hand the result to the Deferred waiting on this one.
+        handedTo = args as unknown as Deferred<unknown>;
+        handedTo.#result = this.#result;
+        handedTo.#waitingOn = null;
+        handedTo.#paused--;
+        this.#result = undefined;
+        this.#forgetUnhandled();
+        break;
+      }
+      if (fn === CHAIN) {
+        handedTo = this.#fireChained(args as unknown as Deferred<unknown>);
+        failed = isFailure(this.#result);
+        if (handedTo !== null) break;
+        continue;
+      }
+      if (!this.#step(fn, args)) break;
+      failed = isFailure(this.#result);
+    }
+    this.#compact();
+    return handedTo;
+  }
+
+  /**
+   * A `chainDeferred` step: fire `other` with this chain's result (which
+   * becomes `undefined` here) and return it to be run; if `other` has
+   * already fired, this chain fails with `AlreadyCalledError` instead (but
+   * for the one late fire swallowed after a cancel).
+   */
+  #fireChained(other: Deferred<unknown>): Deferred<unknown> | null {
+    if (other.#called) {
+      try {
+        other.#alreadyCalled();
+        this.#result = undefined;
+      } catch (error) {
+        this.#result = new Failure(error);
+      }
+      return null;
+    }
+    other.#called = true;
+    other.#result = this.#result;
+    this.#result = undefined;
+    this.#forgetUnhandled();
+    return other;
   }
 
   /** Once every step has run, reuse the storage from the start. */
@@ -619,16 +680,31 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
   }
 }
 
-function fireOther(result: unknown, other: Deferred<unknown>): void {
-  other.callback(result);
+/** The abort listener of {@link Deferred.cancelOn}: cancels the Deferred once. */
+class AbortWatch {
+  aborted = false;
+  constructor(
+    readonly signal: AbortSignal,
+    readonly deferred: Deferred<unknown>,
+  ) {}
+
+  handleEvent(): void {
+    this.aborted = true;
+    this.deferred.cancel();
+  }
 }
 
-function fireOtherFailure(failure: Failure, other: Deferred<unknown>): void {
-  other.errback(failure);
-}
-
-function removeAbortListener(result: unknown, signal: AbortSignal, onAbort: () => void): unknown {
-  signal.removeEventListener('abort', onAbort);
+/** The chain reached `cancelOn`'s point: stop listening; a cancel caused by the abort becomes an AbortError. */
+function endAbortWatch(result: unknown, watch: AbortWatch): unknown {
+  watch.signal.removeEventListener('abort', watch);
+  if (
+    watch.aborted &&
+    isFailure(result) &&
+    result.value instanceof CancelledError &&
+    !(result.value instanceof AbortError)
+  ) {
+    return new Failure(AbortError.fromSignal(watch.signal, result.value.message || undefined));
+  }
   return result;
 }
 

@@ -32,6 +32,38 @@ export class CancelledError extends WovenError {
   }
 }
 
+/**
+ * The error of an operation cancelled through an `AbortSignal` (`cancelOn`,
+ * any `{ signal }` option): a {@link CancelledError}, so Twisted-style code
+ * still traps it (`failure.trap(CancelledError)`), that looks aborted to the
+ * rest of the ecosystem, as Node's own `AbortError`: `name` is
+ * `'AbortError'`, `code` is `'ABORT_ERR'`, and `cause` is the signal's
+ * `reason`.
+ *
+ * @example
+ * ```ts
+ * const d = queue.get({ signal: AbortSignal.timeout(1000) });
+ * d.addErrback((f) => {
+ *   f.trap(CancelledError); // also an AbortError: f.value.cause is the TimeoutError
+ * });
+ * ```
+ */
+export class AbortError extends CancelledError {
+  /** @param message as Node's: "The operation was aborted" unless given. */
+  constructor(message = 'The operation was aborted', options?: ErrorOptions) {
+    super(message, options);
+  }
+
+  /** The error for an operation cancelled because `signal` aborted (`cause`: its reason). */
+  static fromSignal(signal: AbortSignal, message?: string): AbortError {
+    return new AbortError(message, { cause: signal.reason });
+  }
+
+  static {
+    setErrorName(this, 'AbortError', 'ABORT_ERR');
+  }
+}
+
 /** The error a {@link Deferred} fails with when `addTimeout` expires. */
 export class TimeoutError extends WovenError {
   static {

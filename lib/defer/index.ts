@@ -1,5 +1,7 @@
 export { type AddCallbacksOptions, Deferred } from './deferred.js';
+export { cancelOnSignal } from './cancel-on-signal.js';
 export {
+  AbortError,
   AlreadyCalledError,
   CancelledError,
   FailureGroup,

@@ -1,6 +1,6 @@
 // Tests: tests/defer/unhandled.test.ts
 import type { Failure } from '../failure/index.js';
-import { Logger } from '../log/index.js';
+import { diagnosticsChannels as channels, Logger } from '../log/index.js';
 
 const log = new Logger('woven.defer');
 
@@ -15,6 +15,8 @@ let registry: FinalizationRegistry<UnhandledFailure> | undefined;
 
 function report(entry: UnhandledFailure): void {
   log.failure('Unhandled error in Deferred:', entry.failure);
+  if (channels.deferredUnhandledError.hasSubscribers)
+    channels.deferredUnhandledError.publish(entry);
 }
 
 function reportAtExit(): void {

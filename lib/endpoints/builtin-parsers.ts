@@ -12,13 +12,8 @@ import {
   toSeconds,
 } from './arguments.js';
 import { EndpointDescriptionError } from './errors.js';
-import type {
-  BindAddress,
-  IReactorSSL,
-  IReactorTCP,
-  IReactorUNIX,
-  IStreamClientEndpoint,
-} from './interfaces.js';
+import type { BindAddress, IReactorNetwork } from '../transports/index.js';
+import type { IStreamClientEndpoint } from './interfaces.js';
 import { registerBuiltinEndpointPrefix } from './registry.js';
 import { SSL4ClientEndpoint, SSL4ServerEndpoint } from './ssl.js';
 import {
@@ -36,12 +31,12 @@ import {
 } from './tls-files.js';
 import { UNIXClientEndpoint, UNIXServerEndpoint } from './unix.js';
 import { type TLSWrapperClientEndpoint, wrapClientTLS } from './wrap-tls.js';
+import { DEFAULT_BACKLOG } from '../transports/index.js';
 
 type Args = string[];
 type Kwargs = Record<string, string>;
 
 const DEFAULT_TIMEOUT = 30;
-const DEFAULT_BACKLOG = 50;
 
 function backlogOf(prefix: string, value: string | undefined): number {
   return value === undefined ? DEFAULT_BACKLOG : toCount(prefix, 'backlog', value);
@@ -82,16 +77,16 @@ function tcpServerWith(
   prefix: string,
   names: readonly ('port' | 'interface' | 'backlog')[],
   Endpoint: new (
-    reactor: IReactorTCP,
+    reactor: IReactorNetwork,
     port: number,
     backlog?: number,
     iface?: string,
   ) => TCP4ServerEndpoint,
 ) {
-  return (reactor: unknown, args: Args, kwargs: Kwargs): TCP4ServerEndpoint => {
+  return (reactor: IReactorNetwork, args: Args, kwargs: Kwargs): TCP4ServerEndpoint => {
     const a = bindArguments(prefix, names, args, kwargs);
     return new Endpoint(
-      reactor as IReactorTCP,
+      reactor,
       toPort(prefix, 'port', requireArgument(prefix, 'port', a.port)),
       backlogOf(prefix, a.backlog),
       a.interface,
@@ -100,10 +95,10 @@ function tcpServerWith(
 }
 
 /** `unix:PATH[:mode=666][:backlog=N][:lockfile=1]`, as Twisted's `_parseUNIX`. */
-function unixServer(reactor: unknown, args: Args, kwargs: Kwargs): UNIXServerEndpoint {
+function unixServer(reactor: IReactorNetwork, args: Args, kwargs: Kwargs): UNIXServerEndpoint {
   const a = bindArguments('unix', ['address', 'mode', 'backlog', 'lockfile'], args, kwargs);
   return new UNIXServerEndpoint(
-    reactor as IReactorUNIX,
+    reactor,
     requireArgument('unix', 'address', a.address),
     backlogOf('unix', a.backlog),
     a.mode === undefined ? 0o666 : toMode('unix', 'mode', a.mode),
@@ -124,7 +119,7 @@ const SSL_METHODS: Record<string, string | undefined> = {
  * [:dhParameters=FILE][:sslmethod=M][:interface=IP][:backlog=N]`, as
  * Twisted's `_parseSSL`; the files are read now.
  */
-function sslServer(reactor: unknown, args: Args, kwargs: Kwargs): SSL4ServerEndpoint {
+function sslServer(reactor: IReactorNetwork, args: Args, kwargs: Kwargs): SSL4ServerEndpoint {
   const p = 'ssl';
   const a = bindArguments(
     p,
@@ -162,13 +157,7 @@ function sslServer(reactor: unknown, args: Args, kwargs: Kwargs): SSL4ServerEndp
     const secureProtocol = SSL_METHODS[a.sslmethod];
     if (secureProtocol !== undefined) options.secureProtocol = secureProtocol;
   }
-  return new SSL4ServerEndpoint(
-    reactor as IReactorSSL,
-    port,
-    options,
-    backlogOf(p, a.backlog),
-    a.interface ?? '',
-  );
+  return new SSL4ServerEndpoint(reactor, port, options, backlogOf(p, a.backlog), a.interface ?? '');
 }
 
 /**
@@ -207,17 +196,17 @@ const TCP_CLIENT_KEYS = ['host', 'port', 'timeout', 'bindAddress'] as const;
 function tcpClientWith<E>(
   prefix: string,
   make: (
-    reactor: IReactorTCP,
+    reactor: IReactorNetwork,
     host: string,
     port: number,
     timeout: number,
     bind?: BindAddress,
   ) => E,
 ) {
-  return (reactor: unknown, args: Args, kwargs: Kwargs): E => {
+  return (reactor: IReactorNetwork, args: Args, kwargs: Kwargs): E => {
     const a = bindArguments(prefix, TCP_CLIENT_KEYS, [], hostPortKeywords(prefix, args, kwargs));
     return make(
-      reactor as IReactorTCP,
+      reactor,
       hostOf(prefix, a.host),
       toPort(prefix, 'port', requireArgument(prefix, 'port', a.port)),
       timeoutOf(prefix, a.timeout),
@@ -292,7 +281,7 @@ function withoutKeys(kwargs: Kwargs, names: readonly string[]): Kwargs {
  * Twisted, the server's certificate is verified (against the system roots
  * unless trust roots are named).
  */
-function sslClient(reactor: unknown, args: Args, kwargs: Kwargs): SSL4ClientEndpoint {
+function sslClient(reactor: IReactorNetwork, args: Args, kwargs: Kwargs): SSL4ClientEndpoint {
   const p = 'ssl';
   const tlsKeys = [...CERT_NAMES, ...TRUST_NAMES, 'privateKey', 'hostname'];
   const tls = clientTLSOptions(p, {
@@ -303,8 +292,7 @@ function sslClient(reactor: unknown, args: Args, kwargs: Kwargs): SSL4ClientEndp
   });
   return tcpClientWith(
     p,
-    (r, host, port, timeout, bind) =>
-      new SSL4ClientEndpoint(r as unknown as IReactorSSL, host, port, tls, timeout, bind),
+    (r, host, port, timeout, bind) => new SSL4ClientEndpoint(r, host, port, tls, timeout, bind),
   )(reactor, args, withoutKeys(kwargs, tlsKeys));
 }
 
@@ -317,8 +305,8 @@ function sslClient(reactor: unknown, args: Args, kwargs: Kwargs): SSL4ClientEndp
  * `wrapClientTLS`; HOST then only names the certificate to expect.
  */
 function tlsClient(
-  clientFromDescription: (reactor: unknown, description: string) => IStreamClientEndpoint,
-  reactor: unknown,
+  clientFromDescription: (reactor: IReactorNetwork, description: string) => IStreamClientEndpoint,
+  reactor: IReactorNetwork,
   args: Args,
   kwargs: Kwargs,
 ): SSL4ClientEndpoint | TLSWrapperClientEndpoint {
@@ -342,7 +330,7 @@ function tlsClient(
     return wrapClientTLS({ host, ...tls }, clientFromDescription(reactor, a.endpoint));
   }
   return new SSL4ClientEndpoint(
-    reactor as IReactorSSL,
+    reactor,
     host,
     port,
     tls,
@@ -352,7 +340,7 @@ function tlsClient(
 }
 
 /** `unix:PATH[:timeout=S][:lockfile=0|1]` (or `path=`, `checkPID=`), as Twisted's `_parseClientUNIX`. */
-function unixClient(reactor: unknown, args: Args, kwargs: Kwargs): UNIXClientEndpoint {
+function unixClient(reactor: IReactorNetwork, args: Args, kwargs: Kwargs): UNIXClientEndpoint {
   const p = 'unix';
   const checkPID = oneOf(p, kwargs, ['lockfile', 'checkPID']);
   const a = bindArguments(
@@ -362,7 +350,7 @@ function unixClient(reactor: unknown, args: Args, kwargs: Kwargs): UNIXClientEnd
     withoutKeys(kwargs, ['lockfile', 'checkPID']),
   );
   return new UNIXClientEndpoint(
-    reactor as IReactorUNIX,
+    reactor,
     requireArgument(p, 'path', a.path),
     timeoutOf(p, a.timeout),
     checkPID === undefined ? false : toFlag(p, ...checkPID),
@@ -374,7 +362,7 @@ function unixClient(reactor: unknown, args: Args, kwargs: Kwargs): UNIXClientEnd
  * `clientFromDescription` builds the endpoint a `tls:...:endpoint=DESC` wraps.
  */
 export function registerBuiltinParsers(
-  clientFromDescription: (reactor: unknown, description: string) => IStreamClientEndpoint,
+  clientFromDescription: (reactor: IReactorNetwork, description: string) => IStreamClientEndpoint,
 ): void {
   registerBuiltinEndpointPrefix({
     prefix: 'tcp',

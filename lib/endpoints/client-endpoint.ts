@@ -1,5 +1,4 @@
 // Tests: tests/endpoints/endpoints.test.ts, tests/endpoints/integration.test.ts
-import type { BindAddress } from './interfaces.js';
 import type {
   ClientFactory,
   Connection,
@@ -10,6 +9,7 @@ import type {
   StreamProtocol,
   Factory,
 } from '../protocols/index.js';
+import type { BindAddress } from '../transports/index.js';
 import {
   type ConnectOptions,
   type Connected,

@@ -1,4 +1,5 @@
 // Tests: tests/endpoints/from-string.test.ts, tests/endpoints/registry.test.ts, tests/endpoints/properties.test.ts
+import type { IReactorNetwork } from '../transports/index.js';
 import { registerBuiltinParsers } from './builtin-parsers.js';
 import { parseDescription } from './description.js';
 import { EndpointDescriptionError } from './errors.js';
@@ -7,7 +8,7 @@ import { lookupEndpointParser } from './registry.js';
 
 registerBuiltinParsers(clientFromString);
 
-function build(reactor: unknown, description: string, side: 'server' | 'client'): unknown {
+function build(reactor: IReactorNetwork, description: string, side: 'server' | 'client'): unknown {
   if (typeof description !== 'string') {
     throw new EndpointDescriptionError(
       `endpoint description must be a string, not ${typeof description}`,
@@ -48,7 +49,10 @@ function build(reactor: unknown, description: string, side: 'server' | 'client')
  * const port = await serverFromString(reactor, 'tcp:8080:interface=127.0.0.1').listen(Echo);
  * ```
  */
-export function serverFromString(reactor: unknown, description: string): IStreamServerEndpoint {
+export function serverFromString(
+  reactor: IReactorNetwork,
+  description: string,
+): IStreamServerEndpoint {
   return build(reactor, description, 'server') as IStreamServerEndpoint;
 }
 
@@ -66,6 +70,9 @@ export function serverFromString(reactor: unknown, description: string): IStream
  * const conn = await clientFromString(reactor, 'tcp:example.com:80:timeout=5').connect();
  * ```
  */
-export function clientFromString(reactor: unknown, description: string): IStreamClientEndpoint {
+export function clientFromString(
+  reactor: IReactorNetwork,
+  description: string,
+): IStreamClientEndpoint {
   return build(reactor, description, 'client') as IStreamClientEndpoint;
 }

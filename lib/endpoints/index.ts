@@ -2,16 +2,7 @@ export { InetClientEndpoint, StreamClientEndpoint } from './client-endpoint.js';
 export { type ParsedDescription, parseDescription, quoteStringArgument } from './description.js';
 export { EndpointDescriptionError, EndpointPrefixError, NoProtocol } from './errors.js';
 export { clientFromString, serverFromString } from './from-string.js';
-export type {
-  BindAddress,
-  IListeningPort,
-  IReactorSSL,
-  IReactorTCP,
-  IReactorUNIX,
-  IStreamClientEndpoint,
-  IStreamServerEndpoint,
-  ListenOptions,
-} from './interfaces.js';
+export type { IStreamClientEndpoint, IStreamServerEndpoint, ListenOptions } from './interfaces.js';
 export {
   type EndpointParser,
   type EndpointPrefixDefinition,

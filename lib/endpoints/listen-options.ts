@@ -1,6 +1,7 @@
 // Tests: tests/endpoints/signals.test.ts
 import { abortable } from '../protocols/index.js';
-import type { IListeningPort, ListenOptions } from './interfaces.js';
+import type { IListeningPort } from '../transports/index.js';
+import type { ListenOptions } from './interfaces.js';
 
 /**
  * Start listening with `start`, unless `options.signal` aborts first: then

@@ -1,4 +1,5 @@
 // Tests: tests/endpoints/registry.test.ts
+import type { IReactorNetwork } from '../transports/index.js';
 import { EndpointDescriptionError, EndpointPrefixError } from './errors.js';
 
 /**
@@ -7,7 +8,7 @@ import { EndpointDescriptionError, EndpointPrefixError } from './errors.js';
  * The reactor is whatever was passed to `serverFromString`/`clientFromString`.
  */
 export type EndpointParser<E> = (
-  reactor: unknown,
+  reactor: IReactorNetwork,
   args: string[],
   kwargs: Record<string, string>,
 ) => E;
@@ -37,7 +38,7 @@ const builtins = new Set<string>();
  * ```ts
  * registerEndpointPrefix({
  *   prefix: 'loopback',
- *   server: (reactor, [port]) => new TCP4ServerEndpoint(reactor as Reactor, Number(port), 50, '127.0.0.1'),
+ *   server: (reactor, [port]) => new TCP4ServerEndpoint(reactor, Number(port), 50, '127.0.0.1'),
  * });
  * serverFromString(reactor, 'loopback:8080');
  * ```

@@ -1,5 +1,4 @@
 // Tests: tests/endpoints/shortcuts.test.ts, tests/endpoints/integration.test.ts
-import '../transports/index.js';
 import {
   abortable,
   type Connection,
@@ -7,14 +6,13 @@ import {
   type Handler,
   type Protocol,
 } from '../protocols/index.js';
-import { reactor as defaultReactor } from '../time/index.js';
+import {
+  reactor as defaultReactor,
+  type IListeningPort,
+  type IReactorNetwork,
+} from '../transports/index.js';
 import { clientFromString, serverFromString } from './from-string.js';
-import type {
-  IListeningPort,
-  IStreamClientEndpoint,
-  IStreamServerEndpoint,
-  ListenOptions,
-} from './interfaces.js';
+import type { IStreamClientEndpoint, IStreamServerEndpoint, ListenOptions } from './interfaces.js';
 import { listenUnlessAborted } from './listen-options.js';
 import type { ConnectOptions } from './wrapping-factory.js';
 
@@ -29,9 +27,9 @@ function isOptions(x: unknown): x is object {
 function reactorAndOptions<O>(
   reactorOrOptions: unknown,
   options: O | undefined,
-): [unknown, O | undefined] {
+): [IReactorNetwork, O | undefined] {
   if (isOptions(reactorOrOptions)) return [defaultReactor, reactorOrOptions as O];
-  return [reactorOrOptions ?? defaultReactor, options];
+  return [(reactorOrOptions as IReactorNetwork | undefined) ?? defaultReactor, options];
 }
 
 /**
@@ -52,7 +50,7 @@ function reactorAndOptions<O>(
 export function listen(
   target: string | IStreamServerEndpoint,
   handler: Handler,
-  reactorOrOptions?: unknown,
+  reactorOrOptions?: IReactorNetwork | ListenOptions | ConnectOptions,
   options?: ListenOptions,
 ): Promise<IListeningPort> {
   const [reactor, opts] = reactorAndOptions(reactorOrOptions, options);
@@ -79,7 +77,7 @@ export function listen(
  */
 export function connect(
   target: string | IStreamClientEndpoint,
-  reactorOrOptions?: unknown,
+  reactorOrOptions?: IReactorNetwork | ListenOptions | ConnectOptions,
   options?: ConnectOptions,
 ): Promise<Connection> {
   const [reactor, opts] = reactorAndOptions(reactorOrOptions, options);

@@ -1,15 +1,16 @@
 // Tests: tests/endpoints/endpoints.test.ts, tests/endpoints/from-string.test.ts, tests/endpoints/integration.test.ts
-import type { ConnectionOptions, TlsOptions } from 'node:tls';
 import type { ClientFactory, Handler, IConnector } from '../protocols/index.js';
 import { InetClientEndpoint } from './client-endpoint.js';
 import type {
   BindAddress,
   IListeningPort,
   IReactorSSL,
-  IStreamServerEndpoint,
-  ListenOptions,
-} from './interfaces.js';
+  TLSClientOptions,
+  TLSServerOptions,
+} from '../transports/index.js';
+import type { IStreamServerEndpoint, ListenOptions } from './interfaces.js';
 import { listenUnlessAborted } from './listen-options.js';
+import { DEFAULT_BACKLOG } from '../transports/index.js';
 
 /**
  * A TLS server endpoint, as Twisted's `SSL4ServerEndpoint`: `listen` calls
@@ -29,7 +30,7 @@ export class SSL4ServerEndpoint implements IStreamServerEndpoint {
   /** The port to listen on (0: any free port). */
   readonly port: number;
   /** Node's TLS server options. */
-  readonly tlsOptions: TlsOptions;
+  readonly tlsOptions: TLSServerOptions;
   /** The listen queue size. */
   readonly backlog: number;
   /** The interface to listen on (`''`: all). */
@@ -38,8 +39,8 @@ export class SSL4ServerEndpoint implements IStreamServerEndpoint {
   constructor(
     reactor: IReactorSSL,
     port: number,
-    tlsOptions: TlsOptions,
-    backlog = 50,
+    tlsOptions: TLSServerOptions,
+    backlog = DEFAULT_BACKLOG,
     iface = '',
   ) {
     this.reactor = reactor;
@@ -71,13 +72,13 @@ export class SSL4ServerEndpoint implements IStreamServerEndpoint {
  */
 export class SSL4ClientEndpoint extends InetClientEndpoint<IReactorSSL> {
   /** Node's TLS client options. */
-  readonly tlsOptions: ConnectionOptions;
+  readonly tlsOptions: TLSClientOptions;
 
   constructor(
     reactor: IReactorSSL,
     host: string,
     port: number,
-    tlsOptions: ConnectionOptions = {},
+    tlsOptions: TLSClientOptions = {},
     timeout = 30,
     bindAddress?: BindAddress,
   ) {

@@ -2,12 +2,9 @@
 import type { ClientFactory, Handler, IConnector } from '../protocols/index.js';
 import { listenUnlessAborted } from './listen-options.js';
 import { InetClientEndpoint } from './client-endpoint.js';
-import type {
-  IListeningPort,
-  ListenOptions,
-  IReactorTCP,
-  IStreamServerEndpoint,
-} from './interfaces.js';
+import type { IListeningPort, IReactorTCP } from '../transports/index.js';
+import type { IStreamServerEndpoint, ListenOptions } from './interfaces.js';
+import { DEFAULT_BACKLOG } from '../transports/index.js';
 
 /**
  * A TCP server endpoint, as Twisted's `TCP4ServerEndpoint`: `listen` calls
@@ -29,7 +26,7 @@ export class TCP4ServerEndpoint implements IStreamServerEndpoint {
   /** The interface to listen on (`''`: every interface, IPv6 ones included where the host has them). */
   readonly interface: string;
 
-  constructor(reactor: IReactorTCP, port: number, backlog = 50, iface = '') {
+  constructor(reactor: IReactorTCP, port: number, backlog = DEFAULT_BACKLOG, iface = '') {
     this.reactor = reactor;
     this.port = port;
     this.backlog = backlog;
@@ -49,7 +46,7 @@ export class TCP4ServerEndpoint implements IStreamServerEndpoint {
  * interface defaults to `'::'`.
  */
 export class TCP6ServerEndpoint extends TCP4ServerEndpoint {
-  constructor(reactor: IReactorTCP, port: number, backlog = 50, iface = '::') {
+  constructor(reactor: IReactorTCP, port: number, backlog = DEFAULT_BACKLOG, iface = '::') {
     super(reactor, port, backlog, iface);
   }
 }

@@ -2,12 +2,9 @@
 import type { ClientFactory, Handler, IConnector } from '../protocols/index.js';
 import { listenUnlessAborted } from './listen-options.js';
 import { StreamClientEndpoint } from './client-endpoint.js';
-import type {
-  IListeningPort,
-  ListenOptions,
-  IReactorUNIX,
-  IStreamServerEndpoint,
-} from './interfaces.js';
+import type { IListeningPort, IReactorUNIX } from '../transports/index.js';
+import type { IStreamServerEndpoint, ListenOptions } from './interfaces.js';
+import { DEFAULT_BACKLOG } from '../transports/index.js';
 
 /**
  * A Unix-socket server endpoint, as Twisted's `UNIXServerEndpoint`: `listen`
@@ -31,7 +28,13 @@ export class UNIXServerEndpoint implements IStreamServerEndpoint {
   /** Whether to hold a `<address>.lock` file with our PID. */
   readonly wantPID: boolean;
 
-  constructor(reactor: IReactorUNIX, address: string, backlog = 50, mode = 0o666, wantPID = false) {
+  constructor(
+    reactor: IReactorUNIX,
+    address: string,
+    backlog = DEFAULT_BACKLOG,
+    mode = 0o666,
+    wantPID = false,
+  ) {
     this.reactor = reactor;
     this.address = address;
     this.backlog = backlog;

@@ -1,8 +1,8 @@
 // Tests: tests/endpoints/wrap-tls.test.ts
 import type { ConnectionOptions } from 'node:tls';
+import { AbortError } from '../defer/index.js';
 import type { Failure } from '../failure/index.js';
 import {
-  AbortError,
   type Address,
   Factory,
   type Handler,

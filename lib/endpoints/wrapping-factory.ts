@@ -1,8 +1,7 @@
 // Tests: tests/endpoints/endpoints.test.ts
-import { CancelledError } from '../defer/index.js';
+import { AbortError, CancelledError } from '../defer/index.js';
 import { Failure } from '../failure/index.js';
 import {
-  AbortError,
   type Address,
   ClientFactory,
   type Connection,

@@ -1,3 +1,4 @@
+export { diagnosticsChannels } from './diagnostics.js';
 export { type LogEvent, type LogObserver, formatEvent } from './event.js';
 export {
   FilteringLogObserver,

@@ -27,7 +27,23 @@ export function formatTextLine(event: LogEvent): string {
   const time = new Date(event.log_time * 1000).toISOString();
   let line = `${time} [${event.log_namespace}#${event.log_level}] ${formatEvent(event)}`;
   if (event.log_failure instanceof Failure) line += `\n${event.log_failure.getTraceback()}`;
-  return line.replaceAll('\n', '\n\t');
+  return escapeControls(line).replaceAll('\n', '\n\t');
+}
+
+/** C0 controls but tab and newline, DEL, C1 controls, and the Unicode line and paragraph separators. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+/**
+ * `text` with every control character (a peer's CR or terminal escape, say)
+ * written as `\xHH` or `\uHHHH`, so a logged value cannot forge or hide a
+ * line. Newlines stay: the text observer indents what follows them.
+ */
+export function escapeControls(text: string): string {
+  return text.replace(CONTROLS, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`;
+  });
 }
 
 /**

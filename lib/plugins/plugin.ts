@@ -1,4 +1,6 @@
 import type { IService, OptionSpec, OptionsSpec, ParsedOptions } from '../app/index.js';
+import type { IStreamClientEndpoint, IStreamServerEndpoint } from '../endpoints/index.js';
+import type { IReactorNetwork } from '../transports/index.js';
 
 /**
  * A plugin that makes a service the `woven` command can run, as Twisted's
@@ -28,16 +30,21 @@ export interface EndpointPlugin {
   /** One line for help listings. */
   description?: string;
   /** Build a server endpoint. */
-  // biome-ignore lint/suspicious/noExplicitAny: endpoint shapes are defined by the endpoints layer
-  server?(reactor: any, args: string[], kwargs: Record<string, string>): any;
+  server?(
+    reactor: IReactorNetwork,
+    args: string[],
+    kwargs: Record<string, string>,
+  ): IStreamServerEndpoint;
   /** Build a client endpoint. */
-  // biome-ignore lint/suspicious/noExplicitAny: endpoint shapes are defined by the endpoints layer
-  client?(reactor: any, args: string[], kwargs: Record<string, string>): any;
+  client?(
+    reactor: IReactorNetwork,
+    args: string[],
+    kwargs: Record<string, string>,
+  ): IStreamClientEndpoint;
 }
 
 /** Any plugin woven knows. */
-// biome-ignore lint/suspicious/noExplicitAny: a service plugin of any option shape
-export type Plugin = ServicePlugin<any> | EndpointPlugin;
+export type Plugin = ServicePlugin | EndpointPlugin;
 
 /** The kinds of plugin. */
 export type PluginKind = Plugin['kind'];

@@ -1,25 +1,5 @@
-// Tests: tests/endpoints/signals.test.ts, tests/protocols/stream-connection-signal.test.ts
-import { CancelledError } from '../defer/index.js';
-import { setErrorName } from '../failure/index.js';
-
-/**
- * Stand-in for defer's `AbortError` until it lands on main: a
- * `CancelledError` named `'AbortError'` whose `cause` is the signal's reason.
- */
-export class AbortError extends CancelledError {
-  constructor(message = 'The operation was aborted', options?: ErrorOptions) {
-    super(message, options);
-  }
-
-  /** The error for an operation cancelled because `signal` aborted (`cause`: its reason). */
-  static fromSignal(signal: AbortSignal, message?: string): AbortError {
-    return new AbortError(message, { cause: signal.reason });
-  }
-
-  static {
-    setErrorName(this, 'AbortError', 'ABORT_ERR');
-  }
-}
+// Tests: tests/endpoints/signals.test.ts
+import { AbortError } from '../defer/index.js';
 
 const noop = (): void => {};
 

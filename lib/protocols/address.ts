@@ -26,3 +26,11 @@ export interface UNIXAddress {
 
 /** Any address a transport reports from `getPeer()` / `getHost()`. */
 export type Address = InetAddress | UNIXAddress;
+
+/** How an address is written in logs: `host:port` (`[v6]:port`), or a Unix path. */
+export function formatAddress(address: Address): string {
+  const a = address as { type: string; host?: string; port?: number; name?: string };
+  if (a.type === 'UNIX') return a.name ?? '';
+  const host = a.host?.includes(':') ? `[${a.host}]` : a.host;
+  return `${host}:${a.port}`;
+}

@@ -53,3 +53,26 @@ export class ConnectionClosedError extends WovenError {
     super(message, options);
   }
 }
+
+/**
+ * The server this connection belongs to is stopping (the runner received
+ * SIGINT/SIGTERM). A stream protocol sees it as `conn.signal.reason` while
+ * its iteration ends as at a clean EOF: it may still write its reply, then
+ * return. A classic protocol gets `loseConnection()` instead.
+ *
+ * @example
+ * ```ts
+ * const slow: StreamProtocol = async function* (conn) {
+ *   for await (const line of lines(conn)) yield `${line}\r\n`;
+ *   if (conn.signal.reason instanceof ServerStoppingError) yield 'bye: the server is stopping\r\n';
+ * };
+ * ```
+ */
+export class ServerStoppingError extends WovenError {
+  static {
+    setErrorName(this, 'ServerStoppingError', 'ERR_SERVER_STOPPING');
+  }
+  constructor(message = 'The server is stopping.', options?: ErrorOptions) {
+    super(message, options);
+  }
+}

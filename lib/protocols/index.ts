@@ -1,5 +1,5 @@
-export type { Address, InetAddress, UNIXAddress } from './address.js';
-export { AbortError, abortable } from './abortable.js';
+export { type Address, formatAddress, type InetAddress, type UNIXAddress } from './address.js';
+export { abortable } from './abortable.js';
 export type { Connection, Handler, StreamProtocol, WriteOptions } from './connection.js';
 export {
   type DatagramAddress,
@@ -13,11 +13,14 @@ export {
   ConnectionClosedError,
   ConnectionDone,
   ConnectionLost,
+  ServerStoppingError,
 } from './errors.js';
 export { ClientFactory, Factory, type IConnector } from './factory.js';
+export { type HandlerFailedMessage, publishHandlerFailure } from './handler-failure.js';
 export { isProtocolClass, StreamFactory, toFactory } from './handler.js';
 export { BaseProtocol, Protocol, type ProtocolClass } from './protocol.js';
 export { ReconnectingClientFactory } from './reconnecting.js';
+export { type IServerStoppingProtocol, tellServerStopping } from './server-stopping.js';
 export { StreamConnection, type StreamConnectionOptions } from './stream-connection.js';
 export {
   type Data,
@@ -46,3 +49,12 @@ export {
 } from './policies/index.js';
 export { forwardHalfClose } from './half-close.js';
 export { isAsyncIterable } from './async-iterable.js';
+export {
+  currentTurn,
+  nextTurn,
+  onNextTurn,
+  TURN_BUDGET_BYTES,
+  TURN_BUDGET_STEPS,
+  TurnBudget,
+} from './turn.js';
+export { COPY_BELOW, joinData, sizeOf, WriteBuffer } from './write-buffer.js';

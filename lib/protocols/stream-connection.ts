@@ -1,12 +1,13 @@
 // Tests: tests/protocols/stream-connection.test.ts, tests/protocols/stream-connection-batching.test.ts, tests/protocols/connection-conformance.ts
 import { Buffer } from 'node:buffer';
-import { isThenable } from '../defer/index.js';
+import { AbortError, isThenable } from '../defer/index.js';
 import type { Failure } from '../failure/index.js';
 import { Logger } from '../log/index.js';
 import { type ChunkSink, type DirectChunkReader, readDirect } from './framing/direct-read.js';
 import { isAsyncIterable } from './async-iterable.js';
+import { isClientMistake, logClientMistake } from './client-mistake.js';
 import type { Address } from './address.js';
-import { AbortError, abortable } from './abortable.js';
+import { abortable } from './abortable.js';
 import type { Connection, StreamProtocol, WriteOptions } from './connection.js';
 import {
   ConnectionAborted,
@@ -14,7 +15,9 @@ import {
   ConnectionDone,
   ConnectionLost,
 } from './errors.js';
+import { publishHandlerFailure } from './handler-failure.js';
 import { Protocol } from './protocol.js';
+import type { IServerStoppingProtocol } from './server-stopping.js';
 import {
   type Data,
   type IHalfCloseableProtocol,
@@ -22,6 +25,8 @@ import {
   isTLSTransport,
   type StartTLSOptions,
 } from './transport.js';
+import { nextTurn, TurnBudget } from './turn.js';
+import { sizeOf, WriteBuffer } from './write-buffer.js';
 
 const log = new Logger('woven.protocols');
 
@@ -66,21 +71,6 @@ interface Pump {
   readonly resume: () => void;
 }
 
-/**
- * A batch of yielded values smaller than this (in total) is copied into one
- * buffer: one plain write costs less than a vectored write of many small
- * pieces (lines, messages); larger batches go out as they are (`writev`).
- */
-const COPY_BATCH_BELOW = 16384;
-
-/** The batch's bytes in one buffer (`size`: its length, counting strings by UTF-16 units). */
-function concat(batch: Data[], size: number): Buffer {
-  let text = false;
-  for (const part of batch) if (typeof part === 'string') text = true;
-  if (!text) return Buffer.concat(batch as Uint8Array[], size);
-  return Buffer.concat(batch.map((part) => (typeof part === 'string' ? Buffer.from(part) : part)));
-}
-
 const RESOLVED: Promise<void> = Promise.resolve();
 const DONE: IteratorResult<Uint8Array> = Object.freeze({ value: undefined, done: true });
 const noop = (): void => {};
@@ -119,7 +109,7 @@ function lossError(reason: Failure | undefined, abortReason: unknown): Error {
  */
 export class StreamConnection
   extends Protocol
-  implements Connection, IHalfCloseableProtocol, AsyncIterable<Uint8Array>
+  implements Connection, IHalfCloseableProtocol, IServerStoppingProtocol, AsyncIterable<Uint8Array>
 {
   readonly #handler: StreamProtocol | undefined;
   readonly #readHigh: number;
@@ -138,9 +128,11 @@ export class StreamConnection
   #writePaused = false;
   #drainWaiters: (() => void)[] = [];
   #writeClosed = false;
-  #batch: Data[] = [];
-  #batchSize = 0;
+  /** What the generator yielded and was not yet handed to the transport. */
+  readonly #batch = new WriteBuffer();
   #batchScheduled = false;
+  /** This turn's work: past the budget, writers and the generator wait for the next turn. */
+  readonly #budget = new TurnBudget();
 
   // Lifecycle.
   #lost: Error | null = null;
@@ -149,6 +141,10 @@ export class StreamConnection
   #closed: Promise<void> | undefined;
   #resolveClosed: (() => void) | undefined;
   #generator: AsyncIterator<Data> | undefined;
+  /** An async-function handler is running (a generator is {@link #generator}). */
+  #awaitingHandler = false;
+  /** Why {@link serverStopping} was called, until the connection is lost. */
+  #stopReason: Error | undefined;
 
   /**
    * @param handler the stream protocol to run once connected; without one,
@@ -172,6 +168,7 @@ export class StreamConnection
 
   /** Queues `data` for the reader, pausing the transport when too much is waiting. */
   override dataReceived(data: Uint8Array): void {
+    if (this.#stopReason !== undefined) return; // the server is stopping: reading has ended
     const waiter = this.#waiters.shift();
     if (waiter) {
       waiter.chunk(data);
@@ -209,8 +206,7 @@ export class StreamConnection
     this.#lost = error;
     this.connected = false;
     this.#writeClosed = true;
-    this.#batch = [];
-    this.#batchSize = 0;
+    this.#batch.clear();
     if (this.#readEnd === null) this.#endReading(error);
     this.#resumeWriting();
     this.#controller?.abort(error);
@@ -220,6 +216,25 @@ export class StreamConnection
       this.#generator = undefined;
       this.#finish(gen);
     }
+  }
+
+  /**
+   * The server is stopping: {@link signal} aborts with `reason`, reading
+   * stops and the iteration ends (after the chunks already received) as at
+   * a clean EOF, while writing still works, so a running handler can finish
+   * its reply; the connection closes when it returns. Without a running
+   * handler the connection closes gracefully at once.
+   */
+  serverStopping(reason: Error): void {
+    if (this.#lost !== null || this.#stopReason !== undefined) return;
+    this.#stopReason = reason;
+    this.#controller?.abort(reason);
+    if (this.#readEnd === null) this.#endReading(new ConnectionDone());
+    if (!this.#readPaused) {
+      this.#readPaused = true;
+      this.transport!.pauseProducing();
+    }
+    if (!this.#generator && !this.#awaitingHandler) this.close();
   }
 
   // --- Connection side (called by the user) ---
@@ -268,25 +283,31 @@ export class StreamConnection
 
   /**
    * Send `data`; resolves once accepted below the transport's high-water
-   * mark. `options.signal` gives up the wait (see {@link Connection.write}).
+   * mark, and no sooner than the next turn of the event loop once this
+   * connection has written its share of this turn (see {@link TurnBudget}).
+   * `options.signal` gives up the wait (see {@link Connection.write}).
    */
   write(data: Data, options?: WriteOptions): Promise<void> {
     if (this.#writeClosed) return rejected(new ConnectionClosedError());
     const signal = options?.signal;
     if (signal?.aborted) return rejected(AbortError.fromSignal(signal));
-    if (this.#batch.length > 0) this.#flush();
+    if (!this.#batch.empty) this.#flush();
     this.transport!.write(data);
-    if (!this.#writePaused) return RESOLVED;
-    if (signal === undefined) return this.#drained();
+    if (this.#writePaused) return signal === undefined ? this.#drained() : this.#drainedOr(signal);
+    return this.#budget.spend(sizeOf(data)) ? RESOLVED : nextTurn();
+  }
+
+  /** {@link #drained}, or an `AbortError` when `signal` aborts first (harmless if unawaited). */
+  #drainedOr(signal: AbortSignal): Promise<void> {
     const waited = abortable(signal, () => this.#drained());
-    waited.catch(noop); // harmless if nobody awaits it
+    waited.catch(noop);
     return waited;
   }
 
   /** Half-close after flushing: send `data` if given, then EOF. Reading goes on. */
   end(data?: Data): Promise<void> {
     if (this.#writeClosed) return data === undefined ? RESOLVED : this.write(data);
-    if (this.#batch.length > 0) this.#flush();
+    if (!this.#batch.empty) this.#flush();
     const transport = this.transport!;
     if (data !== undefined) transport.write(data);
     this.#writeClosed = true;
@@ -298,7 +319,7 @@ export class StreamConnection
   /** Close gracefully after flushing; resolves once the connection is gone. */
   close(): Promise<void> {
     if (this.#lost === null) {
-      if (this.#batch.length > 0) this.#flush();
+      if (!this.#batch.empty) this.#flush();
       this.#writeClosed = true;
       this.transport?.loseConnection();
     }
@@ -310,16 +331,19 @@ export class StreamConnection
     if (this.#lost !== null) return;
     if (reason !== undefined && this.#abortReason === undefined) this.#abortReason = reason;
     this.#writeClosed = true;
-    this.#batch = [];
-    this.#batchSize = 0;
+    this.#batch.clear();
     this.transport?.abortConnection();
   }
 
-  /** Aborted once the connection is lost; `reason` is a `ConnectionDone` or `ConnectionLost`. */
+  /**
+   * Aborted once the connection is lost (`reason`: a `ConnectionDone` or
+   * `ConnectionLost`), or when its server stops (`ServerStoppingError`).
+   */
   get signal(): AbortSignal {
     if (!this.#controller) {
       this.#controller = new AbortController();
-      if (this.#lost !== null) this.#controller.abort(this.#lost);
+      const reason = this.#stopReason ?? this.#lost;
+      if (reason !== null) this.#controller.abort(reason);
     }
     return this.#controller.signal;
   }
@@ -357,7 +381,7 @@ export class StreamConnection
     if (!isTLSTransport(transport)) {
       return rejected(new TypeError('this transport does not support startTLS'));
     }
-    if (this.#batch.length > 0) this.#flush();
+    if (!this.#batch.empty) this.#flush();
     const unread = this.#takeUnread(pending);
     const started = transport.startTLS(options, unread);
     started.catch(noop); // a handshake failure reaches whoever awaits, and crashes nobody
@@ -404,11 +428,12 @@ export class StreamConnection
 
   /** The reader is about to wait for input: what was yielded meanwhile goes out now. */
   #beforeWaiting(): void {
-    if (this.#batch.length > 0) this.#flush();
+    if (!this.#batch.empty) this.#flush();
     if (this.#readPaused) this.#resumeReading();
   }
 
   #resumeReading(): void {
+    if (this.#stopReason !== undefined) return; // the server is stopping: no more reading
     this.#readPaused = false;
     if (this.#lost === null) this.transport!.resumeProducing();
   }
@@ -446,13 +471,13 @@ export class StreamConnection
 
   #enqueue(value: Data): void {
     this.#batch.push(value);
-    this.#batchSize += typeof value === 'string' ? value.length : value.byteLength;
-    if (this.#batchSize >= this.#batchMax) this.#flush();
+    this.#budget.spend(sizeOf(value), 1);
+    if (this.#batch.size >= this.#batchMax) this.#flush();
   }
 
   /** Flush the batch in the next turn of the event loop, unless it goes out before. */
   #flushSoon(): void {
-    if (this.#batch.length > 0 && !this.#batchScheduled) {
+    if (!this.#batch.empty && !this.#batchScheduled) {
       this.#batchScheduled = true;
       const due = StreamConnection.#flushDue;
       if (due.length === 0) setImmediate(StreamConnection.#flushLater);
@@ -469,21 +494,17 @@ export class StreamConnection
     StreamConnection.#flushDue = [];
     for (const conn of due) {
       conn.#batchScheduled = false;
-      if (conn.#batch.length > 0 && !conn.#writeClosed) conn.#flush();
+      if (!conn.#batch.empty && !conn.#writeClosed) conn.#flush();
     }
   }
 
+  /** Hand what the generator yielded to the transport: one write, or one `writeSequence` of large pieces. */
   #flush(): void {
-    const batch = this.#batch;
-    const size = this.#batchSize;
-    this.#batchSize = 0;
-    if (batch.length === 1) {
-      this.transport!.write(batch.pop()!); // the batch array is kept for the next values
-      return;
-    }
-    this.#batch = [];
-    if (size <= COPY_BATCH_BELOW) this.transport!.writeSequence([concat(batch, size)]);
-    else this.transport!.writeSequence(batch);
+    const transport = this.transport!;
+    this.#batch.drainInto(
+      (data) => transport.write(data),
+      (parts) => transport.writeSequence(parts),
+    );
   }
 
   #run(handler: StreamProtocol): void {
@@ -499,9 +520,16 @@ export class StreamConnection
       this.#generator = gen;
       this.#pumpNext(new StreamConnection.#Pump(this, gen));
     } else if (isThenable(result)) {
+      this.#awaitingHandler = true;
       result.then(
-        () => this.close(),
-        (e) => this.#fail(e),
+        () => {
+          this.#awaitingHandler = false;
+          this.close();
+        },
+        (e) => {
+          this.#awaitingHandler = false;
+          this.#fail(e);
+        },
       );
     }
   }
@@ -521,12 +549,16 @@ export class StreamConnection
     }
   };
 
-  /** Ask the generator for its next value, unless writing is paused or the connection is gone. */
+  /**
+   * Ask the generator for its next value, unless writing is paused, this
+   * turn's budget is spent (it then goes on at the next turn), or the
+   * connection is gone.
+   */
   #pumpNext(pump: Pump): void {
     if (this.#lost !== null) return; // connectionLost called gen.return()
-    if (this.#writePaused) {
-      if (this.#batch.length > 0) this.#flush();
-      this.#drained().then(pump.resume);
+    if (this.#writePaused || this.#budget.exhausted) {
+      if (!this.#batch.empty) this.#flush();
+      (this.#writePaused ? this.#drained() : nextTurn()).then(pump.resume);
       return;
     }
     let next: Promise<IteratorResult<Data>>;
@@ -582,11 +614,20 @@ export class StreamConnection
   }
 
   #fail(error: unknown): void {
+    if (isClientMistake(error) && this.#lost === null) {
+      // The peer's bad input: what was yielded before still goes out, then a graceful close.
+      logClientMistake(this.transport?.getPeer(), error);
+      void this.close();
+      return;
+    }
     // Failing because the connection itself was lost is not the protocol's fault.
     const consequence =
       this.#lost !== null &&
       (error instanceof ConnectionLost || error instanceof ConnectionClosedError);
-    if (!consequence) log.failure('stream protocol failed', error, { log_level: 'error' });
+    if (!consequence) {
+      log.failure('stream protocol failed', error, { log_level: 'error' });
+      publishHandlerFailure(error, this, 'stream');
+    }
     this.abort(error);
   }
 }

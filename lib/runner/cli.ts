@@ -3,7 +3,8 @@ import { formatEvent, globalLogPublisher, type LogObserver } from '../log/index.
 import { discoverPlugins, type PluginCatalog, type ServicePlugin } from '../plugins/index.js';
 import { setupLogging } from './log-setup.js';
 import { formatOptionsHelp, parseOptions, splitAtCommand } from './options.js';
-import { describe, runService } from './runner.js';
+import { describe } from './describe.js';
+import { runService } from './runner.js';
 import type { IService } from '../app/index.js';
 import { UsageError } from '../app/index.js';
 import { isWorker, leaveCluster, runWorkers } from './workers.js';

@@ -1,4 +1,4 @@
-import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { setErrorName, WovenError } from '../failure/index.js';
 import type { Logger } from '../log/index.js';
 
@@ -16,16 +16,33 @@ export class PidfileError extends WovenError {
   }
 }
 
+/** Clock ticks per second of `/proc/<pid>/stat`'s start time (USER_HZ: 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+
+/** Seconds since the epoch at which the machine booted (`btime` of /proc/stat), if known. */
+function bootTime(): number | undefined {
+  try {
+    const match = /^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'));
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * The start time of process `pid` (clock ticks since boot, field 22 of
- * `/proc/<pid>/stat`), or `undefined` where /proc is not available.
+ * When process `pid` started, in seconds since the epoch (from field 22 of
+ * `/proc/<pid>/stat` and the boot time), or `undefined` where /proc is not
+ * available.
  */
-export function processStartTime(pid: number): string | undefined {
+export function processStartTime(pid: number): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) may hold spaces and parentheses: split after the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return fields[19];
+    const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    const boot = bootTime();
+    return boot === undefined || !Number.isFinite(ticks)
+      ? undefined
+      : boot + ticks / TICKS_PER_SECOND;
   } catch {
     return undefined;
   }
@@ -40,35 +57,31 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** What a pidfile holds: the pid and, where known, that process's start time. */
+/** What a pidfile tells: the pid it holds and when it was written (its mtime, seconds). */
 interface PidRecord {
   pid: number;
-  startTime?: string;
+  writtenAt: number;
 }
 
-function parseRecord(text: string): PidRecord | undefined {
-  const [pidText, startTime] = text.trim().split(/\s+/);
-  const pid = Number(pidText);
-  if (!Number.isSafeInteger(pid) || pid <= 0) return undefined;
-  return { pid, startTime: startTime || undefined };
-}
+/** Slack between a process's start and its pidfile's mtime (clock granularity). */
+const START_SLACK = 2;
 
 /**
  * Whether the process recorded in a pidfile is still the one that wrote it.
  * `kill(pid, 0)` alone is not enough: after a reboot or a long time the pid
- * may belong to an unrelated process, so the recorded start time must match
- * too (on systems with /proc).
+ * may belong to an unrelated process. The file holds the pid alone (so
+ * `kill $(cat pidfile)` and systemd's `PIDFile=` work), so a process that
+ * started after the file was written cannot be its writer (on systems with /proc).
  */
 export function isRecordLive(record: PidRecord): boolean {
   if (!isAlive(record.pid)) return false;
-  if (record.startTime === undefined) return true;
-  const now = processStartTime(record.pid);
-  return now === undefined || now === record.startTime;
+  const started = processStartTime(record.pid);
+  return started === undefined || started <= record.writtenAt + START_SLACK;
 }
 
 /**
  * A pidfile, as twistd's `--pidfile`: {@link acquire} writes this process's
- * pid (and start time) or throws {@link AlreadyRunningError} when a live
+ * pid alone or throws {@link AlreadyRunningError} when a live
  * process holds the file; a stale file (dead process, or a reused pid) is
  * taken over. {@link release} removes it.
  *
@@ -88,22 +101,35 @@ export class PidFile {
     this.path = path;
   }
 
-  /** The record in the file, or `undefined` when there is none (or it is garbage). */
+  /**
+   * The record in the file, or `undefined` when there is none. A file that
+   * holds no pid is not a pidfile: it throws {@link PidfileError} naming it
+   * (woven never deletes a file it does not own).
+   */
   read(): PidRecord | undefined {
+    let text: string;
+    let writtenAt: number;
     try {
-      return parseRecord(readFileSync(this.path, 'utf8'));
+      text = readFileSync(this.path, 'utf8');
+      writtenAt = statSync(this.path).mtimeMs / 1000;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw new PidfileError(`cannot read pidfile ${this.path}: ${(error as Error).message}`);
     }
+    const pid = Number(text.trim());
+    if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(pid) || pid <= 0) {
+      throw new PidfileError(
+        `${this.path} exists and holds no pid: not a pidfile, refusing to replace it`,
+      );
+    }
+    return { pid, writtenAt };
   }
 
   /** Write this process's record, refusing when a live process holds the file. */
   acquire(pid = process.pid): void {
-    const text = `${pid} ${processStartTime(pid) ?? ''}`.trim();
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        writeFileSync(this.path, `${text}\n`, { flag: 'wx' });
+        writeFileSync(this.path, `${pid}\n`, { flag: 'wx' });
         this.#held = true;
         return;
       } catch (error) {

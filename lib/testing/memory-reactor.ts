@@ -1,11 +1,17 @@
 // Tests: tests/testing/memory-reactor.test.ts (and tests/endpoints/*, which drive endpoints through it)
 import { isIPv6 } from 'node:net';
-import type { ConnectionOptions, TlsOptions } from 'node:tls';
 import type { Address, Handler, IConnector } from '../protocols/index.js';
 import { Clock, ReactorAlreadyRunning } from '../time/index.js';
+import {
+  type BindAddress,
+  DEFAULT_BACKLOG,
+  type IReactorNetwork,
+  type TLSClientOptions,
+  type TLSServerOptions,
+} from '../transports/index.js';
 
-/** A local address to bind an outgoing connection to: `[host, port]`, as Twisted's `bindAddress`. */
-export type MemoryBindAddress = readonly [host: string, port: number] | string;
+/** A local address an outgoing connection binds to: a {@link BindAddress}, or a host alone. */
+export type MemoryBindAddress = BindAddress | string;
 
 /** The lifecycle phases of a system event trigger. */
 export type TriggerPhase = 'before' | 'during' | 'after';
@@ -99,7 +105,7 @@ function tcpAddress(host: string, port: number): Address {
  * reactor.tcpServers; // [[8080, factory, 50, '127.0.0.1']]
  * ```
  */
-export class MemoryReactor extends Clock {
+export class MemoryReactor extends Clock implements IReactorNetwork {
   /** `listenTCP` calls: `[port, factory, backlog, interface]`. */
   readonly tcpServers: [port: number, factory: Handler, backlog: number, iface: string][] = [];
   /** `connectTCP` calls: `[host, port, factory, timeout, bindAddress]`. */
@@ -114,7 +120,7 @@ export class MemoryReactor extends Clock {
   readonly sslServers: [
     port: number,
     factory: Handler,
-    contextFactory: TlsOptions,
+    contextFactory: TLSServerOptions,
     backlog: number,
     iface: string,
   ][] = [];
@@ -123,7 +129,7 @@ export class MemoryReactor extends Clock {
     host: string,
     port: number,
     factory: Handler,
-    contextFactory: ConnectionOptions,
+    contextFactory: TLSClientOptions,
     timeout: number,
     bindAddress: MemoryBindAddress | undefined,
   ][] = [];
@@ -226,7 +232,12 @@ export class MemoryReactor extends Clock {
   }
 
   /** Record a TCP listen; resolves with a port on `interface` when it is IPv6, else on `0.0.0.0`. */
-  listenTCP(port: number, factory: Handler, backlog = 50, iface = ''): Promise<FakePort> {
+  listenTCP(
+    port: number,
+    factory: Handler,
+    backlog = DEFAULT_BACKLOG,
+    iface = '',
+  ): Promise<FakePort> {
     this.tcpServers.push([port, factory, backlog, iface]);
     return Promise.resolve(new FakePort(tcpAddress(isIPv6(iface) ? iface : '0.0.0.0', port)));
   }
@@ -247,8 +258,8 @@ export class MemoryReactor extends Clock {
   listenSSL(
     port: number,
     factory: Handler,
-    contextFactory: TlsOptions,
-    backlog = 50,
+    contextFactory: TLSServerOptions,
+    backlog = DEFAULT_BACKLOG,
     iface = '',
   ): Promise<FakePort> {
     this.sslServers.push([port, factory, contextFactory, backlog, iface]);
@@ -260,7 +271,7 @@ export class MemoryReactor extends Clock {
     host: string,
     port: number,
     factory: Handler,
-    contextFactory: ConnectionOptions,
+    contextFactory: TLSClientOptions,
     timeout = 30,
     bindAddress?: MemoryBindAddress,
   ): FakeConnector {
@@ -272,7 +283,7 @@ export class MemoryReactor extends Clock {
   listenUNIX(
     address: string,
     factory: Handler,
-    backlog = 50,
+    backlog = DEFAULT_BACKLOG,
     mode = 0o666,
     wantPID = false,
   ): Promise<FakePort> {
@@ -312,7 +323,7 @@ export class MemoryReactorClock extends MemoryReactor {}
  * connect methods throw `connectError`, as Twisted's `RaisingMemoryReactor`:
  * for testing how endpoints and services handle failures.
  */
-export class RaisingMemoryReactor extends Clock {
+export class RaisingMemoryReactor extends Clock implements IReactorNetwork {
   readonly #listenError: unknown;
   readonly #connectError: unknown;
 

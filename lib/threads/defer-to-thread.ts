@@ -1,5 +1,6 @@
 // Tests: tests/threads/defer-to-thread.test.ts
 import type { Deferred } from '../defer/index.js';
+import type { IReactorTime } from '../time/index.js';
 import type { ThreadTask } from './task.js';
 import { ThreadPool } from './thread-pool.js';
 
@@ -33,7 +34,7 @@ export function deferToThreadPool<A extends unknown[], R>(
   ...args: A
 ): Deferred<Awaited<R>>;
 export function deferToThreadPool<A extends unknown[], R>(
-  reactor: unknown,
+  reactor: IReactorTime,
   pool: ThreadPool,
   task: ThreadTask<A, R>,
   ...args: A

@@ -1,6 +1,9 @@
-import './network-reactor.js';
-import './udp-reactor.js';
-
+export type {
+  ConnectionClosedMessage,
+  ConnectionOpenedMessage,
+  ListenMessage,
+  TLSHandshakeFailedMessage,
+} from './connection-events.js';
 export { type ConnectorState, Connector, type DialSpec } from './connector.js';
 export {
   BadFileError,
@@ -18,14 +21,35 @@ export {
   toTLSError,
   UserError,
 } from './errors.js';
-export { type ListenSpec, ListeningPort } from './listening-port.js';
+export type {
+  BindAddress,
+  IListeningPort,
+  IReactor,
+  IReactorMulticast,
+  IReactorNetwork,
+  IReactorSSL,
+  IReactorTCP,
+  IReactorUDP,
+  IReactorUNIX,
+} from './interfaces.js';
+export { DEFAULT_BACKLOG, type ListenSpec, ListeningPort } from './listening-port.js';
+export { Reactor, ReactorNetwork, reactor } from './reactor.js';
 export {
   connectionLostReason,
   SocketTransport,
   type SocketTransportOptions,
 } from './socket-transport.js';
-export { type BindAddress, connectTCP, listenTCP } from './tcp.js';
-export { connectSSL, listenSSL, nodeTLSOptions, type PEM, type TLSOptions } from './tls.js';
+export { connectTCP, listenTCP } from './tcp.js';
+export {
+  connectSSL,
+  listenSSL,
+  nodeTLSOptions,
+  type PEM,
+  type TLSClientOptions,
+  type TLSOptions,
+  type TLSServerOptions,
+  type TrustRootOptions,
+} from './tls.js';
 export { connectUNIX, listenUNIX } from './unix.js';
 export { listenMulticast, MulticastPort } from './multicast.js';
 export { listenUDP, UDPPort } from './udp.js';

@@ -1,11 +1,25 @@
 // Tests: tests/transports/tcp.test.ts, tests/transports/unix.test.ts, tests/transports/tls.test.ts
+import type { Channel } from 'node:diagnostics_channel';
 import type { Server, Socket } from 'node:net';
-import { Logger } from '../log/index.js';
-import type { Address, Factory, Protocol } from '../protocols/index.js';
+import { diagnosticsChannels as channels, Logger } from '../log/index.js';
+import {
+  type Address,
+  type Factory,
+  type Protocol,
+  ServerStoppingError,
+  tellServerStopping,
+} from '../protocols/index.js';
+import type { ListenMessage } from './connection-events.js';
 import { CannotListenError } from './errors.js';
 import { SocketTransport } from './socket-transport.js';
 
 const log = new Logger('woven.transports.port');
+
+/**
+ * The listen queue length used when none is given: Node's own default (511),
+ * not Twisted's 50, which stalls bursts of connects for seconds.
+ */
+export const DEFAULT_BACKLOG = 511;
 
 /** How a {@link ListeningPort} listens: what to pass to `server.listen` and how to name things. */
 export interface ListenSpec {
@@ -27,8 +41,10 @@ export interface ListenSpec {
  * A listening server socket, as Twisted's `IListeningPort`: each accepted
  * connection gets a protocol from the factory (`buildProtocol(peer)`; `null`
  * refuses it) over a {@link SocketTransport}. An error in one connection
- * closes only that connection. Returned (in a Promise) by `listenTCP`,
- * `listenSSL` and `listenUNIX`.
+ * closes only that connection. The port keeps count of the connections it
+ * accepted, also after {@link stopListening}, so a stopping server can
+ * {@link closeConnections} and, past its deadline, {@link abortConnections}.
+ * Returned (in a Promise) by `listenTCP`, `listenSSL` and `listenUNIX`.
  *
  * @example
  * ```ts
@@ -43,6 +59,10 @@ export class ListeningPort {
   readonly #spec: ListenSpec;
   #host: Address | undefined;
   #stopping: Promise<void> | undefined;
+  /** The accepted connections still open, by protocol. */
+  readonly #open = new Set<Protocol>();
+  /** Called whenever the last open connection closes. */
+  #drained: (() => void)[] = [];
 
   private constructor(server: Server, factory: Factory, spec: ListenSpec) {
     this.#server = server;
@@ -123,6 +143,13 @@ export class ListeningPort {
       ...(host.type === 'UNIX' ? { path: host.name } : { host: host.host, port: host.port }),
     });
     this.#factory.doStart();
+    this.#publish(channels.listenStarted);
+  }
+
+  #publish(channel: Channel): void {
+    if (!channel.hasSubscribers) return;
+    const message: ListenMessage = { port: this, address: this.getHost() };
+    channel.publish(message);
   }
 
   #describe(): string {
@@ -149,13 +176,46 @@ export class ListeningPort {
       socket.destroy();
       return;
     }
-    const transport = new SocketTransport(socket, protocol, {
+    const accepted = protocol;
+    this.#open.add(accepted);
+    const transport = new SocketTransport(socket, accepted, {
       isServer: true,
       kind,
       unixPath: this.#spec.listen.path ?? null,
       peer,
+      listener: this.getHost(),
+      onLost: () => this.#closed(accepted),
     });
     transport.start();
+  }
+
+  #closed(protocol: Protocol): void {
+    this.#open.delete(protocol);
+    if (this.#open.size > 0) return;
+    for (const resolve of this.#drained.splice(0)) resolve();
+  }
+
+  /** How many connections accepted on this port are still open (also after {@link stopListening}). */
+  get connectionCount(): number {
+    return this.#open.size;
+  }
+
+  /**
+   * Tell every open connection that the server is stopping (`reason`, by
+   * default a {@link ServerStoppingError}): a classic protocol gets
+   * `loseConnection()`, a stream protocol sees its `signal` abort with
+   * `reason` and its iteration end, and may finish its reply. Resolves once
+   * no connection is left.
+   */
+  closeConnections(reason: Error = new ServerStoppingError()): Promise<void> {
+    for (const protocol of this.#open) tellServerStopping(protocol, reason);
+    if (this.#open.size === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => this.#drained.push(resolve));
+  }
+
+  /** Abort every open connection at once (buffered data is dropped). */
+  abortConnections(): void {
+    for (const protocol of this.#open) protocol.transport?.abortConnection();
   }
 
   /** The address this port listens on: `{type: 'TCP', host, port}` or `{type: 'UNIX', name}`. */
@@ -180,6 +240,7 @@ export class ListeningPort {
   stopListening(): Promise<void> {
     this.#stopping ??= new Promise<void>((resolve) => {
       this.#server.close();
+      this.#publish(channels.listenStopped);
       // server.close()'s callback waits for every connection to end; the
       // listening socket itself is released by the next loop turn.
       setImmediate(() => {

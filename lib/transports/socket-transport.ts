@@ -3,7 +3,7 @@ import { isIP, type Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import * as tls from 'node:tls';
 import { Failure } from '../failure/index.js';
-import { Logger } from '../log/index.js';
+import { diagnosticsChannels as channels, Logger } from '../log/index.js';
 import {
   type Address,
   ConnectionAborted,
@@ -14,8 +14,12 @@ import {
   type IPushProducer,
   type ITLSTransport,
   type Protocol,
+  onNextTurn,
+  publishHandlerFailure,
   type StartTLSOptions,
+  WriteBuffer,
 } from '../protocols/index.js';
+import { publishClosed, publishOpened, publishTLSFailure } from './connection-events.js';
 import { errorMessage, toTLSError } from './errors.js';
 
 const log = new Logger('woven.transports.socket');
@@ -35,9 +39,17 @@ export interface SocketTransportOptions {
   peer?: Address;
   /** Called once, after the protocol's `connectionLost`. */
   onLost?: LostListener;
+  /** For accepted connections: the listening port's address (reported to diagnostics). */
+  listener?: Address;
 }
 
 type HalfCloseable = Protocol & { readConnectionLost?(): void; writeConnectionLost?(): void };
+
+/**
+ * Bytes buffered (in the transport and in Node's socket) at which a
+ * registered streaming producer is paused, as Twisted's `bufferSize`.
+ */
+export const WRITE_HIGH_WATER_MARK = 65536;
 
 const kTransport = Symbol('woven.transport');
 type OwnedSocket = Socket & { [kTransport]?: SocketTransport };
@@ -52,11 +64,17 @@ export function connectionLostReason(error: unknown): ConnectionLost {
 
 /**
  * The transport of one socket connection (TCP, TLS or Unix), as Twisted's
- * `tcp.Connection`: it feeds the socket's data to its protocol, writes with
- * flow control (a registered producer is paused while Node's write buffer is
- * above its high-water mark and resumed on `'drain'`), supports half-close,
- * and can switch to TLS with {@link startTLS}. Ports and connectors create
- * these; users see them as `protocol.transport`.
+ * `tcp.Connection`: it feeds the socket's data to its protocol, supports
+ * half-close, and can switch to TLS with {@link startTLS}. Ports and
+ * connectors create these; users see them as `protocol.transport`.
+ *
+ * Writes are buffered and handed to the socket once per event-loop turn
+ * (at the end of the `dataReceived` call that made them, else at the next
+ * turn), small ones joined into one buffer, as Twisted's write buffer is
+ * flushed once per reactor iteration. A registered streaming producer is
+ * paused once {@link WRITE_HIGH_WATER_MARK} bytes are buffered and resumed
+ * when the socket has taken them, so a producer writes at most about that
+ * much per turn and never starves timers or other connections.
  *
  * @example
  * ```ts
@@ -77,6 +95,11 @@ export class SocketTransport implements ITLSTransport {
   #streaming = false;
   #producerPaused = false;
   #pullScheduled = false;
+  /** What was written and not yet handed to the socket. */
+  readonly #out = new WriteBuffer();
+  #flushScheduled = false;
+  /** Inside the protocol's `dataReceived`: writes go out when it returns. */
+  #receiving = false;
   /** loseConnection() was called (it may wait for the producer to unregister). */
   #disconnecting = false;
   /** Our write side has been ended (FIN sent or pending). */
@@ -120,12 +143,15 @@ export class SocketTransport implements ITLSTransport {
 
   /** Attach the protocol: calls `protocol.makeConnection(this)`. */
   start(): void {
+    if (channels.connectionOpened.hasSubscribers)
+      publishOpened(this, this.#options.listener ?? null);
     try {
       this.#protocol.makeConnection(this);
     } catch (error) {
       log.failure('Unhandled error in {protocol}.connectionMade', error, {
         protocol: this.#protocol.logPrefix(),
       });
+      publishHandlerFailure(error, this.#protocol, 'connectionMade');
       this.abortConnection();
     }
   }
@@ -153,15 +179,15 @@ export class SocketTransport implements ITLSTransport {
   static #onData(this: OwnedSocket, chunk: Buffer): void {
     const t = this[kTransport] as SocketTransport;
     if (t.#disconnecting || t.#lost) return;
-    // What the protocol writes while handling this chunk leaves in one
-    // syscall (writev), as Twisted's write buffer flushed once per loop turn.
-    this.cork();
+    // What the protocol writes while handling this chunk leaves in one write.
+    t.#receiving = true;
     try {
       t.#protocol.dataReceived(chunk);
     } catch (error) {
       t.#protocolFailed('dataReceived', error);
     }
-    if (this.writableCorked > 0) this.uncork(); // startTLS may have released it already
+    t.#receiving = false;
+    t.#flush();
   }
 
   static #onEnd(this: OwnedSocket): void {
@@ -186,6 +212,7 @@ export class SocketTransport implements ITLSTransport {
       protocol: this.#protocol.logPrefix(),
       method,
     });
+    publishHandlerFailure(error, this.#protocol, method);
     this.#abortReason ??= connectionLostReason(error);
     this.abortConnection();
   }
@@ -228,58 +255,115 @@ export class SocketTransport implements ITLSTransport {
       log.failure('Unhandled error in {protocol}.connectionLost', error, {
         protocol: this.#protocol.logPrefix(),
       });
+      publishHandlerFailure(error, this.#protocol, 'connectionLost');
     }
     SocketTransport.#detach(this.#socket);
+    if (channels.connectionClosed.hasSubscribers) {
+      publishClosed(this, this.#options.listener ?? null, reason);
+    }
     this.#options.onLost?.(failure);
   }
 
+  /** The socket has taken what it buffered: let the producer go on. */
   #drained(): void {
     if (this.#producer === null) return;
-    if (this.#streaming) {
-      if (this.#producerPaused) {
-        this.#producerPaused = false;
-        (this.#producer as IPushProducer).resumeProducing();
-      }
-    } else {
-      this.#schedulePull();
-    }
+    if (this.#streaming) this.#maybeResume();
+    else this.#schedulePull();
+  }
+
+  /** Bytes waiting to be sent: ours and the socket's. */
+  #bufferedBytes(): number {
+    return this.#out.size + this.#socket.writableLength;
+  }
+
+  #maybeResume(): void {
+    if (!this.#producerPaused || this.#lost) return;
+    if (this.#socket.writableNeedDrain || this.#bufferedBytes() >= WRITE_HIGH_WATER_MARK) return;
+    this.#producerPaused = false;
+    (this.#producer as IPushProducer).resumeProducing();
   }
 
   #schedulePull(): void {
     if (this.#pullScheduled) return;
     this.#pullScheduled = true;
-    setImmediate(() => {
+    onNextTurn(() => {
       this.#pullScheduled = false;
       const producer = this.#producer;
       if (producer === null || this.#streaming || this.#lost) return;
       producer.resumeProducing();
-      if (this.#producer === producer && !this.#socket.writableNeedDrain) this.#schedulePull();
+      if (this.#producer === producer && this.#bufferedBytes() < WRITE_HIGH_WATER_MARK) {
+        this.#schedulePull();
+      }
     });
   }
 
-  #afterWrite(accepted: boolean): void {
-    if (accepted || this.#producer === null || !this.#streaming || this.#producerPaused) return;
+  /** Pause a streaming producer once the buffers reach the high-water mark. */
+  #checkHighWater(): void {
+    if (this.#producer === null || !this.#streaming || this.#producerPaused) return;
+    if (this.#bufferedBytes() < WRITE_HIGH_WATER_MARK) return;
     this.#producerPaused = true;
     (this.#producer as IPushProducer).pauseProducing();
   }
 
-  // --- ITransport ---
-
-  /** Send `data` (a string means its UTF-8 bytes). Ignored once the write side is closed. */
-  write(data: Data): void {
-    if (this.#writeClosed || this.#lost) return;
-    this.#afterWrite(this.#socket.write(data));
+  /** Hand what was written this turn to the socket now, in as few writes as pays. */
+  #flush(): void {
+    if (this.#out.empty || this.#lost) return;
+    const socket = this.#socket;
+    this.#out.drainInto(
+      (data) => socket.write(data),
+      (parts) => {
+        if (parts.length === 1) {
+          socket.write(parts[0]!);
+          return;
+        }
+        socket.cork();
+        for (const part of parts) socket.write(part);
+        socket.uncork();
+      },
+    );
+    if (this.#producer !== null && this.#streaming) this.#maybeResume();
   }
 
-  /** Send every chunk of `data`, in order, in one underlying write (`writev`). */
+  #scheduleFlush(): void {
+    if (this.#flushScheduled || this.#receiving) return;
+    this.#flushScheduled = true;
+    const due = SocketTransport.#flushDue;
+    if (due.length === 0) onNextTurn(SocketTransport.#flushAll);
+    due.push(this);
+  }
+
+  /** Transports with writes to flush at the next turn: one callback serves them all. */
+  static #flushDue: SocketTransport[] = [];
+
+  static #flushAll(): void {
+    const due = SocketTransport.#flushDue;
+    SocketTransport.#flushDue = [];
+    for (const t of due) {
+      t.#flushScheduled = false;
+      t.#flush();
+    }
+  }
+
+  // --- ITransport ---
+
+  /**
+   * Send `data` (a string means its UTF-8 bytes): buffered, and handed to
+   * the socket with the rest of this turn's writes. Ignored once the write
+   * side is closed.
+   */
+  write(data: Data): void {
+    if (this.#writeClosed || this.#lost) return;
+    this.#out.push(data);
+    this.#scheduleFlush();
+    this.#checkHighWater();
+  }
+
+  /** Send every chunk of `data`, in order (joined with this turn's other writes). */
   writeSequence(data: Iterable<Data>): void {
     if (this.#writeClosed || this.#lost) return;
-    const socket = this.#socket;
-    socket.cork();
-    let accepted = true;
-    for (const chunk of data) accepted = socket.write(chunk);
-    socket.uncork();
-    this.#afterWrite(accepted && !socket.writableNeedDrain);
+    for (const chunk of data) this.#out.push(chunk);
+    this.#scheduleFlush();
+    this.#checkHighWater();
   }
 
   /**
@@ -304,6 +388,7 @@ export class SocketTransport implements ITLSTransport {
     this.#keepAddresses();
     const socket = this.#socket;
     if (socket.destroyed) return;
+    this.#flush();
     if (this.#writeClosed) {
       if (socket.writableFinished) socket.destroy();
       else socket.once('finish', () => socket.destroy());
@@ -316,6 +401,7 @@ export class SocketTransport implements ITLSTransport {
   /** Half-close: send EOF after the buffered data and keep reading. */
   loseWriteConnection(): void {
     if (this.#writeClosed || this.#lost) return;
+    this.#flush();
     this.#writeClosed = true;
     const socket = this.#socket;
     socket.end(() => {
@@ -330,6 +416,7 @@ export class SocketTransport implements ITLSTransport {
 
   #endWrite(): void {
     if (this.#writeClosed) return;
+    this.#flush();
     this.#writeClosed = true;
     this.#socket.end();
   }
@@ -339,6 +426,7 @@ export class SocketTransport implements ITLSTransport {
     if (this.#lost) return;
     this.#abortReason ??= new ConnectionAborted();
     this.#writeClosed = true;
+    this.#out.clear();
     this.#keepAddresses();
     const socket = this.#socket;
     if (socket.destroyed) return;
@@ -401,7 +489,7 @@ export class SocketTransport implements ITLSTransport {
     this.#streaming = streaming;
     this.#producerPaused = false;
     if (!streaming) this.#schedulePull();
-    else if (this.#socket.writableNeedDrain) this.#afterWrite(false);
+    else this.#checkHighWater();
   }
 
   /** Forget the registered producer; a pending `loseConnection()` then proceeds. */
@@ -451,8 +539,8 @@ export class SocketTransport implements ITLSTransport {
   #startTLS(options: StartTLSOptions, pending?: Uint8Array): Promise<void> {
     if (this.#lost) return Promise.reject(connectionLostReason('the connection is closed'));
     if (this.#tls) return Promise.reject(toTLSError(new Error('TLS is already started')));
+    this.#flush(); // what was written before STARTTLS goes out in the clear
     const old = this.#socket;
-    while (old.writableCorked > 0) old.uncork(); // send what was written before STARTTLS
     old.pause();
     SocketTransport.#detach(old);
     const base = needsWrapper(old, pending) ? new PrefixedDuplex(old, pending) : old;
@@ -469,8 +557,10 @@ export class SocketTransport implements ITLSTransport {
         secure.off(isServer ? 'secure' : 'secureConnect', onSecure);
         secure.off('error', done);
         secure.off('close', onClose);
-        if (error) reject(toTLSError(error));
-        else resolve();
+        if (error) {
+          publishTLSFailure(error, old, isServer);
+          reject(toTLSError(error));
+        } else resolve();
       };
       const onSecure = () => done();
       const onClose = () =>

@@ -3,10 +3,8 @@ import * as net from 'node:net';
 import { type Handler, toFactory } from '../protocols/index.js';
 import type { IReactorTime } from '../time/index.js';
 import { Connector } from './connector.js';
-import { ListeningPort } from './listening-port.js';
-
-/** A local address to bind a client socket to, as Twisted's `bindAddress` (`[host, port]`). */
-export type BindAddress = readonly [host: string, port: number] | { host: string; port?: number };
+import type { BindAddress } from './interfaces.js';
+import { DEFAULT_BACKLOG, ListeningPort } from './listening-port.js';
 
 /** `bindAddress` as Node's `localAddress`/`localPort` connect options. */
 export function bindOptions(bindAddress: BindAddress | undefined): {
@@ -36,7 +34,7 @@ export function listenOptions(
 export function listenTCP(
   port: number,
   handler: Handler,
-  backlog = 50,
+  backlog = DEFAULT_BACKLOG,
   iface = '',
 ): Promise<ListeningPort> {
   const server = net.createServer({ allowHalfOpen: true, noDelay: true });

@@ -3,31 +3,47 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { type Handler, toFactory } from '../protocols/index.js';
 import type { IReactorTime } from '../time/index.js';
+import { publishTLSFailure } from './connection-events.js';
 import { Connector } from './connector.js';
-import { ListeningPort } from './listening-port.js';
+import { DEFAULT_BACKLOG, ListeningPort } from './listening-port.js';
 import { Logger } from '../log/index.js';
-import { type BindAddress, bindOptions, listenOptions } from './tcp.js';
+import type { BindAddress } from './interfaces.js';
+import { bindOptions, listenOptions } from './tcp.js';
 
 const log = new Logger('woven.transports.tls');
 
 /** PEM text or bytes (one or several certificates). */
 export type PEM = string | Buffer;
 
+/** Trust roots, added to Node's TLS options on either side. */
+export interface TrustRootOptions {
+  /** Certificates to trust as roots (Twisted's `trustRoot`); replaces the system roots. */
+  trustRoots?: PEM | PEM[];
+  /** Same as `trustRoots` (the name used by endpoint descriptions). */
+  caCerts?: PEM | PEM[];
+}
+
+/** A TLS server's options: Node's `tls` server options plus {@link TrustRootOptions}. */
+export type TLSServerOptions = tls.TlsOptions & TrustRootOptions;
+
 /**
- * TLS options: Node's `tls` options, plus `trustRoots`/`caCerts` (PEM
- * certificates the peer's certificate must chain to; they become Node's
- * `ca`). Clients verify the server's certificate and host name by default.
+ * A TLS client's options: Node's `tls.connect` options plus
+ * {@link TrustRootOptions}. The server's certificate and host name are
+ * verified by default.
  */
-export type TLSOptions = tls.TlsOptions &
-  tls.ConnectionOptions & {
-    /** Certificates to trust as roots (Twisted's `trustRoot`); replaces the system roots. */
-    trustRoots?: PEM | PEM[];
-    /** Same as `trustRoots` (the name used by endpoint descriptions). */
-    caCerts?: PEM | PEM[];
-  };
+export type TLSClientOptions = tls.ConnectionOptions & TrustRootOptions;
+
+/**
+ * TLS options usable on both sides: Node's `tls` options, plus
+ * `trustRoots`/`caCerts` (PEM certificates the peer's certificate must
+ * chain to; they become Node's `ca`).
+ */
+export type TLSOptions = TLSServerOptions & TLSClientOptions;
 
 /** `options` as Node's: `trustRoots`/`caCerts` merged into `ca`. */
-export function nodeTLSOptions(options: TLSOptions): tls.TlsOptions & tls.ConnectionOptions {
+export function nodeTLSOptions<O extends TrustRootOptions & { ca?: unknown }>(
+  options: O,
+): Omit<O, keyof TrustRootOptions> {
   const { trustRoots, caCerts, ...rest } = options;
   const roots = [trustRoots, caCerts].flat().filter((r): r is PEM => r !== undefined);
   if (roots.length === 0) return rest;
@@ -42,8 +58,8 @@ export function nodeTLSOptions(options: TLSOptions): tls.TlsOptions & tls.Connec
 export function listenSSL(
   port: number,
   handler: Handler,
-  options: TLSOptions,
-  backlog = 50,
+  options: TLSServerOptions,
+  backlog = DEFAULT_BACKLOG,
   iface = '',
 ): Promise<ListeningPort> {
   const server = tls.createServer({
@@ -57,6 +73,7 @@ export function listenSSL(
       error: error.message,
       tlsCode: (error as { code?: string }).code,
     });
+    publishTLSFailure(error, socket, true);
   });
   return ListeningPort.open(server, toFactory(handler), {
     kind: 'TCP',
@@ -76,7 +93,7 @@ export function connectSSL(
   host: string,
   port: number,
   handler: Handler,
-  options: TLSOptions = {},
+  options: TLSClientOptions = {},
   timeout: number | null = 30,
   bindAddress?: BindAddress,
 ): Connector {

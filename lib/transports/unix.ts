@@ -5,7 +5,7 @@ import { type Handler, toFactory } from '../protocols/index.js';
 import type { IReactorTime } from '../time/index.js';
 import { Connector } from './connector.js';
 import { BadFileError } from './errors.js';
-import { ListeningPort } from './listening-port.js';
+import { DEFAULT_BACKLOG, ListeningPort } from './listening-port.js';
 
 /** The pid recorded in `path`'s lock file (`<path>.lock`, a symlink to the pid as Twisted's `FilesystemLock`), if that process is alive. */
 function lockOwner(path: string): number | undefined {
@@ -48,7 +48,7 @@ function releaseLock(path: string): void {
 export async function listenUNIX(
   address: string,
   handler: Handler,
-  backlog = 50,
+  backlog = DEFAULT_BACKLOG,
   mode = 0o666,
   wantPID = false,
 ): Promise<ListeningPort> {

@@ -8,7 +8,8 @@ import {
   quoteStringArgument,
 } from '../endpoints/index.js';
 import { CancelledError } from '../defer/index.js';
-import { type IReactorTime, reactor as defaultReactor } from '../time/index.js';
+import type { IReactorTime } from '../time/index.js';
+import { type IReactorNetwork, reactor as defaultReactor } from '../transports/index.js';
 import { connectionDuplex } from './duplex.js';
 import { HandshakeTimeoutError } from './errors.js';
 import { type WebSocketConnectionOptions, WebSocketConnection } from './web-socket.js';
@@ -28,7 +29,7 @@ export interface ConnectWebSocketOptions
    */
   url?: string | URL;
   /** The reactor for endpoint descriptions (default: woven's `reactor`). */
-  reactor?: unknown;
+  reactor?: IReactorNetwork;
   /** Cancels the attempt (connection and handshake): it then rejects with `CancelledError`. */
   signal?: AbortSignal;
   /**

@@ -16,19 +16,19 @@ const fixtures = new URL('../fixtures/tls/', import.meta.url).pathname;
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 describe('serverFromString', () => {
-  it('tcp:8080:interface=127.0.0.1 listens with listenTCP(8080, factory, 50, "127.0.0.1")', async () => {
+  it('tcp:8080:interface=127.0.0.1 listens with listenTCP(8080, factory, 511, "127.0.0.1")', async () => {
     const reactor = new MemoryReactor();
     await serverFromString(reactor, 'tcp:8080:interface=127.0.0.1').listen(Protocol);
     expect(reactor.tcpServers).toHaveLength(1);
     const [port, , backlog, iface] = reactor.tcpServers[0];
-    expect([port, backlog, iface]).toEqual([8080, 50, '127.0.0.1']);
+    expect([port, backlog, iface]).toEqual([8080, 511, '127.0.0.1']);
   });
 
   it('unix:/tmp/s.sock:mode=660 listens with the octal mode, and backslash escapes a colon', async () => {
     const reactor = new MemoryReactor();
     await serverFromString(reactor, 'unix:/tmp/s.sock:mode=660').listen(Protocol);
     const [address, , backlog, mode, wantPID] = reactor.unixServers[0];
-    expect([address, backlog, mode, wantPID]).toEqual(['/tmp/s.sock', 50, 0o660, true]);
+    expect([address, backlog, mode, wantPID]).toEqual(['/tmp/s.sock', 511, 0o660, true]);
     await serverFromString(reactor, 'unix:/tmp/a\\:b.sock').listen(Protocol);
     expect(reactor.unixServers[1][0]).toBe('/tmp/a:b.sock');
   });

@@ -56,11 +56,11 @@ describe("MemoryReactor records in Twisted's tuple order", () => {
     await r.listenUNIX('/a', f);
     r.connectUNIX('/b', f);
     await r.listenUDP(5, {});
-    expect(r.tcpServers).toEqual([[1, f, 50, '']]);
+    expect(r.tcpServers).toEqual([[1, f, 511, '']]);
     expect(r.tcpClients).toEqual([['h', 2, f, 30, undefined]]);
-    expect(r.sslServers).toEqual([[3, f, {}, 50, '']]);
+    expect(r.sslServers).toEqual([[3, f, {}, 511, '']]);
     expect(r.sslClients).toEqual([['h', 4, f, {}, 30, undefined]]);
-    expect(r.unixServers).toEqual([['/a', f, 50, 0o666, false]]);
+    expect(r.unixServers).toEqual([['/a', f, 511, 0o666, false]]);
     expect(r.unixClients).toEqual([['/b', f, 30, false]]);
     expect(r.udpServers).toEqual([[5, {}, '', 8192]]);
   });

@@ -68,6 +68,78 @@ describe('Deferred chainDeferred', () => {
   });
 });
 
+describe('Deferred chainDeferred, long chains', () => {
+  it('100,000 chained links fire the end without overflowing the stack', () => {
+    const n = 100_000;
+    const links = Array.from({ length: n }, () => new Deferred<number>());
+    for (let i = 0; i < n - 1; i++) links[i].chainDeferred(links[i + 1]);
+    let end: number | undefined;
+    links[n - 1].addCallback((v) => {
+      end = v;
+    });
+    links[0].callback(7);
+    expect(end).toBe(7);
+    expect(links[n / 2].result).toBeUndefined();
+  });
+
+  it('a failure crosses 100,000 links too', () => {
+    const n = 100_000;
+    const links = Array.from({ length: n }, () => new Deferred<number>());
+    for (let i = 0; i < n - 1; i++) links[i].chainDeferred(links[i + 1]);
+    let message: string | undefined;
+    links[n - 1].addErrback((f) => {
+      message = f.getErrorMessage();
+    });
+    links[0].errback(new Error('deep'));
+    expect(message).toBe('deep');
+  });
+
+  it('runs the chained Deferred before the rest of this chain, as a nested call would', () => {
+    const seen: string[] = [];
+    const a = new Deferred<number>();
+    const b = new Deferred<number>();
+    const c = new Deferred<number>();
+    b.addCallback(() => {
+      seen.push('b');
+      a.addCallback(() => seen.push('a, added by b'));
+    });
+    b.chainDeferred(c);
+    c.addCallback(() => seen.push('c'));
+    a.chainDeferred(b).addCallback(() => seen.push('a'));
+    a.callback(1);
+    expect(seen).toEqual(['b', 'c', 'a', 'a, added by b']);
+  });
+
+  it('a link already fired fails this chain with AlreadyCalledError', () => {
+    const other = succeed(1);
+    const d = new Deferred<number>();
+    d.chainDeferred(other);
+    let name: string | undefined;
+    d.addErrback((f) => {
+      name = (f.value as Error).name;
+    });
+    d.callback(2);
+    expect(name).toBe('AlreadyCalledError');
+    expect(other.result).toBe(1);
+  });
+
+  it('a paused link lets this chain go on, and fires once unpaused', () => {
+    const d = new Deferred<number>();
+    const other = new Deferred<number>();
+    other.pause();
+    const seen: unknown[] = [];
+    other.addCallback((v) => seen.push(['other', v]));
+    d.chainDeferred(other).addCallback((v) => seen.push(['d', v]));
+    d.callback(5);
+    expect(seen).toEqual([['d', undefined]]);
+    other.unpause();
+    expect(seen).toEqual([
+      ['d', undefined],
+      ['other', 5],
+    ]);
+  });
+});
+
 describe('Deferred returned from a callback', () => {
   it('an unfired returned Deferred pauses the chain until it fires', () => {
     const inner = new Deferred<string>();

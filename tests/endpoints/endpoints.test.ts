@@ -66,7 +66,7 @@ describe('server endpoints', () => {
     const factory = Factory.forProtocol(Recorder);
     const port = await new TCP4ServerEndpoint(reactor, 80).listen(factory);
     expect(port.getHost()).toEqual({ type: 'TCP', host: '0.0.0.0', port: 80 });
-    expect(reactor.tcpServers).toEqual([[80, factory, 50, '']]);
+    expect(reactor.tcpServers).toEqual([[80, factory, 511, '']]);
   });
 
   it('passes non-default listen arguments through in Twisted order', async () => {
@@ -77,7 +77,7 @@ describe('server endpoints', () => {
     await new UNIXServerEndpoint(reactor, '/tmp/x.sock', 5, 0o600, true).listen(Recorder);
     expect(reactor.tcpServers).toEqual([
       [81, Recorder, 3, '127.0.0.1'],
-      [82, Recorder, 50, '::'],
+      [82, Recorder, 511, '::'],
     ]);
     expect(reactor.sslServers).toEqual([[443, Recorder, { key: 'k' }, 4, '10.0.0.1']]);
     expect(reactor.unixServers).toEqual([['/tmp/x.sock', Recorder, 5, 0o600, true]]);

@@ -78,7 +78,7 @@ describe('serverFromString', () => {
     const reactor = new MemoryReactor();
     const factory = Factory.forProtocol(Protocol);
     const port = await serverFromString(reactor, 'tcp:8080:interface=127.0.0.1').listen(factory);
-    expect(reactor.tcpServers).toEqual([[8080, factory, 50, '127.0.0.1']]);
+    expect(reactor.tcpServers).toEqual([[8080, factory, 511, '127.0.0.1']]);
     expect(port.getHost()).toEqual({ type: 'TCP', host: '0.0.0.0', port: 8080 });
   });
 
@@ -88,7 +88,7 @@ describe('serverFromString', () => {
     await serverFromString(reactor, 'tcp:0').listen(Protocol);
     expect(reactor.tcpServers).toEqual([
       [8080, Protocol, 10, ''],
-      [0, Protocol, 50, ''],
+      [0, Protocol, 511, ''],
     ]);
   });
 
@@ -103,7 +103,7 @@ describe('serverFromString', () => {
     await ep.listen(Protocol);
     await serverFromString(reactor, 'tcp6:port=81:interface=\\:\\:1:backlog=3').listen(Protocol);
     expect(reactor.tcpServers).toEqual([
-      [8080, Protocol, 50, '::'],
+      [8080, Protocol, 511, '::'],
       [81, Protocol, 3, '::1'],
     ]);
   });
@@ -128,8 +128,8 @@ describe('serverFromString', () => {
     await serverFromString(reactor, 'unix:/tmp/s.sock:mode=660:lockfile=0').listen(Protocol);
     await serverFromString(reactor, 'unix:/tmp/t.sock').listen(Protocol);
     expect(reactor.unixServers).toEqual([
-      ['/tmp/s.sock', Protocol, 50, 0o660, false],
-      ['/tmp/t.sock', Protocol, 50, 0o666, true],
+      ['/tmp/s.sock', Protocol, 511, 0o660, false],
+      ['/tmp/t.sock', Protocol, 511, 0o666, true],
     ]);
   });
 
@@ -154,7 +154,7 @@ describe('serverFromString', () => {
       new MemoryReactor(),
       `ssl:4321:privateKey=${quoteStringArgument(combinedPath)}`,
     ) as SSL4ServerEndpoint;
-    expect([ep.port, ep.backlog, ep.interface]).toEqual([4321, 50, '']);
+    expect([ep.port, ep.backlog, ep.interface]).toEqual([4321, 511, '']);
     expect(ep.tlsOptions.key).toContain('PRIVATE KEY');
     expect(ep.tlsOptions.cert).toContain('BEGIN CERTIFICATE');
   });
@@ -204,41 +204,55 @@ describe('serverFromString', () => {
   });
 
   it('rejects an unknown prefix with Twisted message', () => {
-    const error = descriptionError(() => serverFromString(null, 'ftl:andromeda/carcosa/hali/2387'));
+    const error = descriptionError(() =>
+      serverFromString(new MemoryReactor(), 'ftl:andromeda/carcosa/hali/2387'),
+    );
     expect(error.message).toBe("Unknown endpoint type: 'ftl'");
     expect(error.part).toBe('ftl');
   });
 
   it('rejects a non-numeric or out-of-range port, naming it', () => {
-    expect(descriptionError(() => serverFromString(null, 'tcp:http')).message).toContain('http');
-    expect(descriptionError(() => serverFromString(null, 'tcp:70000')).part).toBe('70000');
-    expect(descriptionError(() => serverFromString(null, 'tcp:80:backlog=many')).part).toBe('many');
+    expect(
+      descriptionError(() => serverFromString(new MemoryReactor(), 'tcp:http')).message,
+    ).toContain('http');
+    expect(descriptionError(() => serverFromString(new MemoryReactor(), 'tcp:70000')).part).toBe(
+      '70000',
+    );
+    expect(
+      descriptionError(() => serverFromString(new MemoryReactor(), 'tcp:80:backlog=many')).part,
+    ).toBe('many');
   });
 
   it('rejects a missing port', () => {
-    expect(descriptionError(() => serverFromString(null, 'tcp')).part).toBe('port');
-    expect(descriptionError(() => serverFromString(null, 'tcp:')).part).toBe('port');
+    expect(descriptionError(() => serverFromString(new MemoryReactor(), 'tcp')).part).toBe('port');
+    expect(descriptionError(() => serverFromString(new MemoryReactor(), 'tcp:')).part).toBe('port');
   });
 
   it('rejects an unknown keyword and a surplus positional argument, naming them', () => {
-    expect(descriptionError(() => serverFromString(null, 'tcp:80:colour=blue')).part).toBe(
-      'colour',
-    );
-    expect(descriptionError(() => serverFromString(null, 'tcp:80:0.0.0.0:5:extra')).part).toBe(
-      'extra',
-    );
+    expect(
+      descriptionError(() => serverFromString(new MemoryReactor(), 'tcp:80:colour=blue')).part,
+    ).toBe('colour');
+    expect(
+      descriptionError(() => serverFromString(new MemoryReactor(), 'tcp:80:0.0.0.0:5:extra')).part,
+    ).toBe('extra');
   });
 
   it('rejects an argument given both positionally and by keyword', () => {
-    expect(descriptionError(() => serverFromString(null, 'tcp:80:port=81')).part).toBe('port');
+    expect(
+      descriptionError(() => serverFromString(new MemoryReactor(), 'tcp:80:port=81')).part,
+    ).toBe('port');
   });
 
   it('rejects a non-octal unix mode', () => {
-    expect(descriptionError(() => serverFromString(null, 'unix:/x:mode=999')).part).toBe('999');
+    expect(
+      descriptionError(() => serverFromString(new MemoryReactor(), 'unix:/x:mode=999')).part,
+    ).toBe('999');
   });
 
   it('knows that tls: has no server endpoints', () => {
-    expect(descriptionError(() => serverFromString(null, 'tls:443')).part).toBe('tls');
+    expect(descriptionError(() => serverFromString(new MemoryReactor(), 'tls:443')).part).toBe(
+      'tls',
+    );
   });
 });
 
@@ -261,19 +275,31 @@ describe('clientFromString', () => {
   });
 
   it('accepts host and port positionally', () => {
-    const ep = clientFromString(null, 'tcp:example.com:1234:timeout=7') as TCP4ClientEndpoint;
+    const ep = clientFromString(
+      new MemoryReactor(),
+      'tcp:example.com:1234:timeout=7',
+    ) as TCP4ClientEndpoint;
     expect([ep.host, ep.port, ep.timeout]).toEqual(['example.com', 1234, 7]);
   });
 
   it('takes a lone positional argument as the host, or as the port when host= is given', () => {
-    const a = clientFromString(null, 'tcp:example.com:port=1234') as TCP4ClientEndpoint;
-    const b = clientFromString(null, 'tcp:host=example.com:1234') as TCP4ClientEndpoint;
+    const a = clientFromString(
+      new MemoryReactor(),
+      'tcp:example.com:port=1234',
+    ) as TCP4ClientEndpoint;
+    const b = clientFromString(
+      new MemoryReactor(),
+      'tcp:host=example.com:1234',
+    ) as TCP4ClientEndpoint;
     expect([a.host, a.port]).toEqual(['example.com', 1234]);
     expect([b.host, b.port]).toEqual(['example.com', 1234]);
   });
 
   it('defaults the timeout to 30 seconds and the bind address to none', () => {
-    const ep = clientFromString(null, 'tcp:host=example.com:port=1234') as TCP4ClientEndpoint;
+    const ep = clientFromString(
+      new MemoryReactor(),
+      'tcp:host=example.com:port=1234',
+    ) as TCP4ClientEndpoint;
     expect(ep.timeout).toBe(30);
     expect(ep.bindAddress).toBeUndefined();
   });
@@ -288,7 +314,9 @@ describe('clientFromString', () => {
   });
 
   it('builds a TCP6ClientEndpoint for tcp6', () => {
-    expect(clientFromString(null, 'tcp6:\\:\\:1:80')).toBeInstanceOf(TCP6ClientEndpoint);
+    expect(clientFromString(new MemoryReactor(), 'tcp6:\\:\\:1:80')).toBeInstanceOf(
+      TCP6ClientEndpoint,
+    );
   });
 
   it('builds a UNIXClientEndpoint from keyword or positional path', () => {
@@ -296,7 +324,7 @@ describe('clientFromString', () => {
       'unix:path=/var/foo/bar:lockfile=1:timeout=9',
       'unix:/var/foo/bar:lockfile=1:timeout=9',
     ]) {
-      const ep = clientFromString(null, desc);
+      const ep = clientFromString(new MemoryReactor(), desc);
       expect(ep).toBeInstanceOf(UNIXClientEndpoint);
       const unix = ep as UNIXClientEndpoint;
       expect([unix.path, unix.timeout, unix.checkPID]).toEqual(['/var/foo/bar', 9, true]);
@@ -305,10 +333,10 @@ describe('clientFromString', () => {
 
   it('accepts checkPID as a synonym of lockfile and defaults both to off', () => {
     const a = clientFromString(
-      null,
+      new MemoryReactor(),
       'unix:path=/tmp/s.sock:timeout=3:checkPID=1',
     ) as UNIXClientEndpoint;
-    const b = clientFromString(null, 'unix:path=/var/foo/bar') as UNIXClientEndpoint;
+    const b = clientFromString(new MemoryReactor(), 'unix:path=/var/foo/bar') as UNIXClientEndpoint;
     expect([a.timeout, a.checkPID]).toEqual([3, true]);
     expect([b.timeout, b.checkPID]).toEqual([30, false]);
   });
@@ -321,27 +349,39 @@ describe('clientFromString', () => {
   });
 
   it('turns an internationalised host name into its IDNA form, for tcp and tls', () => {
-    const tcp = clientFromString(null, 'tcp:\u00e9xample.example.com:80') as TCP4ClientEndpoint;
-    const tls = clientFromString(null, 'tls:\u00e9xample.example.com:443') as SSL4ClientEndpoint;
+    const tcp = clientFromString(
+      new MemoryReactor(),
+      'tcp:\u00e9xample.example.com:80',
+    ) as TCP4ClientEndpoint;
+    const tls = clientFromString(
+      new MemoryReactor(),
+      'tls:\u00e9xample.example.com:443',
+    ) as SSL4ClientEndpoint;
     expect(tcp.host).toBe('xn--xample-9ua.example.com');
     expect(tls.host).toBe('xn--xample-9ua.example.com');
   });
 
   it('rejects an unknown prefix, a missing host and a bad port', () => {
     expect(
-      descriptionError(() => clientFromString(null, 'ftl:andromeda/carcosa/hali/2387')).message,
+      descriptionError(() =>
+        clientFromString(new MemoryReactor(), 'ftl:andromeda/carcosa/hali/2387'),
+      ).message,
     ).toBe("Unknown endpoint type: 'ftl'");
-    expect(descriptionError(() => clientFromString(null, 'tcp:port=80')).part).toBe('host');
-    expect(descriptionError(() => clientFromString(null, 'tcp:example.com')).part).toBe('port');
-    expect(descriptionError(() => clientFromString(null, 'tcp:example.com:eighty')).part).toBe(
-      'eighty',
+    expect(descriptionError(() => clientFromString(new MemoryReactor(), 'tcp:port=80')).part).toBe(
+      'host',
     );
-    expect(descriptionError(() => clientFromString(null, 'tcp:h:1:timeout=soon')).part).toBe(
-      'soon',
-    );
-    expect(descriptionError(() => clientFromString(null, 'tcp:h:1:interface=x')).part).toBe(
-      'interface',
-    );
+    expect(
+      descriptionError(() => clientFromString(new MemoryReactor(), 'tcp:example.com')).part,
+    ).toBe('port');
+    expect(
+      descriptionError(() => clientFromString(new MemoryReactor(), 'tcp:example.com:eighty')).part,
+    ).toBe('eighty');
+    expect(
+      descriptionError(() => clientFromString(new MemoryReactor(), 'tcp:h:1:timeout=soon')).part,
+    ).toBe('soon');
+    expect(
+      descriptionError(() => clientFromString(new MemoryReactor(), 'tcp:h:1:interface=x')).part,
+    ).toBe('interface');
   });
 });
 
@@ -367,19 +407,22 @@ describe('clientFromString with TLS', () => {
   });
 
   it('accepts host and port positionally for ssl:', () => {
-    const ep = clientFromString(null, 'ssl:example.net:4321:timeout=3') as SSL4ClientEndpoint;
+    const ep = clientFromString(
+      new MemoryReactor(),
+      'ssl:example.net:4321:timeout=3',
+    ) as SSL4ClientEndpoint;
     expect([ep.host, ep.port, ep.timeout]).toEqual(['example.net', 4321, 3]);
   });
 
   it('leaves ssl: client options empty by default, so the server is verified against system roots', () => {
-    const ep = clientFromString(null, 'ssl:example.net:4321') as SSL4ClientEndpoint;
+    const ep = clientFromString(new MemoryReactor(), 'ssl:example.net:4321') as SSL4ClientEndpoint;
     expect(ep.tlsOptions).toEqual({});
     expect(ep.tlsOptions.rejectUnauthorized).not.toBe(false);
   });
 
   it('verifies ssl: against hostname= when given', () => {
     const ep = clientFromString(
-      null,
+      new MemoryReactor(),
       'ssl:10.0.0.1:443:hostname=example.org',
     ) as SSL4ClientEndpoint;
     expect(ep.tlsOptions.servername).toBe('example.org');
@@ -397,14 +440,14 @@ describe('clientFromString with TLS', () => {
 
   it('reads tls: trustRoots (a file or a directory) and a client certificate', () => {
     const fromFile = clientFromString(
-      null,
+      new MemoryReactor(),
       `tls:localhost:443:trustRoots=${certPath}:certificate=${certPath}:privateKey=${keyPath}`,
     ) as SSL4ClientEndpoint;
     expect(fromFile.tlsOptions.ca).toEqual([certPem.trim()]);
     expect(fromFile.tlsOptions.cert).toBe(certPem);
     expect(fromFile.tlsOptions.key).toBe(keyPem);
     const fromDir = clientFromString(
-      null,
+      new MemoryReactor(),
       `tls:localhost:443:caCerts=${quoteStringArgument(casDir)}:timeout=5`,
     ) as SSL4ClientEndpoint;
     expect(fromDir.tlsOptions.ca).toEqual([certPem.trim()]);
@@ -415,14 +458,20 @@ describe('clientFromString with TLS', () => {
     const missing = join(dir, 'nope');
     expect(
       descriptionError(() =>
-        clientFromString(null, `tls:localhost:443:trustRoots=${quoteStringArgument(missing)}`),
+        clientFromString(
+          new MemoryReactor(),
+          `tls:localhost:443:trustRoots=${quoteStringArgument(missing)}`,
+        ),
       ).part,
     ).toBe(missing);
     expect(
-      descriptionError(() => clientFromString(null, `tls:localhost:443:caCertsDir=${certPath}`))
-        .part,
+      descriptionError(() =>
+        clientFromString(new MemoryReactor(), `tls:localhost:443:caCertsDir=${certPath}`),
+      ).part,
     ).toBe('caCertsDir');
-    expect(descriptionError(() => clientFromString(null, 'tls:localhost')).part).toBe('port');
+    expect(
+      descriptionError(() => clientFromString(new MemoryReactor(), 'tls:localhost')).part,
+    ).toBe('port');
   });
 });
 
@@ -434,8 +483,13 @@ describe("server descriptions, as Twisted's ParserTests", () => {
   }
 
   it('parses simple tcp, interface and backlog', async () => {
-    expect(await listenArgs('tcp:80')).toEqual([80, Protocol, 50, '']);
-    expect(await listenArgs('tcp:80:interface=127.0.0.1')).toEqual([80, Protocol, 50, '127.0.0.1']);
+    expect(await listenArgs('tcp:80')).toEqual([80, Protocol, 511, '']);
+    expect(await listenArgs('tcp:80:interface=127.0.0.1')).toEqual([
+      80,
+      Protocol,
+      511,
+      '127.0.0.1',
+    ]);
     expect(await listenArgs('tcp:80:backlog=6')).toEqual([80, Protocol, 6, '']);
   });
 
@@ -443,21 +497,21 @@ describe("server descriptions, as Twisted's ParserTests", () => {
     expect(await listenArgs('unix:/var/run/finger')).toEqual([
       '/var/run/finger',
       Protocol,
-      50,
+      511,
       0o666,
       true,
     ]);
     expect(await listenArgs('unix:/var/run/finger:mode=0660')).toEqual([
       '/var/run/finger',
       Protocol,
-      50,
+      511,
       0o660,
       true,
     ]);
     expect(await listenArgs('unix:/var/run/finger:lockfile=0')).toEqual([
       '/var/run/finger',
       Protocol,
-      50,
+      511,
       0o666,
       false,
     ]);
@@ -467,7 +521,7 @@ describe("server descriptions, as Twisted's ParserTests", () => {
     expect(await listenArgs('unix:foo\\:bar\\=baz\\:qux\\\\')).toEqual([
       'foo:bar=baz:qux\\',
       Protocol,
-      50,
+      511,
       0o666,
       true,
     ]);
@@ -477,13 +531,15 @@ describe("server descriptions, as Twisted's ParserTests", () => {
     expect(await listenArgs('unix:address=foo=bar')).toEqual([
       'foo=bar',
       Protocol,
-      50,
+      511,
       0o666,
       true,
     ]);
   });
 
   it('rejects an unknown type', () => {
-    expect(() => serverFromString(null, 'bogus-type:nothing')).toThrow(EndpointDescriptionError);
+    expect(() => serverFromString(new MemoryReactor(), 'bogus-type:nothing')).toThrow(
+      EndpointDescriptionError,
+    );
   });
 });

@@ -54,13 +54,13 @@ describe('description parsing properties', () => {
         fc.integer({ min: 0, max: 10000 }),
         fc.integer({ min: 1, max: 3600 }),
         (port, backlog, timeout) => {
-          const server = serverFromString(null, `tcp:${port}:backlog=${backlog}`);
+          const server = serverFromString(new MemoryReactor(), `tcp:${port}:backlog=${backlog}`);
           expect(server).toBeInstanceOf(TCP4ServerEndpoint);
           expect([
             (server as TCP4ServerEndpoint).port,
             (server as TCP4ServerEndpoint).backlog,
           ]).toEqual([port, backlog]);
-          const client = clientFromString(null, `tcp:h:${port}:timeout=${timeout}`);
+          const client = clientFromString(new MemoryReactor(), `tcp:h:${port}:timeout=${timeout}`);
           expect(client).toBeInstanceOf(TCP4ClientEndpoint);
           expect([
             (client as TCP4ClientEndpoint).port,
@@ -82,7 +82,9 @@ describe('description parsing properties', () => {
             .filter((s) => !/^\s*[+-]?\d+\s*$/.test(s) && !/[:=\\]/.test(s)),
         ),
         (port) => {
-          expect(() => serverFromString(null, `tcp:${port}`)).toThrow(EndpointDescriptionError);
+          expect(() => serverFromString(new MemoryReactor(), `tcp:${port}`)).toThrow(
+            EndpointDescriptionError,
+          );
         },
       ),
     );

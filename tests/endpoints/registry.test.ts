@@ -7,6 +7,7 @@ import {
   type IListeningPort,
   registerEndpointPrefix,
   serverFromString,
+  MemoryReactor,
 } from '../../lib/index.js';
 
 class FakeEndpoint {
@@ -50,7 +51,7 @@ describe('registerEndpointPrefix', () => {
 
   it('lets serverFromString build endpoints from a registered plugin', () => {
     register(fakePlugin);
-    const notAReactor = {};
+    const notAReactor = new MemoryReactor();
     const ep = serverFromString(
       notAReactor,
       'fake:hello:world:yes=no:up=down',
@@ -62,7 +63,7 @@ describe('registerEndpointPrefix', () => {
 
   it('lets clientFromString build endpoints from a registered plugin, passing the reactor', () => {
     register(fakePlugin);
-    const reactor = {};
+    const reactor = new MemoryReactor();
     const ep = clientFromString(
       reactor,
       'fake:alpha:beta:cee=dee:num=1',
@@ -74,17 +75,19 @@ describe('registerEndpointPrefix', () => {
 
   it('matches registered prefixes case-insensitively', () => {
     register({ ...fakePlugin, prefix: 'Onion' });
-    expect(serverFromString(null, 'ONION:x')).toBeInstanceOf(FakeEndpoint);
+    expect(serverFromString(new MemoryReactor(), 'ONION:x')).toBeInstanceOf(FakeEndpoint);
   });
 
   it('reports a side the plugin does not provide as a description error', () => {
     register({ prefix: 'serveronly', server: fakePlugin.server });
-    expect(() => clientFromString(null, 'serveronly:x')).toThrow(EndpointDescriptionError);
+    expect(() => clientFromString(new MemoryReactor(), 'serveronly:x')).toThrow(
+      EndpointDescriptionError,
+    );
   });
 
   it('rejects a parser that returns no endpoint', () => {
     register({ prefix: 'broken', server: () => ({}) });
-    expect(() => serverFromString(null, 'broken:x')).toThrow(/broken/);
+    expect(() => serverFromString(new MemoryReactor(), 'broken:x')).toThrow(/broken/);
   });
 
   it('refuses to replace a built-in or already registered prefix', () => {
@@ -115,6 +118,8 @@ describe('registerEndpointPrefix', () => {
   it('returns a function that unregisters the prefix', () => {
     const undo = registerEndpointPrefix(fakePlugin);
     undo();
-    expect(() => serverFromString(null, 'fake:x')).toThrow("Unknown endpoint type: 'fake'");
+    expect(() => serverFromString(new MemoryReactor(), 'fake:x')).toThrow(
+      "Unknown endpoint type: 'fake'",
+    );
   });
 });

@@ -15,14 +15,14 @@ describe('listen', () => {
   it('parses a description with the given reactor and listens with the handler', async () => {
     const reactor = new MemoryReactor();
     const port = await listen('tcp:8080:interface=127.0.0.1', Protocol, reactor);
-    expect(reactor.tcpServers).toEqual([[8080, Protocol, 50, '127.0.0.1']]);
+    expect(reactor.tcpServers).toEqual([[8080, Protocol, 511, '127.0.0.1']]);
     expect(port.getHost()).toMatchObject({ port: 8080 });
   });
 
   it('listens on an endpoint object as given', async () => {
     const reactor = new MemoryReactor();
     await listen(new TCP4ServerEndpoint(reactor, 81), Protocol);
-    expect(reactor.tcpServers).toEqual([[81, Protocol, 50, '']]);
+    expect(reactor.tcpServers).toEqual([[81, Protocol, 511, '']]);
   });
 
   it('rejects with EndpointDescriptionError for a bad description', async () => {

@@ -97,3 +97,17 @@ describe('callable observers and predicates', () => {
     expect(filter).toBeInstanceOf(FilteringLogObserver);
   });
 });
+
+describe('the text observer and peer-controlled bytes', () => {
+  it('escapes CR, ESC and other control characters so a field cannot forge a line', () => {
+    let out = '';
+    const sink = { write: (s: string) => (out += s) };
+    const forged = 'bob\r2026-01-01T00:00:00.000Z [woven#info] admin logged in\x1b[2K\x00\u2028';
+    new Logger('n', textFileLogObserver(sink)).info('hello {name}', { name: forged });
+    expect(out).toContain('hello bob\\x0d2026-01-01');
+    expect(out).toContain('\\x1b[2K\\x00\\u2028');
+    for (const raw of ['\r', '\x1b', '\x00', '\u2028']) expect(out).not.toContain(raw);
+    expect(out.endsWith('\n')).toBe(true);
+    expect(out.split('\n')).toHaveLength(2); // one line and its terminator
+  });
+});

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,19 +106,17 @@ describe('running a service', () => {
     expect(await woven.exitCode()).toBe(0);
   });
 
-  it('closes the listening port first and gives open connections until the shutdown timeout', async () => {
-    const { woven, port } = await startEcho(['--shutdown-timeout', '1.5']);
+  it('closes the listening port first, then tells open connections, and exits 0 once they closed', async () => {
+    const { woven, port } = await startEcho(['--shutdown-timeout', '30']);
     const inFlight = await open(port);
     inFlight.write('before');
     await readUntil(inFlight, (b) => b.length >= 6);
-    const started = Date.now();
+    const closed = new Promise<void>((resolve) => inFlight.once('close', () => resolve()));
     woven.signal('SIGTERM');
     await woven.waitForLine(/"log_text":"stopped"/);
     await expect(connectTo(port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
-    inFlight.write('after');
-    expect((await readUntil(inFlight, (b) => b.length >= 5)).toString()).toBe('after');
-    expect(await woven.exitCode()).toBe(0);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    await closed; // the stream protocol saw the stop and its iteration ended
+    expect(await woven.exitCode(5_000)).toBe(0);
   });
 
   it('exits as soon as the last connection closes after a stop', async () => {
@@ -130,11 +128,34 @@ describe('running a service', () => {
     expect(await woven.exitCode(5_000)).toBe(0);
   });
 
-  it('exits at once, with code 1, on a second signal during a slow shutdown', async () => {
-    const { woven, port } = await startEcho(['--shutdown-timeout', '30']);
-    await open(port);
+  /** chargen to a client that never reads: its reply stays blocked on backpressure after the stop. */
+  async function stuckChargen(timeout: string): Promise<WovenProcess> {
+    const woven = new WovenProcess([
+      '--log-format',
+      'json',
+      '--shutdown-timeout',
+      timeout,
+      'chargen',
+      '--port',
+      LOCAL,
+    ]);
+    const stuck = await open(await woven.listeningPort());
+    stuck.pause();
+    await new Promise((resolve) => setTimeout(resolve, 200)); // let the buffers fill
+    return woven;
+  }
+
+  it('aborts what is still open at --shutdown-timeout and exits 1', async () => {
+    const woven = await stuckChargen('0.5');
     woven.signal('SIGTERM');
-    await woven.waitForLine(/"log_text":"stopped"/);
+    expect(await woven.exitCode(10_000)).toBe(1);
+    expect(woven.stdout).toMatch(/shutdown did not finish within 0\.5 s/);
+  });
+
+  it('exits at once, with code 1, on a second signal during a slow shutdown', async () => {
+    const woven = await stuckChargen('30');
+    woven.signal('SIGTERM');
+    await woven.waitForLine(/closing 1 open connections/);
     woven.signal('SIGTERM');
     expect(await woven.exitCode(5_000)).toBe(1);
   });
@@ -222,10 +243,20 @@ describe('--pidfile', () => {
 
   it('takes over a stale pidfile whose pid now belongs to another process', async () => {
     const pidfile = join(dir, 'woven.pid');
-    writeFileSync(pidfile, `${process.pid} 1\n`); // a live pid, but not the process that wrote it
+    writeFileSync(pidfile, `${process.pid}\n`); // a live pid, but not the process that wrote it:
+    utimesSync(pidfile, 1, 1); // the file is older than that process
     const { woven } = await startEcho(['--pidfile', pidfile]);
-    expect(readFileSync(pidfile, 'utf8').split(/\s/)[0]).toBe(String(woven.child.pid));
+    expect(readFileSync(pidfile, 'utf8')).toBe(`${woven.child.pid}\n`);
     woven.signal('SIGTERM');
     expect(await woven.exitCode()).toBe(0);
+  });
+
+  it('refuses to start on an existing file that holds no pid, naming it and leaving it alone', async () => {
+    const pidfile = join(dir, 'notes.txt');
+    writeFileSync(pidfile, 'my notes\n');
+    const { code, stderr } = await runWoven(['--pidfile', pidfile, 'echo', '--port', LOCAL]);
+    expect(code).toBe(1);
+    expect(stderr).toContain(pidfile);
+    expect(readFileSync(pidfile, 'utf8')).toBe('my notes\n');
   });
 });

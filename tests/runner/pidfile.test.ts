@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { processStartTime } from '../../lib/runner/pidfile.js';
-import { AlreadyRunningError, PidFile } from '../../lib/index.js';
+import { AlreadyRunningError, PidFile, PidfileError } from '../../lib/index.js';
 
 let dir: string;
 let path: string;
@@ -18,7 +18,7 @@ describe('PidFile', () => {
   it('writes this process id and removes the file on release', () => {
     const pidfile = new PidFile(path);
     pidfile.acquire();
-    expect(readFileSync(path, 'utf8').split(' ')[0]).toBe(String(process.pid));
+    expect(readFileSync(path, 'utf8')).toBe(`${process.pid}\n`); // the pid alone
     expect(pidfile.read()?.pid).toBe(process.pid);
     pidfile.release();
     expect(pidfile.read()).toBeUndefined();
@@ -44,24 +44,24 @@ describe('PidFile', () => {
   });
 
   it.skipIf(processStartTime(process.pid) === undefined)(
-    'takes over a file whose pid was reused by another process (start time differs)',
+    'takes over a file whose pid was reused by a process that started after the file was written',
     () => {
-      writeFileSync(path, `${process.pid} 1\n`);
+      writeFileSync(path, `${process.pid}\n`);
+      const before = (processStartTime(process.pid) as number) - 3600;
+      utimesSync(path, before, before); // written an hour before this process started
       const pidfile = new PidFile(path);
       pidfile.acquire();
-      expect(pidfile.read()).toEqual({
-        pid: process.pid,
-        startTime: processStartTime(process.pid),
-      });
+      expect(readFileSync(path, 'utf8')).toBe(`${process.pid}\n`);
+      expect(statSync(path).mtimeMs / 1000).toBeGreaterThan(before + 60);
       pidfile.release();
     },
   );
 
-  it('takes over a file holding garbage', () => {
+  it('refuses a file that holds no pid, and leaves it alone', () => {
     writeFileSync(path, 'not a pid\n');
     const pidfile = new PidFile(path);
-    pidfile.acquire();
-    expect(pidfile.read()?.pid).toBe(process.pid);
-    pidfile.release();
+    expect(() => pidfile.acquire()).toThrow(PidfileError);
+    expect(() => pidfile.acquire()).toThrow(path);
+    expect(readFileSync(path, 'utf8')).toBe('not a pid\n');
   });
 });

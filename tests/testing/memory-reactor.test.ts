@@ -19,12 +19,12 @@ class RecordingClientFactory extends ClientFactory {
 }
 
 describe('MemoryReactor', () => {
-  it('records listenTCP calls in Twisted tuple order, with Twisted defaults', async () => {
+  it("records listenTCP calls in Twisted tuple order, with backlog 511 (Node's default) and Twisted defaults otherwise", async () => {
     const reactor = new MemoryReactor();
     await reactor.listenTCP(1234, Protocol);
     await reactor.listenTCP(80, Protocol, 7, '10.0.0.1');
     expect(reactor.tcpServers).toEqual([
-      [1234, Protocol, 50, ''],
+      [1234, Protocol, 511, ''],
       [80, Protocol, 7, '10.0.0.1'],
     ]);
   });
@@ -66,19 +66,19 @@ describe('MemoryReactor', () => {
     const serverOptions = { key: 'k', cert: 'c' };
     const port = await reactor.listenSSL(443, Protocol, serverOptions);
     reactor.connectSSL('example.net', 4321, factory, { servername: 'x' }, 3, ['10.0.0.3', 0]);
-    expect(reactor.sslServers).toEqual([[443, Protocol, serverOptions, 50, '']]);
+    expect(reactor.sslServers).toEqual([[443, Protocol, serverOptions, 511, '']]);
     expect(reactor.sslClients).toEqual([
       ['example.net', 4321, factory, { servername: 'x' }, 3, ['10.0.0.3', 0]],
     ]);
     expect(port.getHost()).toEqual({ type: 'TCP', host: '0.0.0.0', port: 443 });
   });
 
-  it('records Unix listens and connects with Twisted defaults', async () => {
+  it("records Unix listens and connects with backlog 511 (Node's default) and Twisted defaults otherwise", async () => {
     const reactor = new MemoryReactor();
     const factory = new RecordingClientFactory();
     const port = await reactor.listenUNIX('/tmp/s.sock', Protocol);
     const connector = reactor.connectUNIX('/tmp/s.sock', factory);
-    expect(reactor.unixServers).toEqual([['/tmp/s.sock', Protocol, 50, 0o666, false]]);
+    expect(reactor.unixServers).toEqual([['/tmp/s.sock', Protocol, 511, 0o666, false]]);
     expect(reactor.unixClients).toEqual([['/tmp/s.sock', factory, 30, false]]);
     expect(port.getHost()).toEqual({ type: 'UNIX', name: '/tmp/s.sock' });
     expect(connector.getDestination()).toEqual({ type: 'UNIX', name: '/tmp/s.sock' });

@@ -8,6 +8,7 @@ import {
   deferToThreadPool,
   getThreadPool,
   ThreadPool,
+  Clock,
 } from '../../lib/index.js';
 
 const tasks = new URL('../fixtures/thread-tasks.mjs', import.meta.url);
@@ -42,7 +43,9 @@ describe('deferToThread', () => {
     try {
       expect(await deferToThreadPool(pool, (s: string) => s.repeat(2), 'ab')).toBe('abab');
       // Twisted's order: deferToThreadPool(reactor, threadpool, f, *args)
-      expect(await deferToThreadPool({}, pool, (a: number, b: number) => a - b, 5, 3)).toBe(2);
+      expect(
+        await deferToThreadPool(new Clock(), pool, (a: number, b: number) => a - b, 5, 3),
+      ).toBe(2);
     } finally {
       await pool.stop();
     }

@@ -159,12 +159,12 @@ describe('Reactor timed calls', () => {
     const order: string[] = [];
     await new Promise<void>((resolve) => {
       r.callLater(0, () => {
-        const late = r.callLater(0.003, () => {
+        const late = r.callLater(0.05, () => {
           order.push('late');
           resolve();
         });
         const gone = r.callLater(0, () => order.push('gone'));
-        const sooner = r.callLater(0.05, () => order.push('sooner'));
+        const sooner = r.callLater(0.5, () => order.push('sooner'));
         expect(new Set(r.getDelayedCalls())).toEqual(new Set([late, gone, sooner]));
         expect(r.getDelayedCalls()).toContain(gone);
         gone.cancel();

@@ -3,8 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
 import send from 'send';
-import { type ServerEndpointLike, StreamServerEndpointService } from '../../app/index.js';
-import { serverFromString } from '../../endpoints/index.js';
+import { StreamServerEndpointService } from '../../app/index.js';
+import { type IStreamServerEndpoint, serverFromString } from '../../endpoints/index.js';
 import { Logger } from '../../log/index.js';
 import type { StreamProtocol } from '../../protocols/index.js';
 import { defineServicePlugin } from '../plugin.js';
@@ -57,7 +57,7 @@ export class HttpService extends StreamServerEndpointService {
   #stopping = false;
 
   constructor(
-    endpoint: ServerEndpointLike,
+    endpoint: IStreamServerEndpoint,
     listener: (req: IncomingMessage, res: ServerResponse) => void,
   ) {
     const server = createServer((req, res) => this.#serve(req, res, listener));

@@ -1,6 +1,8 @@
 // Tests: tests/protocols/basic/line-receiver.test.ts, tests/protocols/basic/line-only-receiver.test.ts
 import { Buffer } from 'node:buffer';
-import { type BytesLike, toBuffer, toDelimiter } from '../framing/index.js';
+import { type BytesLike, FrameTooLong, toBuffer, toDelimiter } from '../framing/index.js';
+import { logClientMistake } from '../client-mistake.js';
+import type { ITransport } from '../transport.js';
 
 /**
  * The bytes of a protocol's `delimiter` attribute, converted once per value
@@ -32,4 +34,26 @@ export function withDelimiter(line: BytesLike, delimiter: Buffer): Buffer {
 /** True when `transport` says it is closing (Twisted's `transport.disconnecting`). */
 export function isDisconnecting(transport: object | null): boolean {
   return (transport as { disconnecting?: boolean } | null)?.disconnecting === true;
+}
+
+/**
+ * The receivers' default answer to a line over `maxLength`: log the peer's
+ * mistake (one info line, no stack) and close the connection gracefully.
+ */
+export function closeOnLongLine(
+  transport: ITransport | null | undefined,
+  maxLength: number,
+  line: Uint8Array,
+): undefined {
+  logClientMistake(
+    transport?.getPeer(),
+    new FrameTooLong(
+      `line longer than MAX_LENGTH (${maxLength} bytes)`,
+      0,
+      maxLength,
+      line.byteLength,
+    ),
+  );
+  transport?.loseConnection();
+  return undefined;
 }

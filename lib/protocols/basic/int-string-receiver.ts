@@ -4,12 +4,14 @@ import {
   type BytesLike,
   ChunkQueue,
   encodeLengthPrefixed,
+  FrameTooLong,
   type PrefixBytes,
   peekLength,
   toBuffer,
 } from '../framing/index.js';
 import { notImplemented } from './not-implemented.js';
 import { PausableProtocol } from './pausable.js';
+import { logClientMistake } from '../client-mistake.js';
 
 /**
  * The base of length-prefixed protocols, as Twisted's `IntNStringReceiver`:
@@ -72,7 +74,16 @@ export class IntNStringReceiver extends PausableProtocol {
    * Called with a received length prefix over {@link MAX_LENGTH}; the bytes
    * are still in {@link recvd}. Closes the connection by default.
    */
-  lengthLimitExceeded(_length: number): void {
+  lengthLimitExceeded(length: number): void {
+    logClientMistake(
+      this.transport?.getPeer(),
+      new FrameTooLong(
+        `length prefix ${length} over MAX_LENGTH (${this.MAX_LENGTH})`,
+        0,
+        this.MAX_LENGTH,
+        length,
+      ),
+    );
     this.transport?.loseConnection();
   }
 

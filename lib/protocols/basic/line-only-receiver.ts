@@ -1,7 +1,7 @@
 // Tests: tests/protocols/basic/line-only-receiver.test.ts
 import { type BytesLike, ChunkQueue } from '../framing/index.js';
 import { Protocol } from '../protocol.js';
-import { DelimiterCache, isDisconnecting, withDelimiter } from './delimiter.js';
+import { closeOnLongLine, DelimiterCache, isDisconnecting, withDelimiter } from './delimiter.js';
 import { notImplemented } from './not-implemented.js';
 
 /**
@@ -55,8 +55,7 @@ export class LineOnlyReceiver extends Protocol {
   }
 
   /** Called with an over-long line (or unterminated buffer). Closes the connection by default. */
-  lineLengthExceeded(_line: Uint8Array): unknown {
-    this.transport?.loseConnection();
-    return undefined;
+  lineLengthExceeded(line: Uint8Array): unknown {
+    return closeOnLongLine(this.transport, this.MAX_LENGTH, line);
   }
 }

@@ -1,7 +1,7 @@
 // Tests: tests/protocols/basic/line-receiver.test.ts
 import type { Buffer } from 'node:buffer';
 import { type BytesLike, ChunkQueue, toBuffer } from '../framing/index.js';
-import { DelimiterCache, isDisconnecting, withDelimiter } from './delimiter.js';
+import { closeOnLongLine, DelimiterCache, isDisconnecting, withDelimiter } from './delimiter.js';
 import { notImplemented } from './not-implemented.js';
 import { PausableProtocol } from './pausable.js';
 
@@ -117,8 +117,7 @@ export class LineReceiver extends PausableProtocol {
    * Called with the rest of the buffer (starting with the over-long line)
    * when a line exceeds {@link MAX_LENGTH}. Closes the connection by default.
    */
-  lineLengthExceeded(_line: Uint8Array): unknown {
-    this.transport?.loseConnection();
-    return undefined;
+  lineLengthExceeded(line: Uint8Array): unknown {
+    return closeOnLongLine(this.transport, this.MAX_LENGTH, line);
   }
 }

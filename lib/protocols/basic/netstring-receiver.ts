@@ -9,6 +9,7 @@ import {
 import { Protocol } from '../protocol.js';
 import type { ITransport } from '../transport.js';
 import { notImplemented } from './not-implemented.js';
+import { logClientMistake } from '../client-mistake.js';
 
 /**
  * A protocol that sends and receives netstrings
@@ -56,6 +57,7 @@ export class NetstringReceiver extends Protocol {
         payload = takeNetstring(queue, this.MAX_LENGTH);
       } catch (e) {
         if (!(e instanceof FramingError)) throw e;
+        logClientMistake(this.transport?.getPeer(), e);
         this.#handleParseError();
         return;
       }

@@ -10,6 +10,48 @@ export type FrameParser<T> = (queue: ChunkQueue) => T | null;
 
 const DONE: IteratorResult<never, void> = Object.freeze({ value: undefined, done: true });
 
+/** The `batch` option shared by the framings. */
+export interface BatchOption {
+  /**
+   * Yield arrays: every complete frame available in one read, in order
+   * (never empty), so a protocol answering a whole chunk at once pays one
+   * async step per chunk instead of one per frame. Default false.
+   */
+  batch?: boolean;
+}
+
+/**
+ * `parse` made to take every complete frame buffered: an array of at least
+ * one frame, or `null` when not even one is complete. A framing error after
+ * some frames were taken is thrown by the next call, so the frames before
+ * the bad one are delivered first.
+ */
+export function batched<T>(parse: FrameParser<T>): FrameParser<T[]> {
+  let failure: { error: unknown } | null = null;
+  return (queue) => {
+    if (failure !== null) throw failure.error;
+    const first = parse(queue);
+    if (first === null) return null;
+    const frames = [first];
+    try {
+      for (let frame = parse(queue); frame !== null; frame = parse(queue)) frames.push(frame);
+    } catch (error) {
+      failure = { error };
+    }
+    return frames;
+  };
+}
+
+/** {@link frameStream} of single frames, or of {@link batched} arrays when `batch` is set. */
+export function framesOf<T>(
+  source: ByteSource,
+  parse: FrameParser<T>,
+  what: string,
+  batch: boolean | undefined,
+): AsyncGenerator<T | T[], void, undefined> {
+  return batch ? frameStream(source, batched(parse), what) : frameStream(source, parse, what);
+}
+
 /**
  * Yield every frame `parse` finds in `source`, pulling a chunk only when the
  * buffered bytes hold no complete frame, and yielding all the frames of one

@@ -6,6 +6,7 @@ export {
   StringTooLongError,
   UnexpectedEOF,
 } from './errors.js';
+export type { BatchOption } from './frame-stream.js';
 export {
   checkPrefixBytes,
   encodeLengthPrefixed,

@@ -2,13 +2,13 @@
 import { Buffer } from 'node:buffer';
 import { type ByteSource, type BytesLike, type ChunkQueue, toBuffer } from './chunk-queue.js';
 import { FrameTooLong, StringTooLongError } from './errors.js';
-import { frameStream } from './frame-stream.js';
+import { type BatchOption, framesOf } from './frame-stream.js';
 
 /** Size of a length prefix in bytes: 1, 2 or 4 (Int8/16/32StringReceiver). */
 export type PrefixBytes = 1 | 2 | 4;
 
 /** Options of {@link lengthPrefixed}. */
-export interface LengthPrefixedOptions {
+export interface LengthPrefixedOptions extends BatchOption {
   /** Size of the big-endian unsigned length prefix. Default 4. */
   prefixBytes?: PrefixBytes;
   /** Longest payload accepted, in bytes. Default 99999 (Twisted's `MAX_LENGTH`). */
@@ -55,7 +55,8 @@ export function takeLengthPrefixed(
  * The payloads of a stream of length-prefixed frames: a big-endian
  * unsigned length of `prefixBytes` bytes, then that many bytes (as
  * Twisted's Int8/Int16/Int32StringReceiver). A length over `maxLength`
- * throws `FrameTooLong`; a stream ending mid-frame `UnexpectedEOF`.
+ * throws `FrameTooLong`; a stream ending mid-frame `UnexpectedEOF`. With
+ * `batch: true` it yields arrays: every complete payload of one read.
  *
  * @example
  * ```ts
@@ -66,11 +67,20 @@ export function takeLengthPrefixed(
  */
 export function lengthPrefixed(
   source: ByteSource,
+  options: LengthPrefixedOptions & { batch: true },
+): AsyncGenerator<Uint8Array[], void, undefined>;
+export function lengthPrefixed(
+  source: ByteSource,
+  options?: LengthPrefixedOptions & { batch?: false },
+): AsyncGenerator<Uint8Array, void, undefined>;
+export function lengthPrefixed(
+  source: ByteSource,
   options: LengthPrefixedOptions = {},
-): AsyncGenerator<Uint8Array, void, undefined> {
+): AsyncGenerator<Uint8Array | Uint8Array[], void, undefined> {
   const prefixBytes = checkPrefixBytes(options.prefixBytes ?? 4);
   const maxLength = options.maxLength ?? 99999;
-  return frameStream(source, (q) => takeLengthPrefixed(q, prefixBytes, maxLength), 'frame');
+  const parse = (q: ChunkQueue) => takeLengthPrefixed(q, prefixBytes, maxLength);
+  return framesOf(source, parse, 'frame', options.batch);
 }
 
 /**

@@ -2,10 +2,10 @@
 import type { Buffer } from 'node:buffer';
 import { type ByteSource, type BytesLike, type ChunkQueue, toBuffer } from './chunk-queue.js';
 import { FrameTooLong } from './errors.js';
-import { frameStream } from './frame-stream.js';
+import { type BatchOption, framesOf } from './frame-stream.js';
 
 /** Options of {@link lines}. */
-export interface LinesOptions {
+export interface LinesOptions extends BatchOption {
   /** What ends a line (a string means its UTF-8 bytes). Default `'\r\n'`. */
   delimiter?: BytesLike;
   /** Longest line accepted, in bytes, delimiter excluded. Default 16384. */
@@ -56,33 +56,48 @@ function tooLong(offset: number, maxLength: number, length: number, how: string)
  * strings when `encoding` is given. Reads from `source` only as lines are
  * consumed (backpressure); a final unterminated line throws
  * `UnexpectedEOF`; a line over `maxLength` throws `FrameTooLong`. Lines
- * that arrived in one chunk are views into it (no copy).
+ * that arrived in one chunk are views into it (no copy). With `batch: true`
+ * it yields arrays: every complete line of one read (never empty), the
+ * fastest way to answer many small requests.
  *
  * @example
  * ```ts
  * const server: StreamProtocol = async function* (conn) {
  *   for await (const line of lines(conn, { encoding: 'utf8' })) yield `you said: ${line}\r\n`;
  * };
+ * const batchedServer: StreamProtocol = async function* (conn) {
+ *   for await (const batch of lines(conn, { encoding: 'utf8', batch: true })) {
+ *     yield batch.map((line) => `you said: ${line}\r\n`).join('');
+ *   }
+ * };
  * ```
  */
 export function lines(
   source: ByteSource,
-  options: LinesOptions & { encoding: BufferEncoding },
+  options: LinesOptions & { encoding: BufferEncoding; batch: true },
+): AsyncGenerator<string[], void, undefined>;
+export function lines(
+  source: ByteSource,
+  options: LinesOptions & { batch: true },
+): AsyncGenerator<Uint8Array[], void, undefined>;
+export function lines(
+  source: ByteSource,
+  options: LinesOptions & { encoding: BufferEncoding; batch?: false },
 ): AsyncGenerator<string, void, undefined>;
 export function lines(
   source: ByteSource,
-  options?: LinesOptions,
+  options?: LinesOptions & { batch?: false },
 ): AsyncGenerator<Uint8Array, void, undefined>;
 export function lines(
   source: ByteSource,
   options: LinesOptions = {},
-): AsyncGenerator<Uint8Array | string, void, undefined> {
+): AsyncGenerator<Uint8Array | string | (Uint8Array | string)[], void, undefined> {
   const delimiter = toDelimiter(options.delimiter ?? '\r\n');
   const maxLength = options.maxLength ?? 16384;
   const encoding = options.encoding;
   if (encoding === undefined) {
-    return frameStream(source, (q) => takeUntil(q, delimiter, maxLength), 'line');
+    return framesOf(source, (q) => takeUntil(q, delimiter, maxLength), 'line', options.batch);
   }
   const decode = (q: ChunkQueue) => takeUntil(q, delimiter, maxLength)?.toString(encoding) ?? null;
-  return frameStream<string>(source, decode, 'line');
+  return framesOf<string>(source, decode, 'line', options.batch);
 }

@@ -2,10 +2,10 @@
 import { Buffer } from 'node:buffer';
 import { type ByteSource, type BytesLike, type ChunkQueue, toBuffer } from './chunk-queue.js';
 import { FrameTooLong, FramingError } from './errors.js';
-import { frameStream } from './frame-stream.js';
+import { type BatchOption, framesOf } from './frame-stream.js';
 
 /** Options of {@link netstrings}. */
-export interface NetstringsOptions {
+export interface NetstringsOptions extends BatchOption {
   /** Longest payload accepted, in bytes. Default 99999 (Twisted's `MAX_LENGTH`). */
   maxLength?: number;
 }
@@ -77,6 +77,7 @@ function hex(b: number): string {
  * https://cr.yp.to/proto/netstrings.txt), as Twisted's NetstringReceiver
  * parses them. Malformed input throws `FramingError`, a length over
  * `maxLength` `FrameTooLong`, a stream ending mid-netstring `UnexpectedEOF`.
+ * With `batch: true` it yields arrays: every complete payload of one read.
  *
  * @example
  * ```ts
@@ -85,10 +86,18 @@ function hex(b: number): string {
  */
 export function netstrings(
   source: ByteSource,
+  options: NetstringsOptions & { batch: true },
+): AsyncGenerator<Uint8Array[], void, undefined>;
+export function netstrings(
+  source: ByteSource,
+  options?: NetstringsOptions & { batch?: false },
+): AsyncGenerator<Uint8Array, void, undefined>;
+export function netstrings(
+  source: ByteSource,
   options: NetstringsOptions = {},
-): AsyncGenerator<Uint8Array, void, undefined> {
+): AsyncGenerator<Uint8Array | Uint8Array[], void, undefined> {
   const maxLength = options.maxLength ?? 99999;
-  return frameStream(source, (q) => takeNetstring(q, maxLength), 'netstring');
+  return framesOf(source, (q) => takeNetstring(q, maxLength), 'netstring', options.batch);
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Failure } from '../../failure/index.js';
 import type { Address } from '../address.js';
 import { forwardHalfClose } from '../half-close.js';
 import { Protocol } from '../protocol.js';
+import { type IServerStoppingProtocol, tellServerStopping } from '../server-stopping.js';
 import {
   type Data,
   type IPullProducer,
@@ -22,7 +23,7 @@ import type { WrappingFactory } from './wrapping-factory.js';
  * It offers half-close (`loseWriteConnection`, `readConnectionLost`) and
  * `startTLS` only when the layer it forwards to has them.
  */
-export class ProtocolWrapper extends Protocol implements ITransport {
+export class ProtocolWrapper extends Protocol implements ITransport, IServerStoppingProtocol {
   /** The protocol this one wraps. */
   readonly wrappedProtocol: Protocol;
   readonly #wrappingFactory: WrappingFactory;
@@ -70,6 +71,11 @@ export class ProtocolWrapper extends Protocol implements ITransport {
 
   override dataReceived(data: Uint8Array): void {
     this.wrappedProtocol.dataReceived(data);
+  }
+
+  /** Pass the server's stop on to the wrapped protocol (closing it, for a classic one). */
+  serverStopping(reason: Error): void {
+    tellServerStopping(this.wrappedProtocol, reason);
   }
 
   /** Unregister from the factory, then tell the wrapped protocol. */

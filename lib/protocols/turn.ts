@@ -1,0 +1,93 @@
+// Internal: event-loop turns, the unit of woven's fairness bound.
+// Tests: tests/protocols/fairness.test.ts
+//
+// A connection may do a bounded amount of work per turn of the event loop
+// (TURN_BUDGET_BYTES written, or TURN_BUDGET_STEPS generator steps); past
+// that it waits for the next turn, so timers, signals and other connections
+// get theirs. One `setImmediate` per turn serves every connection.
+
+/** Bytes one connection may write in one event-loop turn before it waits for the next. */
+export const TURN_BUDGET_BYTES = 65536;
+
+/** Generator steps (yields) one stream connection may take in one turn before it waits. */
+export const TURN_BUDGET_STEPS = 1024;
+
+let turn = 0;
+let scheduled = false;
+let waiting: (() => void)[] = [];
+let resolveNext: (() => void) | null = null;
+let nextPromise: Promise<void> | null = null;
+
+function tick(): void {
+  scheduled = false;
+  turn++;
+  const run = waiting;
+  waiting = [];
+  const resolve = resolveNext;
+  resolveNext = null;
+  nextPromise = null;
+  for (const fn of run) fn();
+  resolve?.();
+}
+
+function schedule(): void {
+  if (scheduled) return;
+  scheduled = true;
+  setImmediate(tick);
+}
+
+/**
+ * The number of the current turn. It changes at the next turn (calling this
+ * makes sure the next turn is counted).
+ */
+export function currentTurn(): number {
+  schedule();
+  return turn;
+}
+
+/** Run `fn` at the start of the next turn (after timers and I/O of this one). */
+export function onNextTurn(fn: () => void): void {
+  waiting.push(fn);
+  schedule();
+}
+
+/** A promise (one per turn, shared) that resolves at the next turn. */
+export function nextTurn(): Promise<void> {
+  if (nextPromise === null) {
+    nextPromise = new Promise((resolve) => {
+      resolveNext = resolve;
+    });
+    schedule();
+  }
+  return nextPromise;
+}
+
+/**
+ * Work done in the current turn by one owner (a connection): bytes and
+ * steps, reset when the turn changes.
+ */
+export class TurnBudget {
+  #turn = -1;
+  #bytes = 0;
+  #steps = 0;
+
+  /** Count `bytes` written and `steps` taken; returns true while still within the budget. */
+  spend(bytes: number, steps = 0): boolean {
+    const now = currentTurn();
+    if (now !== this.#turn) {
+      this.#turn = now;
+      this.#bytes = 0;
+      this.#steps = 0;
+    }
+    this.#bytes += bytes;
+    this.#steps += steps;
+    return this.#bytes < TURN_BUDGET_BYTES && this.#steps < TURN_BUDGET_STEPS;
+  }
+
+  /** True when this turn's budget is used up (it is renewed at the next turn). */
+  get exhausted(): boolean {
+    return (
+      this.#turn === turn && (this.#bytes >= TURN_BUDGET_BYTES || this.#steps >= TURN_BUDGET_STEPS)
+    );
+  }
+}

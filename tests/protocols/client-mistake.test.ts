@@ -1,0 +1,83 @@
+import * as net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  globalLogPublisher,
+  type IListeningPort,
+  type LogEvent,
+  lines,
+  listen,
+  type StreamProtocol,
+} from '../../lib/index.js';
+
+const events: LogEvent[] = [];
+const collect = (e: LogEvent) => events.push(e);
+const ports: IListeningPort[] = [];
+const sockets: net.Socket[] = [];
+
+afterEach(async () => {
+  globalLogPublisher.removeObserver(collect);
+  events.length = 0;
+  for (const s of sockets.splice(0)) s.destroy();
+  for (const p of ports.splice(0)) await p.stopListening();
+});
+
+const shout: StreamProtocol = async function* (conn) {
+  for await (const line of lines(conn, { encoding: 'utf8', maxLength: 16 })) {
+    yield `${line.toUpperCase()}\r\n`;
+  }
+};
+
+/** A server running `shout` and a raw client; `received` resolves with all the client got, at close. */
+async function session(): Promise<{ client: net.Socket; peer: string; received: Promise<string> }> {
+  globalLogPublisher.addObserver(collect);
+  const port = await listen('tcp:0:interface=127.0.0.1', shout);
+  ports.push(port);
+  const { port: number } = port.getHost() as { port: number };
+  const client = net.connect({ host: '127.0.0.1', port: number, allowHalfOpen: true });
+  sockets.push(client);
+  await new Promise((resolve) => client.once('connect', resolve));
+  const received = new Promise<string>((resolve) => {
+    let text = '';
+    client.setEncoding('utf8').on('data', (c: string) => (text += c));
+    client.on('end', () => resolve(text)); // the server's close
+    client.on('close', () => resolve(text));
+    client.on('error', () => {});
+  });
+  return { client, peer: `127.0.0.1:${client.localPort}`, received };
+}
+
+/** The one log event about the bad input: at info, with the peer, no failure attached. */
+function expectOneClientMistake(peer: string, error: string): void {
+  const about = events.filter((e) => e.log_namespace.startsWith('woven.protocols'));
+  expect(about).toHaveLength(1);
+  const [event] = about;
+  expect(event.log_level).toBe('info');
+  expect(event.error).toBe(error);
+  expect(event.peer).toBe(peer);
+  expect(event.log_failure).toBeUndefined();
+}
+
+describe('a stream protocol closing on a framing error', () => {
+  it('delivers what it yielded before an over-long line sent in the same segment', async () => {
+    const { client, peer, received } = await session();
+    client.write(`hello\r\n${'x'.repeat(100)}`);
+    expect(await received).toBe('HELLO\r\n');
+    expectOneClientMistake(peer, 'FrameTooLong');
+  });
+
+  it('delivers what it yielded before an over-long line sent in a later segment', async () => {
+    const { client, peer, received } = await session();
+    client.write('hello\r\n');
+    await new Promise((resolve) => client.once('data', resolve));
+    client.write('x'.repeat(100));
+    expect(await received).toBe('HELLO\r\n');
+    expectOneClientMistake(peer, 'FrameTooLong');
+  });
+
+  it('logs a client that disconnects mid-line once, at info, and keeps the replies', async () => {
+    const { client, peer, received } = await session();
+    client.end('hello\r\nwor');
+    expect(await received).toBe('HELLO\r\n');
+    expectOneClientMistake(peer, 'UnexpectedEOF');
+  });
+});

@@ -7,7 +7,7 @@ import {
   type IStreamClientEndpoint,
   quoteStringArgument,
 } from '../endpoints/index.js';
-import { CancelledError } from '../defer/index.js';
+import { AbortError } from '../defer/index.js';
 import type { IReactorTime } from '../time/index.js';
 import { type IReactorNetwork, reactor as defaultReactor } from '../transports/index.js';
 import { connectionDuplex } from './duplex.js';
@@ -30,7 +30,7 @@ export interface ConnectWebSocketOptions
   url?: string | URL;
   /** The reactor for endpoint descriptions (default: woven's `reactor`). */
   reactor?: IReactorNetwork;
-  /** Cancels the attempt (connection and handshake): it then rejects with `CancelledError`. */
+  /** Cancels the attempt (connection and handshake): it then rejects with an `AbortError` (a `CancelledError`; `cause`: the signal's reason). */
   signal?: AbortSignal;
   /**
    * Seconds the opening handshake may take once connected; past it the
@@ -114,7 +114,8 @@ function opened(ws: WebSocket, socket: Duplex, signal: AbortSignal | undefined):
     };
     const onOpen = (): void => settle();
     const onError = (error: Error): void => settle(error);
-    const onAbort = (): void => settle(new CancelledError('WebSocket handshake cancelled'));
+    const onAbort = (): void =>
+      settle(AbortError.fromSignal(signal as AbortSignal, 'WebSocket handshake cancelled'));
     if (signal?.aborted) return onAbort();
     ws.once('open', onOpen);
     ws.once('error', onError);

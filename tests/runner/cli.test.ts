@@ -84,6 +84,9 @@ describe('bad usage', () => {
     ['an unknown endpoint type', ['echo', '--port', 'nope:1'], /nope/],
     ['a malformed port', ['echo', '--port', 'tcp:http'], /http/],
     ['a missing required option', ['portforward'], /--dest-port/],
+    ['twistd -n', ['-n', 'echo'], /'-n'; woven always runs in the foreground/],
+    ['twistd --listen', ['web', '--listen', 'tcp:0'], /'--listen'; did you mean --port\?/],
+    ['--dest_port', ['portforward', '--dest_port', '80'], /did you mean --dest-port\?/],
   ];
   it.each(cases)('exits 2 with a one-line reason for %s', async (_what, args, reason) => {
     const { code, stderr } = await runWoven(args);

@@ -9,6 +9,7 @@ import {
 } from '../log/index.js';
 import { UsageError } from '../app/index.js';
 import { LogFile } from './log-file.js';
+import { type WorkerLogFields, workerLogFields } from './workers.js';
 
 /** How the `woven` command writes its log. */
 export interface LogSetup {
@@ -20,6 +21,18 @@ export interface LogSetup {
   file?: string;
   /** Where to write without a file (default stdout, as `twistd -n`). */
   console?: NodeJS.WritableStream;
+}
+
+/**
+ * Under `--workers`, add the worker's id and pid to every event (the
+ * caller's own fields win); text lines also show them before the message.
+ */
+function tagWorker(observer: LogObserver, fields: WorkerLogFields, text: boolean): LogObserver {
+  return (event) => {
+    const tagged = { ...fields, ...event };
+    if (text) tagged.log_format = `[worker {worker_id}, pid {worker_pid}] ${event.log_format}`;
+    observer(tagged);
+  };
 }
 
 /**
@@ -41,7 +54,8 @@ export function setupLogging({ format, level, file, console }: LogSetup): () => 
   const sink = logFile ?? console ?? process.stdout;
   const inner = format === 'json' ? jsonFileLogObserver(sink) : textFileLogObserver(sink);
   const filter = new FilteringLogObserver(inner, [new LogLevelFilterPredicate(level)]);
-  const observer: LogObserver = filter.observer;
+  const fields = workerLogFields();
+  const observer = fields ? tagWorker(filter.observer, fields, format === 'text') : filter.observer;
   globalLogPublisher.addObserver(observer);
   return () => {
     globalLogPublisher.removeObserver(observer);

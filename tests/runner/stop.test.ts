@@ -65,6 +65,13 @@ describe('a service whose start never finishes', () => {
     expect(texts).toContainEqual(expect.stringMatching(/shutdown did not finish within 0\.5 s/));
     expect(texts).toContainEqual(expect.stringMatching(/start never finished/));
   });
+  it('exits even when the service leaves a timer running', async () => {
+    const woven = await hanging(['--shutdown-timeout', '0.5'], ['--leave-timer']);
+    woven.signal('SIGTERM');
+    expect(await woven.exitCode(5_000)).toBe(1);
+    expect(woven.stderr).toMatch(/^woven: .*start never finished/m);
+    expect(woven.stderr).toMatch(/^woven: still running 1 s after the stop/m);
+  });
 });
 
 describe('lines written after the stop', () => {

@@ -88,34 +88,34 @@ describe('the packed package', () => {
     });
   });
 
-  it('`exec node_modules/.bin/woven` under a shell stops on SIGTERM with exit 0', async () => {
-    // As a container's entrypoint or a process manager's command: the shell
-    // replaces itself with woven, so the signal sent to the pid reaches woven.
-    const child = spawn(
-      'sh',
-      [
-        '-c',
-        'exec node_modules/.bin/woven --log-format json echo --port tcp:0:interface=127.0.0.1',
-      ],
-      { cwd: app, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    children.push(child);
-    let out = '';
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`woven did not listen:\n${out}`)), 15_000);
-      child.stdout.setEncoding('utf8').on('data', (text: string) => {
-        out += text;
-        if (out.includes('listening on')) {
-          clearTimeout(timer);
-          resolve();
-        }
+  // The README's forms for containers and process managers: the shell
+  // replaces itself with woven, so the signal sent to the pid reaches woven.
+  it.each(['exec node_modules/.bin/woven', 'exec node node_modules/woven/bin/woven.js'])(
+    '`%s …` under a shell stops on SIGTERM with exit 0',
+    async (command) => {
+      const child = spawn(
+        'sh',
+        ['-c', `${command} --log-format json echo --port tcp:0:interface=127.0.0.1`],
+        { cwd: app, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      children.push(child);
+      let out = '';
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`woven did not listen:\n${out}`)), 15_000);
+        child.stdout.setEncoding('utf8').on('data', (text: string) => {
+          out += text;
+          if (out.includes('listening on')) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
       });
-    });
-    const exited = new Promise<number | null>((resolve) =>
-      child.on('exit', (code) => resolve(code)),
-    );
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    expect(out).toContain('"log_text":"stopped"');
-  });
+      const exited = new Promise<number | null>((resolve) =>
+        child.on('exit', (code) => resolve(code)),
+      );
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(out).toContain('"log_text":"stopped"');
+    },
+  );
 });

@@ -5,9 +5,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { killAll, WovenProcess } from './woven-process.js';
+import { connectTo, killAll, WovenProcess } from './woven-process.js';
 
-const HANG = join(import.meta.dirname, '..', 'fixtures', 'hanging-start-plugin.mjs');
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
+const HANG = join(FIXTURES, 'hanging-start-plugin.mjs');
 let dir: string;
 
 beforeEach(() => {
@@ -71,6 +72,28 @@ describe('a service whose start never finishes', () => {
     expect(await woven.exitCode(5_000)).toBe(1);
     expect(woven.stderr).toMatch(/^woven: .*start never finished/m);
     expect(woven.stderr).toMatch(/^woven: still running 1 s after the stop/m);
+  });
+});
+
+describe('a stop that rejects', () => {
+  it("still closes the port beside it and logs the failure (MultiService's stop goes on)", async () => {
+    const woven = new WovenProcess([
+      '--plugin',
+      join(FIXTURES, 'failing-stop-plugin.mjs'),
+      '--log-format',
+      'json',
+      '--shutdown-timeout',
+      '30',
+      'failstop',
+    ]);
+    const port = await woven.listeningPort();
+    const held = await connectTo(port); // its handler ignores the stop: woven waits for it
+    woven.signal('SIGTERM');
+    await woven.waitForLine(/the database said no/);
+    await woven.waitForLine(/closing 1 open connections/);
+    await expect(connectTo(port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    held.destroy();
+    expect(await woven.exitCode(5_000)).toBe(0); // every connection closed in time
   });
 });
 

@@ -2,26 +2,27 @@
 // that hangs, a second signal. Every line the runner writes, before and after
 // the stop, goes where --log-format and --logfile say.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { connectTo, killAll, WovenProcess } from './woven-process.js';
+import { connectTo, heldConnection, killAll, STOP_PLUGINS, WovenProcess } from './woven-process.js';
 
-const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
-const HANG = join(FIXTURES, 'hanging-start-plugin.mjs');
 let dir: string;
+const sockets: Socket[] = [];
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'woven-stop-'));
 });
 afterEach(async () => {
+  for (const s of sockets.splice(0)) s.destroy();
   await killAll();
   rmSync(dir, { recursive: true, force: true });
 });
 
 /** `woven <runner args> hang <service args>`, once its start has begun. */
 async function hanging(runnerArgs: string[], serviceArgs: string[] = []) {
-  const woven = new WovenProcess(['--plugin', HANG, ...runnerArgs, 'hang', ...serviceArgs]);
+  const woven = new WovenProcess(['--plugin', STOP_PLUGINS, ...runnerArgs, 'hang', ...serviceArgs]);
   await woven.waitForLine(/starting/);
   return woven;
 }
@@ -77,17 +78,12 @@ describe('a service whose start never finishes', () => {
 
 describe('a stop that rejects', () => {
   it("still closes the port beside it and logs the failure (MultiService's stop goes on)", async () => {
-    const woven = new WovenProcess([
-      '--plugin',
-      join(FIXTURES, 'failing-stop-plugin.mjs'),
-      '--log-format',
-      'json',
-      '--shutdown-timeout',
-      '30',
+    // Its connection ignores the stop: woven waits for it, with the port closed.
+    const { woven, port, held } = await heldConnection(
+      sockets,
+      ['--shutdown-timeout', '30'],
       'failstop',
-    ]);
-    const port = await woven.listeningPort();
-    const held = await connectTo(port); // its handler ignores the stop: woven waits for it
+    );
     woven.signal('SIGTERM');
     await woven.waitForLine(/the database said no/);
     await woven.waitForLine(/closing 1 open connections/);
@@ -130,7 +126,7 @@ describe('lines written after the stop', () => {
     const logfile = join(dir, 'woven.log');
     const again = new WovenProcess([
       '--plugin',
-      HANG,
+      STOP_PLUGINS,
       '--logfile',
       logfile,
       '--shutdown-timeout',
@@ -149,7 +145,7 @@ describe('lines written after the stop', () => {
     const lateLog = join(dir, 'late.log');
     const late = new WovenProcess([
       '--plugin',
-      HANG,
+      STOP_PLUGINS,
       '--logfile',
       lateLog,
       '--shutdown-timeout',

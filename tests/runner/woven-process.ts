@@ -17,10 +17,14 @@ export class WovenProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   #waiters: (() => void)[] = [];
 
-  constructor(args: string[], options: { cwd?: string; bin?: string } = {}) {
+  constructor(
+    args: string[],
+    options: { cwd?: string; bin?: string; env?: NodeJS.ProcessEnv; stdin?: 'pipe' } = {},
+  ) {
     this.child = spawn(process.execPath, [options.bin ?? WOVEN_BIN, ...args], {
       cwd: options.cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      env: options.env ?? process.env,
+      stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'],
     });
     running.add(this);
     for (const [stream, key] of [
@@ -101,7 +105,10 @@ export class WovenProcess {
 }
 
 /** Run `woven` with `args` to completion; returns the exit code and output. */
-export async function runWoven(args: string[], options: { cwd?: string; timeout?: number } = {}) {
+export async function runWoven(
+  args: string[],
+  options: { cwd?: string; timeout?: number; env?: NodeJS.ProcessEnv } = {},
+) {
   const p = new WovenProcess(args, options);
   const code = await p.exitCode(options.timeout);
   return { code, stdout: p.stdout, stderr: p.stderr };

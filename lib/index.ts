@@ -291,6 +291,13 @@ export {
   UNIXServerEndpoint,
   wrapClientTLS,
 } from './endpoints/index.js';
+// deployment: sockets from systemd, stdin/stdout
+export {
+  AdoptedStreamServerEndpoint,
+  AlreadyListened,
+  ListenFDs,
+} from './endpoints/index.js';
+export { type AddressFamily, adoptStreamPort } from './transports/index.js';
 
 // --- plugins ---
 export {

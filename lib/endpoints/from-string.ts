@@ -4,9 +4,11 @@ import { registerBuiltinParsers } from './builtin-parsers.js';
 import { parseDescription } from './description.js';
 import { EndpointDescriptionError } from './errors.js';
 import type { IStreamClientEndpoint, IStreamServerEndpoint } from './interfaces.js';
-import { lookupEndpointParser } from './registry.js';
+import { lookupEndpointParser, registerBuiltinEndpointPrefix } from './registry.js';
+import { systemdPrefix } from './systemd.js';
 
 registerBuiltinParsers(clientFromString);
+registerBuiltinEndpointPrefix(systemdPrefix);
 
 function build(reactor: IReactorNetwork, description: string, side: 'server' | 'client'): unknown {
   if (typeof description !== 'string') {

@@ -1,3 +1,4 @@
+export { type AddressFamily, adoptStreamPort } from './adopt.js';
 export type {
   ConnectionClosedMessage,
   ConnectionOpenedMessage,

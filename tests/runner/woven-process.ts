@@ -19,9 +19,17 @@ export class WovenProcess {
 
   constructor(
     args: string[],
-    options: { cwd?: string; bin?: string; env?: NodeJS.ProcessEnv; stdin?: 'pipe' } = {},
+    options: {
+      cwd?: string;
+      bin?: string;
+      env?: NodeJS.ProcessEnv;
+      stdin?: 'pipe';
+      /** A command that runs `node woven.js ...` for us (given as its last arguments). */
+      launcher?: string[];
+    } = {},
   ) {
-    this.child = spawn(process.execPath, [options.bin ?? WOVEN_BIN, ...args], {
+    const command = [...(options.launcher ?? []), process.execPath, options.bin ?? WOVEN_BIN];
+    this.child = spawn(command[0] as string, [...command.slice(1), ...args], {
       cwd: options.cwd,
       env: options.env ?? process.env,
       stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'],

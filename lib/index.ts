@@ -296,8 +296,15 @@ export {
   AdoptedStreamServerEndpoint,
   AlreadyListened,
   ListenFDs,
+  StandardIOEndpoint,
+  type StandardIOOptions,
 } from './endpoints/index.js';
-export { type AddressFamily, adoptStreamPort } from './transports/index.js';
+export {
+  type AddressFamily,
+  adoptStreamPort,
+  StdioPort,
+  type StdioStreams,
+} from './transports/index.js';
 
 // --- plugins ---
 export {

@@ -27,3 +27,8 @@ export { UNIXClientEndpoint, UNIXServerEndpoint } from './unix.js';
 export { TLSWrapperClientEndpoint, wrapClientTLS } from './wrap-tls.js';
 export type { ConnectOptions, Connected } from './wrapping-factory.js';
 export { AdoptedStreamServerEndpoint, ListenFDs } from './systemd.js';
+export {
+  StandardIOEndpoint,
+  type StandardIOOptions,
+  standardOutputClaimed,
+} from './stdio.js';

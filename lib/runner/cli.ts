@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { formatEvent, globalLogPublisher, type LogObserver } from '../log/index.js';
+import { standardOutputClaimed } from '../endpoints/index.js';
+import { formatEvent, globalLogPublisher, type LogObserver, type TextSink } from '../log/index.js';
 import { discoverPlugins, type PluginCatalog, type ServicePlugin } from '../plugins/index.js';
 import { setupLogging } from './log-setup.js';
 import { formatOptionsHelp, parseOptions, splitAtCommand } from './options.js';
@@ -163,6 +164,11 @@ function checkRunnerValues(values: { workers: number; 'shutdown-timeout': number
   }
 }
 
+/** The log without --logfile: stdout, unless a `stdio:` endpoint took it for its protocol (then stderr). */
+const consoleLog: TextSink = {
+  write: (text) => (standardOutputClaimed() ? process.stderr : process.stdout).write(text),
+};
+
 /** Where the runner reports why it could not start (pidfile held, listen failed, workers died). */
 const FAILURE_NAMESPACES = new Set(['woven.app.runner', 'woven.app.workers']);
 
@@ -267,7 +273,7 @@ async function run(argv: string[]): Promise<number> {
     level: options['log-level'],
     file: options.logfile,
     // With --help, stdout is for the help text.
-    console: wantsHelp || asksForHelp(after) ? process.stderr : process.stdout,
+    console: wantsHelp || asksForHelp(after) ? process.stderr : consoleLog,
   });
   globalLogPublisher.addObserver(reportFailures);
   try {

@@ -6,6 +6,7 @@ import {
   jsonFileLogObserver,
   LogLevelFilterPredicate,
   type LogObserver,
+  type TextSink,
   textFileLogObserver,
 } from '../log/index.js';
 import { UsageError } from '../app/index.js';
@@ -19,7 +20,7 @@ export interface LogSetup {
   /** A file to append to; `console` when absent. */
   file?: string;
   /** Where to write without a file (default stdout, as `twistd -n`). */
-  console?: NodeJS.WritableStream;
+  console?: TextSink;
 }
 
 /**

@@ -143,7 +143,7 @@ export {
   WrappingFactory,
 } from './protocols/index.js';
 
-// --- protocols/framing and protocols/basic ---
+// --- protocols: framing and the basic receivers ---
 export {
   ByteReader,
   type ByteReaderOptions,
@@ -164,7 +164,7 @@ export {
   type ReadLimitOptions,
   StringTooLongError,
   UnexpectedEOF,
-} from './protocols/framing/index.js';
+} from './protocols/index.js';
 export {
   Int8StringReceiver,
   Int16StringReceiver,
@@ -174,7 +174,7 @@ export {
   LineReceiver,
   NetstringReceiver,
   NotImplementedError,
-} from './protocols/basic/index.js';
+} from './protocols/index.js';
 
 // --- transports ---
 export {

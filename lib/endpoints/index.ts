@@ -25,7 +25,7 @@ export {
 } from './tcp.js';
 export { UNIXClientEndpoint, UNIXServerEndpoint } from './unix.js';
 export { TLSWrapperClientEndpoint, wrapClientTLS } from './wrap-tls.js';
-export type { ConnectOptions, Connected } from './wrapping-factory.js';
+export type { ConnectOptions, Connected } from './connection-attempt.js';
 export { AdoptedStreamServerEndpoint, ListenFDs } from './systemd.js';
 export {
   StandardIOEndpoint,

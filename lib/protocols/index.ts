@@ -58,3 +58,5 @@ export {
   TurnBudget,
 } from './turn.js';
 export { COPY_BELOW, joinData, sizeOf, WriteBuffer } from './write-buffer.js';
+export * from './basic/index.js';
+export * from './framing/index.js';

@@ -1,5 +1,4 @@
-import { Deferred } from '../defer/index.js';
-import { isThenable } from '../defer/thenable.js';
+import { Deferred, type IReactorTime, isThenable } from '../defer/index.js';
 import { Failure } from '../failure/index.js';
 import { bindMethods } from './bind-methods.js';
 import {
@@ -10,7 +9,6 @@ import {
   TaskFailed,
   TaskStopped,
 } from './errors.js';
-import type { IReactorTime } from './ireactortime.js';
 import { reactor } from './reactor.js';
 
 /** What a cooperative task iterates: a sync or async iterator (or iterable). */

@@ -1,5 +1,5 @@
 import { maybeDeferred } from '../defer/index.js';
-import { isThenable } from '../defer/thenable.js';
+import { isThenable } from '../defer/index.js';
 import { Failure } from '../failure/index.js';
 import { Logger } from '../log/index.js';
 import { ReactorNotRunning } from './errors.js';

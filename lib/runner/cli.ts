@@ -9,7 +9,7 @@ import { describe } from './describe.js';
 import { runService } from './runner.js';
 import type { IService } from '../app/index.js';
 import { UsageError } from '../app/index.js';
-import { isWorker, leaveCluster, runWorkers } from './workers.js';
+import { announceStarted, isWorker, leaveCluster, runWorkers } from './workers.js';
 import {
   checkConfigKeys,
   formatOptionSources,
@@ -18,6 +18,7 @@ import {
   readConfigFile,
   resolveOptions,
 } from './config.js';
+import { reopenOnSignal } from './log-reopen.js';
 import { loadServiceFile } from './run-file.js';
 
 /** The runner's own options, before the service name. */
@@ -239,14 +240,11 @@ async function runTarget(service: IService, options: RunnerValues): Promise<numb
       pidfile: options.pidfile,
     });
   }
-  try {
-    return await runService(service, {
-      shutdownTimeout,
-      pidfile: isWorker() ? undefined : options.pidfile,
-    });
-  } finally {
-    leaveCluster();
-  }
+  return await runService(service, {
+    shutdownTimeout,
+    pidfile: isWorker() ? undefined : options.pidfile,
+    onStarted: announceStarted,
+  });
 }
 
 const isHelpFlag = (a: string) => a === '--help' || a === '-h';
@@ -269,7 +267,7 @@ async function run(argv: string[]): Promise<number> {
     return 0;
   }
   checkRunnerValues(options);
-  const closeLog = setupLogging({
+  const logOutput = setupLogging({
     format: options['log-format'],
     level: options['log-level'],
     file: options.logfile,
@@ -277,6 +275,7 @@ async function run(argv: string[]): Promise<number> {
     console: wantsHelp || asksForHelp(after) ? process.stderr : consoleLog,
   });
   globalLogPublisher.addObserver(reportFailures);
+  const stopReopening = reopenOnSignal(logOutput.file);
   try {
     const catalog = await discoverPlugins({ paths: options.plugin });
     if (wantsHelp || command === undefined) {
@@ -296,7 +295,9 @@ async function run(argv: string[]): Promise<number> {
     return await runTarget(target.service, options);
   } finally {
     globalLogPublisher.removeObserver(reportFailures);
-    await closeLog();
+    stopReopening();
+    await logOutput.close();
+    leaveCluster(); // a worker that failed to start exits at once too
   }
 }
 

@@ -291,6 +291,20 @@ export {
   UNIXServerEndpoint,
   wrapClientTLS,
 } from './endpoints/index.js';
+// deployment: sockets from systemd, stdin/stdout
+export {
+  AdoptedStreamServerEndpoint,
+  AlreadyListened,
+  ListenFDs,
+  StandardIOEndpoint,
+  type StandardIOOptions,
+} from './endpoints/index.js';
+export {
+  type AddressFamily,
+  adoptStreamPort,
+  StdioPort,
+  type StdioStreams,
+} from './transports/index.js';
 
 // --- plugins ---
 export {

@@ -314,6 +314,10 @@ export {
   discoverPlugins,
   type EndpointPlugin,
   getPlugins,
+  HTTP_DEFAULTS,
+  HttpService,
+  type HttpServiceOptions,
+  type HttpTimeouts,
   InvalidPluginError,
   type Plugin,
   PluginCatalog,
@@ -321,6 +325,8 @@ export {
   type PluginKind,
   registerPlugin,
   type ServicePlugin,
+  type StaticFilesOptions,
+  staticFiles,
   UnknownPluginError,
 } from './plugins/index.js';
 

@@ -25,3 +25,11 @@ export {
   PluginCatalog,
   registerPlugin,
 } from './registry.js';
+export type { HttpTimeouts } from './builtins/http-timeouts.js';
+export {
+  HTTP_DEFAULTS,
+  HttpService,
+  type HttpServiceOptions,
+  type StaticFilesOptions,
+  staticFiles,
+} from './builtins/web.js';

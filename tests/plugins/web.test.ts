@@ -1,0 +1,258 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import type { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  getPlugins,
+  globalLogPublisher,
+  type IService,
+  type LogEvent,
+  type ServicePlugin,
+  type StreamServerEndpointService,
+} from '../../lib/index.js';
+import { connectTo, readUntil } from '../runner/woven-process.js';
+
+const services: IService[] = [];
+const sockets: Socket[] = [];
+let web: ServicePlugin;
+let root: string;
+let site: string;
+
+beforeAll(async () => {
+  const found = (await getPlugins('service')).find((p) => p.name === 'web');
+  if (!found) throw new Error('no web built-in');
+  web = found;
+  root = mkdtempSync(join(tmpdir(), 'woven-web2-'));
+  site = join(root, 'site');
+  mkdirSync(join(site, 'sub'), { recursive: true });
+  mkdirSync(join(site, 'empty'), { recursive: true });
+  mkdirSync(join(site, 'list', 'inner'), { recursive: true });
+  writeFileSync(join(site, 'a.txt'), 'hello, static world');
+  writeFileSync(join(site, 'sub', 'index.html'), '<p>sub</p>');
+  writeFileSync(join(site, 'list', '<b>&"x".txt'), 'x');
+  writeFileSync(join(site, 'list', '.hidden'), 'h');
+  writeFileSync(join(root, 'secret.txt'), 'do not serve');
+  symlinkSync(join(root, 'secret.txt'), join(site, 'escape.txt'));
+  symlinkSync(root, join(site, 'up'));
+  symlinkSync(join(site, 'a.txt'), join(site, 'alias.txt'));
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+afterEach(async () => {
+  for (const s of sockets.splice(0)) s.destroy();
+  for (const s of services.splice(0)) await s.stopService();
+});
+
+async function start(options: Record<string, unknown> = {}): Promise<number> {
+  const service = (await web.makeService({
+    port: 'tcp:0:interface=127.0.0.1',
+    path: site,
+    ...options,
+  })) as StreamServerEndpointService;
+  services.push(service);
+  await service.startService();
+  const host = service.port?.getHost() as { port: number } | undefined;
+  if (!host) throw new Error('web is not listening');
+  return host.port;
+}
+
+async function open(port: number): Promise<Socket> {
+  const s = await connectTo(port);
+  sockets.push(s);
+  return s;
+}
+
+function closed(s: Socket): Promise<void> {
+  return new Promise((resolve) => {
+    if (s.destroyed) resolve();
+    else s.once('close', () => resolve());
+  });
+}
+
+/** Events logged while `during` runs, and what it returned. */
+async function logged<T>(during: () => Promise<T>): Promise<[LogEvent[], T]> {
+  const events: LogEvent[] = [];
+  const observer = (event: LogEvent): void => {
+    events.push(event);
+  };
+  globalLogPublisher.addObserver(observer);
+  try {
+    return [events, await during()];
+  } finally {
+    globalLogPublisher.removeObserver(observer);
+  }
+}
+
+interface Reply {
+  status: number;
+  headers: Record<string, unknown>;
+  body: string;
+}
+
+function get(port: number, path: string, method = 'GET'): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (c: string) => {
+        body += c;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Send raw bytes on a new connection; the whole answer, once the server closes. */
+async function raw(port: number, bytes: string): Promise<string> {
+  const s = await open(port);
+  s.write(bytes);
+  return (await readUntil(s, () => false)).toString('latin1');
+}
+
+describe('web: timeouts a client cannot outlast', () => {
+  it('closes a slowloris connection sending headers a byte at a time, and serves others meanwhile', async () => {
+    const port = await start({ 'headers-timeout': 0.3, 'request-timeout': 0 });
+    const [events] = await logged(async () => {
+      const slow = await open(port);
+      const gone = closed(slow);
+      const request = 'GET /a.txt HTTP/1.1\r\nHost: localhost\r\nX-Slow: ';
+      let sent = 0;
+      const drip = setInterval(() => {
+        if (!slow.destroyed) slow.write(request[sent++ % request.length] ?? 'x');
+      }, 20);
+      try {
+        expect((await get(port, '/a.txt')).body).toBe('hello, static world');
+        await gone;
+      } finally {
+        clearInterval(drip);
+      }
+      expect(sent).toBeGreaterThan(1);
+    });
+    const line = events.find((e) => e.timeout === 'headersTimeout');
+    expect(line?.log_level).toBe('info');
+    expect(String(line?.peer)).toMatch(/^127\.0\.0\.1:\d+$/);
+  });
+
+  it('closes a connection whose request never completes (request timeout)', async () => {
+    const port = await start({ 'headers-timeout': 0, 'request-timeout': 0.3 });
+    const [events] = await logged(async () => {
+      const s = await open(port);
+      s.write('GET /a.txt HTTP/1.1\r\nHost: x');
+      await closed(s);
+    });
+    expect(events.some((e) => e.timeout === 'requestTimeout')).toBe(true);
+  });
+
+  it('closes an idle keep-alive connection after the keep-alive timeout', async () => {
+    const port = await start({ 'keep-alive-timeout': 0.2 });
+    const [events] = await logged(async () => {
+      const s = await open(port);
+      s.write('GET /a.txt HTTP/1.1\r\nHost: localhost\r\n\r\n');
+      const reply = await readUntil(s, (b) => b.toString().endsWith('hello, static world'));
+      expect(reply.toString()).toMatch(/keep-alive/i);
+      await closed(s);
+    });
+    expect(events.some((e) => e.timeout === 'keepAliveTimeout')).toBe(true);
+  });
+
+  it('serves a second request on a kept-alive connection (the idle deadline is cancelled)', async () => {
+    const port = await start({ 'keep-alive-timeout': 0.5, 'headers-timeout': 0.5 });
+    const s = await open(port);
+    s.write('GET /a.txt HTTP/1.1\r\nHost: localhost\r\n\r\n');
+    await readUntil(s, (b) => b.toString().endsWith('hello, static world'));
+    s.write('GET /a.txt HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
+    const both = await readUntil(s, () => false);
+    expect(both.toString().match(/hello, static world/g)).toHaveLength(1);
+  });
+});
+
+describe('web: bad requests', () => {
+  it('answers 414, 431, 400 and 405 and keeps serving', async () => {
+    const port = await start();
+    const [events] = await logged(async () => {
+      expect((await get(port, `/${'a'.repeat(9000)}`)).status).toBe(414);
+      const big = await raw(
+        port,
+        `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(20_000)}\r\n\r\n`,
+      );
+      expect(big).toMatch(/^HTTP\/1\.1 431 /);
+      expect(await raw(port, 'GET nopath HTTP/1.1\r\nHost: x\r\n\r\n')).toMatch(/^HTTP\/1\.1 400 /);
+      expect(await raw(port, 'GET http://[bad HTTP/1.1\r\nHost: x\r\n\r\n')).toMatch(
+        /^HTTP\/1\.1 400 /,
+      );
+      for (const method of ['POST', 'PUT', 'DELETE']) {
+        const reply = await get(port, '/a.txt', method);
+        expect(reply.status).toBe(405);
+        expect(reply.headers.allow).toBe('GET, HEAD');
+      }
+      expect((await get(port, '/a.txt', 'HEAD')).status).toBe(200);
+      expect((await get(port, '/a.txt')).body).toBe('hello, static world');
+    });
+    const refusals = events.filter((e) => /refused|bad HTTP request/.test(e.log_format));
+    expect(refusals.map((e) => e.status)).toEqual([414, 431, 400, 400, 405, 405, 405]);
+    for (const e of refusals) {
+      expect(e.log_level).toBe('info');
+      expect(String(e.peer)).toMatch(/^127\.0\.0\.1:/);
+    }
+  });
+});
+
+describe('web: --path and symlinks', () => {
+  it('refuses with 403 what resolves outside the root, serves links inside it', async () => {
+    const port = await start();
+    for (const path of ['/escape.txt', '/up/secret.txt']) {
+      const reply = await get(port, path);
+      expect(reply.status).toBe(403);
+      expect(reply.body).not.toContain('do not serve');
+    }
+    expect((await get(port, '/alias.txt')).body).toBe('hello, static world');
+  });
+});
+
+describe('web: access log', () => {
+  it('logs each request at info with method, path, status, bytes, duration and peer', async () => {
+    const port = await start();
+    const [events] = await logged(async () => {
+      await get(port, '/a.txt');
+      await get(port, '/nope');
+      await get(port, '/a.txt', 'HEAD');
+    });
+    const access = events.filter((e) => e.method !== undefined && e.duration !== undefined);
+    expect(access.map((e) => [e.method, e.path, e.status, e.bytes])).toEqual([
+      ['GET', '/a.txt', 200, 19],
+      ['GET', '/nope', 404, 0],
+      ['HEAD', '/a.txt', 200, 0],
+    ]);
+    for (const e of access) {
+      expect(e.log_level).toBe('info');
+      expect(e.duration).toBeGreaterThanOrEqual(0);
+      expect(String(e.peer)).toMatch(/^127\.0\.0\.1:\d+$/);
+    }
+  });
+});
+
+describe('web: directories', () => {
+  it('serves index.html, redirects /dir to /dir/, and 404s a directory without one', async () => {
+    const port = await start();
+    expect((await get(port, '/sub/')).body).toBe('<p>sub</p>');
+    const redirect = await get(port, '/list');
+    expect(redirect.status).toBe(301);
+    expect(redirect.headers.location).toBe('/list/');
+    expect((await get(port, '/list/')).status).toBe(404);
+  });
+
+  it('lists a directory with --listing, names escaped, dotfiles left out', async () => {
+    const port = await start({ listing: true });
+    const page = await get(port, '/list/');
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.body).toContain('&lt;b&gt;&amp;&quot;x&quot;.txt');
+    expect(page.body).not.toContain('<b>');
+    expect(page.body).toContain('href="inner/"');
+    expect(page.body).not.toContain('.hidden');
+    expect((await get(port, '/empty/')).body).toContain('Directory listing for /empty/');
+    expect((await get(port, '/sub/')).body).toBe('<p>sub</p>');
+  });
+});

@@ -148,7 +148,6 @@ export {
   ByteReader,
   type ByteReaderOptions,
   type ByteSource,
-  type BytesLike,
   encodeLengthPrefixed,
   encodeNetstring,
   FrameTooLong,

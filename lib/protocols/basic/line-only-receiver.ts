@@ -1,5 +1,6 @@
 // Tests: tests/protocols/basic/line-only-receiver.test.ts
-import { type BytesLike, ChunkQueue } from '../framing/index.js';
+import { ChunkQueue } from '../framing/index.js';
+import type { Data } from '../transport.js';
 import { Protocol } from '../protocol.js';
 import { closeOnLongLine, DelimiterCache, isDisconnecting, withDelimiter } from './delimiter.js';
 import { notImplemented } from './not-implemented.js';
@@ -21,7 +22,7 @@ import { notImplemented } from './not-implemented.js';
  */
 export class LineOnlyReceiver extends Protocol {
   /** The line delimiter (a string means its UTF-8 bytes). Default `'\r\n'`. */
-  delimiter: BytesLike = '\r\n';
+  delimiter: Data = '\r\n';
   /** Longest line accepted, in bytes, delimiter excluded. Default 16384. */
   MAX_LENGTH = 16384;
 
@@ -50,7 +51,7 @@ export class LineOnlyReceiver extends Protocol {
   }
 
   /** Send `line` (a string means its UTF-8 bytes) followed by the delimiter, in one write. */
-  sendLine(line: BytesLike): void {
+  sendLine(line: Data): void {
     this.transport?.write(withDelimiter(line, this.#delimiter.bytes(this.delimiter)));
   }
 

@@ -1,6 +1,7 @@
 // Tests: tests/protocols/basic/line-receiver.test.ts
 import type { Buffer } from 'node:buffer';
-import { type BytesLike, ChunkQueue, toBuffer } from '../framing/index.js';
+import { ChunkQueue } from '../framing/index.js';
+import { type Data, toBytes } from '../transport.js';
 import { closeOnLongLine, DelimiterCache, isDisconnecting, withDelimiter } from './delimiter.js';
 import { notImplemented } from './not-implemented.js';
 import { PausableProtocol } from './pausable.js';
@@ -26,7 +27,7 @@ import { PausableProtocol } from './pausable.js';
  */
 export class LineReceiver extends PausableProtocol {
   /** The line delimiter (a string means its UTF-8 bytes). Default `'\r\n'`. */
-  delimiter: BytesLike = '\r\n';
+  delimiter: Data = '\r\n';
   /** Longest line accepted, in bytes, delimiter excluded. Default 16384. */
   MAX_LENGTH = 16384;
 
@@ -82,9 +83,9 @@ export class LineReceiver extends PausableProtocol {
    * use as `extra`: they are parsed for lines (do not pass `extra` from
    * `lineReceived`).
    */
-  setLineMode(extra?: BytesLike): unknown {
+  setLineMode(extra?: Data): unknown {
     this.#lineMode = true;
-    if (extra !== undefined && extra.length > 0) return this.dataReceived(toBuffer(extra));
+    if (extra !== undefined && extra.length > 0) return this.dataReceived(toBytes(extra));
     return undefined;
   }
 
@@ -109,7 +110,7 @@ export class LineReceiver extends PausableProtocol {
   }
 
   /** Send `line` (a string means its UTF-8 bytes) followed by the delimiter, in one write. */
-  sendLine(line: BytesLike): void {
+  sendLine(line: Data): void {
     this.transport?.write(withDelimiter(line, this.#delimiter.bytes(this.delimiter)));
   }
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { formatEvent, globalLogPublisher, type LogObserver } from '../log/index.js';
 import { discoverPlugins, type PluginCatalog, type ServicePlugin } from '../plugins/index.js';
+import { LogFileError } from './log-file.js';
 import { setupLogging } from './log-setup.js';
 import { formatOptionsHelp, parseOptions, splitAtCommand } from './options.js';
 import { describe } from './describe.js';
@@ -212,9 +213,9 @@ export async function main(argv: string[]): Promise<number> {
       if (error.message) process.stderr.write(`${error.message}\n`);
       return error.code;
     }
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof LogFileError) {
       process.stderr.write(`woven: ${error.message}\n`);
-      return 2;
+      return error instanceof UsageError ? 2 : 1;
     }
     process.stderr.write(`woven: ${describe(error)}\n`);
     return 1;

@@ -90,6 +90,18 @@ export async function runWorkers(options: RunWorkersOptions): Promise<number> {
   return 0;
 }
 
+/** The fields a worker adds to each of its log events: its cluster id and process id. */
+export interface WorkerLogFields {
+  worker_id: number;
+  worker_pid: number;
+}
+
+/** In a cluster worker, the fields that tell its log lines apart; `undefined` in the primary. */
+export function workerLogFields(): WorkerLogFields | undefined {
+  const worker = cluster.worker;
+  return worker ? { worker_id: worker.id, worker_pid: process.pid } : undefined;
+}
+
 /** Whether this process is a cluster worker started by {@link runWorkers}. */
 export function isWorker(): boolean {
   return cluster.isWorker;

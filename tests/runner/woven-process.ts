@@ -151,3 +151,24 @@ export function readUntil(
     socket.on('end', onEnd);
   });
 }
+
+/**
+ * Run chargen with `args` (runner options, JSON log) and connect a client that
+ * never reads: its reply stays blocked on backpressure, so a stop must wait
+ * for it. The client socket is pushed onto `sockets` for the caller to close.
+ */
+export async function stuckChargen(sockets: Socket[], args: string[]): Promise<WovenProcess> {
+  const woven = new WovenProcess([
+    '--log-format',
+    'json',
+    ...args,
+    'chargen',
+    '--port',
+    'tcp:0:interface=127.0.0.1',
+  ]);
+  const stuck = await connectTo(await woven.listeningPort());
+  sockets.push(stuck);
+  stuck.pause();
+  await new Promise((resolve) => setTimeout(resolve, 200)); // let the buffers fill
+  return woven;
+}

@@ -10,7 +10,9 @@ import { notImplemented } from './not-implemented.js';
  * {@link LineReceiver} without raw mode or pausing. Lines longer than
  * {@link MAX_LENGTH} go to {@link lineLengthExceeded} (which closes the
  * connection by default); delivery stops once the transport is
- * disconnecting.
+ * disconnecting. Its length rule is Twisted's `LineOnlyReceiver`'s, not
+ * `LineReceiver`'s: the over-long line alone goes to the hook, and an
+ * unterminated buffer is too long as soon as it exceeds `MAX_LENGTH`.
  *
  * @example
  * ```ts

@@ -1,10 +1,13 @@
 // Tests: tests/protocols/basic/line-receiver.test.ts
 import type { Buffer } from 'node:buffer';
-import { ChunkQueue } from '../framing/index.js';
+import { ChunkQueue, FrameTooLong, takeUntil } from '../framing/index.js';
 import { type Data, toBytes } from '../transport.js';
 import { closeOnLongLine, DelimiterCache, isDisconnecting, withDelimiter } from './delimiter.js';
 import { notImplemented } from './not-implemented.js';
 import { PausableProtocol } from './pausable.js';
+
+/** What {@link LineReceiver}'s line taker returns for a line over `MAX_LENGTH`. */
+const TOO_LONG = Symbol('too long');
 
 /**
  * A protocol that receives lines and/or raw data, as Twisted's
@@ -58,23 +61,25 @@ export class LineReceiver extends PausableProtocol {
           if (why) return why;
           continue;
         }
-        const delimiter = this.#delimiter.bytes(this.delimiter);
-        const i = queue.find(delimiter);
-        if (i < 0) {
-          if (queue.size >= this.MAX_LENGTH + delimiter.length) {
-            return this.lineLengthExceeded(queue.takeAll());
-          }
-          return undefined;
-        }
-        if (i > this.MAX_LENGTH) return this.lineLengthExceeded(queue.takeAll());
-        const line = queue.take(i);
-        queue.skip(delimiter.length);
+        const line = this.#takeLine();
+        if (line === null) return undefined;
+        if (line === TOO_LONG) return this.lineLengthExceeded(queue.takeAll());
         const why = this.lineReceived(line);
         if (why || isDisconnecting(this.transport)) return why;
       }
       return undefined;
     } finally {
       this.#busyReceiving = false;
+    }
+  }
+
+  /** The next buffered line, `null` if none is complete, {@link TOO_LONG} past `MAX_LENGTH` (`takeUntil`'s rule). */
+  #takeLine(): Buffer | null | typeof TOO_LONG {
+    try {
+      return takeUntil(this.#queue, this.#delimiter.bytes(this.delimiter), this.MAX_LENGTH);
+    } catch (error) {
+      if (error instanceof FrameTooLong) return TOO_LONG;
+      throw error;
     }
   }
 

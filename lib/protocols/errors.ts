@@ -76,3 +76,13 @@ export class ServerStoppingError extends WovenError {
     super(message, options);
   }
 }
+
+/**
+ * A second producer was registered on a consumer (a transport) that has one
+ * already: unregister the first (Twisted raises `RuntimeError`).
+ */
+export class ProducerRegisteredError extends WovenError {
+  static {
+    setErrorName(this, 'ProducerRegisteredError', 'ERR_PRODUCER_REGISTERED');
+  }
+}

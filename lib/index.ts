@@ -120,6 +120,8 @@ export {
   type IUDPTransport,
   Protocol,
   type ProtocolClass,
+  ProducerRegisteredError,
+  ProtocolInUseError,
   ReconnectingClientFactory,
   ServerStoppingError,
   type StartTLSOptions,
@@ -185,6 +187,7 @@ export {
   ConnectionRefusedError,
   Connector,
   type ConnectorState,
+  ConnectorStateError,
   ConnectTimeoutError,
   DNSLookupError,
   type IListeningPort,
@@ -196,8 +199,10 @@ export {
   type IReactorUDP,
   type IReactorUNIX,
   ListeningPort,
+  LockHeldError,
   NoRouteError,
   NotConnectingError,
+  NotListeningError,
   type PEM,
   Reactor,
   ReactorNetwork,
@@ -212,6 +217,7 @@ export {
 } from './transports/index.js';
 export {
   AlreadyConnectedError,
+  AlreadyListeningError,
   InvalidAddressError,
   MessageLengthError,
   MulticastJoinError,
@@ -306,6 +312,7 @@ export {
   type PluginKind,
   registerPlugin,
   type ServicePlugin,
+  StaticRootError,
   UnknownPluginError,
 } from './plugins/index.js';
 

@@ -78,6 +78,16 @@ export class ServerStoppingError extends WovenError {
 }
 
 /**
+ * A protocol instance was attached to a second transport (a
+ * `DatagramProtocol` serves one port at a time).
+ */
+export class ProtocolInUseError extends WovenError {
+  static {
+    setErrorName(this, 'ProtocolInUseError', 'ERR_PROTOCOL_IN_USE');
+  }
+}
+
+/**
  * A second producer was registered on a consumer (a transport) that has one
  * already: unregister the first (Twisted raises `RuntimeError`).
  */

@@ -14,6 +14,7 @@ export {
   ConnectionDone,
   ConnectionLost,
   ProducerRegisteredError,
+  ProtocolInUseError,
   ServerStoppingError,
 } from './errors.js';
 export { ProducerSlot } from './producer-slot.js';

@@ -21,7 +21,7 @@ import {
   WriteBuffer,
 } from '../protocols/index.js';
 import { publishClosed, publishOpened, publishTLSFailure } from './connection-events.js';
-import { errorMessage, toTLSError } from './errors.js';
+import { errorMessage, TLSError, toTLSError } from './errors.js';
 
 const log = new Logger('woven.transports.socket');
 
@@ -511,7 +511,7 @@ export class SocketTransport implements ITLSTransport {
 
   #startTLS(options: StartTLSOptions, pending?: Uint8Array): Promise<void> {
     if (this.#lost) return Promise.reject(connectionLostReason('the connection is closed'));
-    if (this.#tls) return Promise.reject(toTLSError(new Error('TLS is already started')));
+    if (this.#tls) return Promise.reject(new TLSError('TLS is already started'));
     this.#flush(); // what was written before STARTTLS goes out in the clear
     const old = this.#socket;
     old.pause();
@@ -540,7 +540,7 @@ export class SocketTransport implements ITLSTransport {
         done(
           this.#error instanceof Error
             ? this.#error
-            : new Error('connection closed during the TLS handshake'),
+            : connectionLostReason('connection closed during the TLS handshake'),
         );
       secure.once(isServer ? 'secure' : 'secureConnect', onSecure);
       secure.once('error', done);

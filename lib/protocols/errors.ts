@@ -1,4 +1,4 @@
-// Tests: tests/protocols/errors.test.ts
+// Tests: tests/protocols/stream-connection.test.ts, tests/architecture/exports.test.ts
 import { setErrorName, WovenError } from '../failure/index.js';
 
 /** The base of {@link ConnectionDone} and {@link ConnectionLost}, as Twisted's `ConnectionClosed`. */

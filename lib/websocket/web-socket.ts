@@ -1,4 +1,4 @@
-// Tests: tests/websocket/web-socket.test.ts
+// Tests: tests/websocket/websocket.test.ts
 import type { WebSocket } from 'ws';
 import { ConnectionClosedError } from '../protocols/index.js';
 

@@ -73,7 +73,7 @@ export function connectionLostReason(error: unknown): ConnectionLost {
  * (at the end of the `dataReceived` call that made them, else at the next
  * turn), small ones joined into one buffer, as Twisted's write buffer is
  * flushed once per reactor iteration. A registered streaming producer is
- * paused once {@link WRITE_HIGH_WATER_MARK} bytes are buffered and resumed
+ * paused once `WRITE_HIGH_WATER_MARK` bytes are buffered and resumed
  * when the socket has taken them, so a producer writes at most about that
  * much per turn and never starves timers or other connections.
  *

@@ -1,5 +1,6 @@
 // Tests: tests/threads/thread-pool.test.ts
-import { Piscina } from 'piscina';
+import { createRequire } from 'node:module';
+import type { Piscina } from 'piscina';
 import { Deferred, fail } from '../defer/index.js';
 import type { Failure } from '../failure/index.js';
 import { Logger } from '../log/index.js';
@@ -18,6 +19,13 @@ export interface ThreadPoolOptions {
 }
 
 const log = new Logger('woven.threads.pool');
+
+const require = createRequire(import.meta.url);
+
+/** The `Piscina` class, loaded when a pool first starts rather than when woven is imported. */
+function piscinaClass(): typeof Piscina {
+  return (require('piscina') as typeof import('piscina')).Piscina;
+}
 
 type Reply = { ok: true; value: unknown } | { ok: false; error: ErrorDescription };
 
@@ -81,7 +89,8 @@ export class ThreadPool {
   /** Start the pool: create its `min` workers and run the tasks waiting for it. Idempotent. */
   start(): void {
     if (this.#pool !== undefined) return;
-    const pool = new Piscina({
+    const PiscinaPool = piscinaClass();
+    const pool = new PiscinaPool({
       filename: workerModuleURL(),
       minThreads: this.min,
       maxThreads: this.max,

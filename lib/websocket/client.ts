@@ -1,6 +1,6 @@
-// Tests: tests/websocket/client.test.ts
+// Tests: tests/websocket/websocket.test.ts
 import type { Duplex } from 'node:stream';
-import { type ClientOptions, WebSocket } from 'ws';
+import type { ClientOptions, WebSocket } from 'ws';
 import {
   type ConnectOptions,
   connect,
@@ -13,6 +13,7 @@ import { type IReactorNetwork, reactor as defaultReactor } from '../transports/i
 import { connectionDuplex } from './duplex.js';
 import { HandshakeTimeoutError } from './errors.js';
 import { type WebSocketConnectionOptions, WebSocketConnection } from './web-socket.js';
+import { wsModule } from './ws-module.js';
 
 /**
  * Options of {@link connectWebSocket}: `ws`'s client options (`headers`,
@@ -79,6 +80,7 @@ export async function connectWebSocket(
   const connectOptions: ConnectOptions | undefined = signal ? { signal } : undefined;
   const conn = await connect(endpoint, reactor, connectOptions); // reactor undefined: the default one
   const socket = connectionDuplex(conn);
+  const { WebSocket } = wsModule();
   const ws = new WebSocket(url, protocols, {
     ...wsOptions,
     createConnection: () => socket as never,

@@ -1,7 +1,7 @@
-// Tests: tests/websocket/server.test.ts
+// Tests: tests/websocket/websocket.test.ts
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { type ServerOptions, WebSocket, WebSocketServer } from 'ws';
+import type { ServerOptions, WebSocket } from 'ws';
 import { Logger } from '../log/index.js';
 import { type Connection, isAsyncIterable, type StreamProtocol } from '../protocols/index.js';
 import { type IReactorTime, reactor } from '../time/index.js';
@@ -12,6 +12,7 @@ import {
   type WebSocketMessage,
   WebSocketConnection,
 } from './web-socket.js';
+import { wsModule } from './ws-module.js';
 
 /**
  * What `webSocketServer` runs for each WebSocket: an async generator (what
@@ -65,6 +66,7 @@ export function webSocketServer(
   options: WebSocketServerOptions = {},
 ): StreamProtocol {
   const { highWaterMark, handshakeTimeout = 30, clock = reactor, ...wsOptions } = options;
+  const { WebSocketServer } = wsModule();
   const wss = new WebSocketServer({ ...wsOptions, noServer: true });
   const http = createServer(refuseRequest);
   const upgrades = new WeakMap<Duplex, (ws: WebSocket, request: IncomingMessage) => void>();
@@ -131,7 +133,7 @@ async function sendAll(
     try {
       await ws.send(next.value);
     } catch (error) {
-      if (ws.webSocket.readyState === WebSocket.OPEN) throw error;
+      if (ws.webSocket.readyState === ws.webSocket.OPEN) throw error;
       break; // the peer is gone: stop the generator (its finally blocks run)
     }
   }

@@ -2,11 +2,13 @@ import { statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
-import send from 'send';
+import { createRequire } from 'node:module';
+import type SendModule from 'send';
 import { StreamServerEndpointService } from '../../app/index.js';
 import { type IStreamServerEndpoint, serverFromString } from '../../endpoints/index.js';
 import { Logger } from '../../log/index.js';
 import type { StreamProtocol } from '../../protocols/index.js';
+import { StaticRootError } from '../errors.js';
 import { defineServicePlugin } from '../plugin.js';
 import { reactor } from '../../time/index.js';
 import { connectionDuplex } from '../../websocket/index.js';
@@ -14,8 +16,11 @@ import { portOption } from './listen-on.js';
 
 const log = new Logger('woven.plugins.web');
 
+const require = createRequire(import.meta.url);
+
 /** A request listener serving the files under `root` with `send` (types, ranges, conditional GET). */
 export function staticFiles(root: string) {
+  const send = require('send') as typeof SendModule; // loaded when a web server is made, not on import
   return (req: IncomingMessage, res: ServerResponse) => {
     const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
     send(req, pathname, { root, dotfiles: 'ignore' })
@@ -115,7 +120,7 @@ export const web = defineServicePlugin({
   makeService: ({ port, path }) => {
     const root = resolve(path);
     if (!statSync(root, { throwIfNoEntry: false })?.isDirectory()) {
-      throw new Error(`--path ${root} is not a directory`);
+      throw new StaticRootError(`--path ${root} is not a directory`);
     }
     return new HttpService(serverFromString(reactor, port), staticFiles(root));
   },

@@ -10,6 +10,7 @@ import {
   toFactory,
 } from '../protocols/index.js';
 import { SocketTransport } from './socket-transport.js';
+import { CannotListenError } from './errors.js';
 
 /** The streams a {@link StdioPort} runs its connection over (default: this process's stdin and stdout). */
 export interface StdioStreams {
@@ -105,7 +106,12 @@ export class StdioPort {
     const factory = toFactory(handler);
     factory.doStart();
     const protocol = factory.buildProtocol(PIPE_ADDRESS);
-    if (protocol === null) throw new Error(`${factory.logPrefix()} built no protocol for stdio`);
+    if (protocol === null)
+      throw new CannotListenError(
+        '',
+        'stdio',
+        `${factory.logPrefix()} built no protocol for stdio`,
+      );
     this.#protocol = protocol;
     let lost: () => void = () => {};
     this.closed = new Promise<void>((resolve) => {

@@ -1,5 +1,6 @@
 // A line-based chat server: `npx tsx examples/chat.ts [port]`, then `nc 127.0.0.1 8000`.
 // The first line is your nickname; every later line goes to everyone else.
+// Lines may end in LF (as nc sends them) or CRLF (as telnet does).
 import {
   type Connection,
   type InetAddress,
@@ -22,7 +23,11 @@ export function chatRoom(): StreamProtocol {
     let nick: string | null = null;
     await conn.write('Welcome! Your nickname?\r\n');
     try {
-      for await (const line of lines(conn, { encoding: 'utf8', maxLength: 1024 })) {
+      for await (const line of lines(conn, {
+        encoding: 'utf8',
+        maxLength: 1024,
+        anyNewline: true,
+      })) {
         if (nick !== null) {
           broadcast(`<${nick}> ${line}`, conn);
         } else if (line === '' || users.has(line)) {

@@ -120,6 +120,8 @@ export {
   type IUDPTransport,
   Protocol,
   type ProtocolClass,
+  ProducerRegisteredError,
+  ProtocolInUseError,
   ReconnectingClientFactory,
   ServerStoppingError,
   type StartTLSOptions,
@@ -143,12 +145,11 @@ export {
   WrappingFactory,
 } from './protocols/index.js';
 
-// --- protocols/framing and protocols/basic ---
+// --- protocols: framing and the basic receivers ---
 export {
   ByteReader,
   type ByteReaderOptions,
   type ByteSource,
-  type BytesLike,
   encodeLengthPrefixed,
   encodeNetstring,
   FrameTooLong,
@@ -164,7 +165,7 @@ export {
   type ReadLimitOptions,
   StringTooLongError,
   UnexpectedEOF,
-} from './protocols/framing/index.js';
+} from './protocols/index.js';
 export {
   Int8StringReceiver,
   Int16StringReceiver,
@@ -174,7 +175,7 @@ export {
   LineReceiver,
   NetstringReceiver,
   NotImplementedError,
-} from './protocols/basic/index.js';
+} from './protocols/index.js';
 
 // --- transports ---
 export {
@@ -186,6 +187,7 @@ export {
   ConnectionRefusedError,
   Connector,
   type ConnectorState,
+  ConnectorStateError,
   ConnectTimeoutError,
   DNSLookupError,
   type IListeningPort,
@@ -197,8 +199,10 @@ export {
   type IReactorUDP,
   type IReactorUNIX,
   ListeningPort,
+  LockHeldError,
   NoRouteError,
   NotConnectingError,
+  NotListeningError,
   type PEM,
   Reactor,
   ReactorNetwork,
@@ -213,6 +217,7 @@ export {
 } from './transports/index.js';
 export {
   AlreadyConnectedError,
+  AlreadyListeningError,
   InvalidAddressError,
   MessageLengthError,
   MulticastJoinError,
@@ -291,6 +296,20 @@ export {
   UNIXServerEndpoint,
   wrapClientTLS,
 } from './endpoints/index.js';
+// deployment: sockets from systemd, stdin/stdout
+export {
+  AdoptedStreamServerEndpoint,
+  AlreadyListened,
+  ListenFDs,
+  StandardIOEndpoint,
+  type StandardIOOptions,
+} from './endpoints/index.js';
+export {
+  type AddressFamily,
+  adoptStreamPort,
+  StdioPort,
+  type StdioStreams,
+} from './transports/index.js';
 
 // --- plugins ---
 export {
@@ -307,6 +326,7 @@ export {
   type PluginKind,
   registerPlugin,
   type ServicePlugin,
+  StaticRootError,
   UnknownPluginError,
 } from './plugins/index.js';
 

@@ -1,6 +1,6 @@
 // Tests: tests/defer/deferred*.test.ts, tests/defer/aplus.test.ts, tests/defer/unhandled.test.ts
 import { Failure as FailureClass } from '../failure/index.js';
-import type { IDelayedCall, IReactorTime } from '../time/ireactortime.js';
+import type { IDelayedCall, IReactorTime } from './ireactortime.js';
 import { AbortError, AlreadyCalledError, CancelledError, TimeoutError } from './errors.js';
 import {
   forgetUnhandled,

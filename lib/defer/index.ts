@@ -24,3 +24,4 @@ export { DeferredQueue, type DeferredQueueOptions } from './queue.js';
 export { race } from './race.js';
 export { DeferredSemaphore } from './semaphore.js';
 export { isThenable } from './thenable.js';
+export type { IDelayedCall, IReactorTime } from './ireactortime.js';

@@ -15,7 +15,7 @@ import {
   type Connected,
   connectArguments,
   connectThrough,
-} from './wrapping-factory.js';
+} from './connection-attempt.js';
 
 /**
  * The base of woven's client endpoints, as Twisted's `IStreamClientEndpoint`:

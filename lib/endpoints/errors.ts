@@ -51,3 +51,13 @@ export class NoProtocol extends WovenError {
     setErrorName(this, 'NoProtocol', 'ERR_NO_PROTOCOL');
   }
 }
+
+/**
+ * An endpoint that can listen only once was asked to listen again, as
+ * Twisted's `AlreadyListened` (an adopted socket: its descriptor is in use).
+ */
+export class AlreadyListened extends WovenError {
+  static {
+    setErrorName(this, 'AlreadyListened', 'ERR_ALREADY_LISTENED');
+  }
+}

@@ -14,7 +14,7 @@ import {
 import { clientFromString, serverFromString } from './from-string.js';
 import type { IStreamClientEndpoint, IStreamServerEndpoint, ListenOptions } from './interfaces.js';
 import { listenUnlessAborted } from './listen-options.js';
-import type { ConnectOptions } from './wrapping-factory.js';
+import type { ConnectOptions } from './connection-attempt.js';
 
 /** True for an options bag (a plain object), as opposed to a reactor (a class instance). */
 function isOptions(x: unknown): x is object {

@@ -13,7 +13,7 @@ import {
   toFactory,
 } from '../protocols/index.js';
 import type { IStreamClientEndpoint } from './interfaces.js';
-import { type ConnectOptions, type Connected, connectArguments } from './wrapping-factory.js';
+import { type ConnectOptions, type Connected, connectArguments } from './connection-attempt.js';
 
 /**
  * Starts TLS on its transport as soon as it is connected, and connects the

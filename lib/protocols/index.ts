@@ -13,8 +13,11 @@ export {
   ConnectionClosedError,
   ConnectionDone,
   ConnectionLost,
+  ProducerRegisteredError,
+  ProtocolInUseError,
   ServerStoppingError,
 } from './errors.js';
+export { ProducerSlot } from './producer-slot.js';
 export { ClientFactory, Factory, type IConnector } from './factory.js';
 export { type HandlerFailedMessage, publishHandlerFailure } from './handler-failure.js';
 export { isProtocolClass, StreamFactory, toFactory } from './handler.js';
@@ -58,3 +61,5 @@ export {
   TurnBudget,
 } from './turn.js';
 export { COPY_BELOW, joinData, sizeOf, WriteBuffer } from './write-buffer.js';
+export * from './basic/index.js';
+export * from './framing/index.js';

@@ -1,4 +1,3 @@
-import { createWriteStream } from 'node:fs';
 import {
   FilteringLogObserver,
   globalLogPublisher,
@@ -6,9 +5,12 @@ import {
   jsonFileLogObserver,
   LogLevelFilterPredicate,
   type LogObserver,
+  type TextSink,
   textFileLogObserver,
 } from '../log/index.js';
 import { UsageError } from '../app/index.js';
+import { LogFile } from './log-file.js';
+import { type WorkerLogFields, workerLogFields } from './workers.js';
 
 /** How the `woven` command writes its log. */
 export interface LogSetup {
@@ -19,15 +21,36 @@ export interface LogSetup {
   /** A file to append to; `console` when absent. */
   file?: string;
   /** Where to write without a file (default stdout, as `twistd -n`). */
-  console?: NodeJS.WritableStream;
+  console?: TextSink;
+}
+
+/**
+ * Under `--workers`, add the worker's id and pid to every event (the
+ * caller's own fields win); text lines also show them before the message.
+ */
+function tagWorker(observer: LogObserver, fields: WorkerLogFields, text: boolean): LogObserver {
+  return (event) => {
+    const tagged = { ...fields, ...event };
+    if (text) tagged.log_format = `[worker {worker_id}, pid {worker_pid}] ${event.log_format}`;
+    observer(tagged);
+  };
+}
+
+/** The runner's log output, as {@link setupLogging} set it up. */
+export interface LogOutput {
+  /** The `--logfile`, if any (it can be reopened). */
+  file: LogFile | undefined;
+  /** Remove the observer and close the file. */
+  close(): Promise<void>;
 }
 
 /**
  * Send every log event at `level` or above to stdout or a file, as text or
- * JSON. Returns a function that removes the observer and closes the file.
- * Bad values throw {@link UsageError}.
+ * JSON. Returns the {@link LogOutput}: its file, and how to close it.
+ * Bad values throw {@link UsageError}; a file that cannot be opened (a
+ * missing directory) throws `LogFileError`.
  */
-export function setupLogging({ format, level, file, console }: LogSetup): () => Promise<void> {
+export function setupLogging({ format, level, file, console }: LogSetup): LogOutput {
   if (format !== 'text' && format !== 'json') {
     throw new UsageError(`--log-format: expected text or json, got ${JSON.stringify(format)}`);
   }
@@ -36,15 +59,19 @@ export function setupLogging({ format, level, file, console }: LogSetup): () => 
       `--log-level: expected debug, info, warn, error or critical, got ${JSON.stringify(level)}`,
     );
   }
-  const stream = file === undefined ? undefined : createWriteStream(file, { flags: 'a' });
-  const sink = stream ?? console ?? process.stdout;
+  const logFile = file === undefined ? undefined : new LogFile(file);
+  const sink = logFile ?? console ?? process.stdout;
   const inner = format === 'json' ? jsonFileLogObserver(sink) : textFileLogObserver(sink);
   const filter = new FilteringLogObserver(inner, [new LogLevelFilterPredicate(level)]);
-  const observer: LogObserver = filter.observer;
+  const fields = workerLogFields();
+  const observer = fields ? tagWorker(filter.observer, fields, format === 'text') : filter.observer;
   globalLogPublisher.addObserver(observer);
-  return () => {
-    globalLogPublisher.removeObserver(observer);
-    if (!stream) return Promise.resolve();
-    return new Promise<void>((resolve) => stream.end(resolve));
+  return {
+    file: logFile,
+    close: () => {
+      globalLogPublisher.removeObserver(observer);
+      logFile?.close();
+      return Promise.resolve();
+    },
   };
 }

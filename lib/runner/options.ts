@@ -1,10 +1,17 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { OptionSpec, OptionsSpec, ParsedOptions } from '../app/index.js';
 import { UsageError } from '../app/index.js';
+import { unknownOptionHint } from './option-hint.js';
 
 /** The result of {@link parseOptions}: the values, or a request for help. */
 export type OptionsResult<O extends OptionsSpec> =
-  | { help: false; values: ParsedOptions<O>; positionals: string[] }
+  | {
+      help: false;
+      values: ParsedOptions<O>;
+      positionals: string[];
+      /** The options given on the command line (the others hold their defaults). */
+      given: Set<string>;
+    }
   | { help: true };
 
 type ParseArgsOptions = NonNullable<ParseArgsConfig['options']>;
@@ -54,6 +61,14 @@ function oneLine(error: unknown): string {
   return (message.split(/\.\s|\n/)[0] ?? message).replace(/\.$/, '');
 }
 
+/** `message`, followed by the closest known option when `error` is about an unknown one. */
+function withHint(spec: OptionsSpec, error: unknown, message: string): string {
+  if ((error as { code?: unknown }).code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return message;
+  const flag = /'(-[^']*)'/.exec(message)?.[1];
+  const hint = flag === undefined ? undefined : unknownOptionHint(spec, flag);
+  return hint ? `${message}; ${hint}` : message;
+}
+
 function toNumber(key: string, raw: string): number {
   const n = raw.trim() === '' ? Number.NaN : Number(raw);
   if (!Number.isFinite(n))
@@ -76,7 +91,8 @@ function optionValue(key: string, o: OptionSpec, raw: unknown): unknown {
  * Parse `argv` against a plugin's options with node:util `parseArgs` (strict:
  * unknown flags are errors). Numbers are validated, defaults applied, and
  * `--no-<flag>` turns a boolean off. `-h`/`--help` returns `{help: true}`.
- * Bad usage throws {@link UsageError} with a one-line reason naming the flag.
+ * Bad usage throws {@link UsageError} with a one-line reason naming the flag
+ * (for an unknown flag, with the closest known one or the twistd habit it looks like).
  *
  * @example
  * ```ts
@@ -94,14 +110,21 @@ export function parseOptions<O extends OptionsSpec>(
   try {
     parsed = parseArgs({ args, options: toParseArgs(spec), strict: true, allowPositionals });
   } catch (error) {
-    throw new UsageError(oneLine(error));
+    throw new UsageError(withHint(spec, error, oneLine(error)));
   }
   if (parsed.values.help) return { help: true };
   const values: Record<string, unknown> = {};
+  const given = new Set<string>();
   for (const [key, o] of Object.entries(spec)) {
+    if (off.has(key) || parsed.values[key] !== undefined) given.add(key);
     values[key] = off.has(key) ? false : optionValue(key, o, parsed.values[key]);
   }
-  return { help: false, values: values as ParsedOptions<O>, positionals: parsed.positionals };
+  return {
+    help: false,
+    values: values as ParsedOptions<O>,
+    positionals: parsed.positionals,
+    given,
+  };
 }
 
 /**

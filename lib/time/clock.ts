@@ -6,7 +6,7 @@ import {
   type DelayedCallOwner,
   delayedCallInternals,
 } from './delayed-call.js';
-import type { IReactorTime } from './ireactortime.js';
+import type { IReactorTime } from '../defer/index.js';
 
 /**
  * Deterministic time for tests, as twisted.internet.task.Clock: `seconds()`

@@ -1,5 +1,4 @@
-import { Deferred } from '../defer/index.js';
-import { isThenable } from '../defer/thenable.js';
+import { Deferred, type IReactorTime, isThenable } from '../defer/index.js';
 import { Failure } from '../failure/index.js';
 import { bindMethods } from './bind-methods.js';
 import {
@@ -10,7 +9,6 @@ import {
   TaskFailed,
   TaskStopped,
 } from './errors.js';
-import type { IReactorTime } from './ireactortime.js';
 import { reactor } from './reactor.js';
 
 /** What a cooperative task iterates: a sync or async iterator (or iterable). */
@@ -31,7 +29,10 @@ export interface CooperatorOptions {
    * Schedules the next tick, returning something with `cancel()` (such as a
    * `DelayedCall`); defaults to `clock.callLater(0, tick)`.
    */
-  scheduler?: (tick: () => void) => { cancel(): void };
+  scheduler?: (tick: () => void) => {
+    /** Unschedule the tick. */
+    cancel(): void;
+  };
   /** The clock for the default scheduler (default: the reactor). */
   clock?: IReactorTime;
   /** Start stepping tasks at once (default), or only after `start()`. */

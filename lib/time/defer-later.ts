@@ -1,5 +1,4 @@
-import { Deferred } from '../defer/index.js';
-import type { IReactorTime } from './ireactortime.js';
+import { Deferred, type IReactorTime } from '../defer/index.js';
 
 /**
  * A Deferred that fires, after `delay` seconds on `clock`, with the result of

@@ -1,5 +1,5 @@
 import { AlreadyCalled, AlreadyCancelled } from './errors.js';
-import type { IDelayedCall } from './ireactortime.js';
+import type { IDelayedCall } from '../defer/index.js';
 
 /**
  * What a {@link DelayedCall} needs from whoever scheduled it (a `Clock` or a

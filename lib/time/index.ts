@@ -24,7 +24,7 @@ export {
   TaskFinished,
   TaskStopped,
 } from './errors.js';
-export type { IDelayedCall, IReactorTime } from './ireactortime.js';
+export type { IDelayedCall, IReactorTime } from '../defer/index.js';
 export { LoopingCall } from './looping-call.js';
 export { type ReactorCore, react } from './react.js';
 export { Reactor, reactor } from './reactor.js';

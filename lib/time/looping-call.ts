@@ -1,9 +1,8 @@
-import { Deferred, maybeDeferred } from '../defer/index.js';
+import { Deferred, type IDelayedCall, type IReactorTime, maybeDeferred } from '../defer/index.js';
 import type { Failure } from '../failure/index.js';
 import { bindMethods } from './bind-methods.js';
 import { checkDelay } from './delayed-call.js';
 import { LoopingCallStateError } from './errors.js';
-import type { IDelayedCall, IReactorTime } from './ireactortime.js';
 import { reactor } from './reactor.js';
 
 /**

@@ -9,7 +9,7 @@ import {
   NO_ARGS,
 } from './delayed-call.js';
 import { ReactorAlreadyRunning, ReactorNotRunning } from './errors.js';
-import type { IReactorTime } from './ireactortime.js';
+import type { IReactorTime } from '../defer/index.js';
 import {
   type SystemEventTriggerId,
   type SystemEventType,

@@ -1,4 +1,4 @@
-import { isThenable } from '../defer/thenable.js';
+import { isThenable } from '../defer/index.js';
 import { Logger } from '../log/index.js';
 
 /** The phases of a system event, run in this order. */

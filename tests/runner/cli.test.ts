@@ -3,7 +3,14 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { connectTo, killAll, readUntil, runWoven, WovenProcess } from './woven-process.js';
+import {
+  connectTo,
+  killAll,
+  readUntil,
+  runWoven,
+  heldConnection,
+  WovenProcess,
+} from './woven-process.js';
 
 const LOCAL = 'tcp:0:interface=127.0.0.1';
 let dir: string;
@@ -77,6 +84,9 @@ describe('bad usage', () => {
     ['an unknown endpoint type', ['echo', '--port', 'nope:1'], /nope/],
     ['a malformed port', ['echo', '--port', 'tcp:http'], /http/],
     ['a missing required option', ['portforward'], /--dest-port/],
+    ['twistd -n', ['-n', 'echo'], /'-n'; woven always runs in the foreground/],
+    ['twistd --listen', ['web', '--listen', 'tcp:0'], /'--listen'; did you mean --port\?/],
+    ['--dest_port', ['portforward', '--dest_port', '80'], /did you mean --dest-port\?/],
   ];
   it.each(cases)('exits 2 with a one-line reason for %s', async (_what, args, reason) => {
     const { code, stderr } = await runWoven(args);
@@ -128,32 +138,15 @@ describe('running a service', () => {
     expect(await woven.exitCode(5_000)).toBe(0);
   });
 
-  /** chargen to a client that never reads: its reply stays blocked on backpressure after the stop. */
-  async function stuckChargen(timeout: string): Promise<WovenProcess> {
-    const woven = new WovenProcess([
-      '--log-format',
-      'json',
-      '--shutdown-timeout',
-      timeout,
-      'chargen',
-      '--port',
-      LOCAL,
-    ]);
-    const stuck = await open(await woven.listeningPort());
-    stuck.pause();
-    await new Promise((resolve) => setTimeout(resolve, 200)); // let the buffers fill
-    return woven;
-  }
-
   it('aborts what is still open at --shutdown-timeout and exits 1', async () => {
-    const woven = await stuckChargen('0.5');
+    const { woven } = await heldConnection(sockets, ['--shutdown-timeout', '0.5']);
     woven.signal('SIGTERM');
     expect(await woven.exitCode(10_000)).toBe(1);
     expect(woven.stdout).toMatch(/shutdown did not finish within 0\.5 s/);
   });
 
   it('exits at once, with code 1, on a second signal during a slow shutdown', async () => {
-    const woven = await stuckChargen('30');
+    const { woven } = await heldConnection(sockets, ['--shutdown-timeout', '30']);
     woven.signal('SIGTERM');
     await woven.waitForLine(/closing 1 open connections/);
     woven.signal('SIGTERM');

@@ -7,7 +7,13 @@ import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const STAMP = join(ROOT, 'dist', '.build-stamp');
-const CLI_TEST_DIRS = ['tests/app', 'tests/plugins'];
+const CLI_TEST_DIRS = [
+  'tests/app',
+  'tests/plugins',
+  'tests/runner',
+  'tests/package',
+  'tests/readme',
+];
 
 function newestMtime(dir: string): number {
   let newest = 0;

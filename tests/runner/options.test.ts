@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { editDistance } from '../../lib/runner/option-hint.js';
 import { formatOptionsHelp, parseOptions, splitAtCommand } from '../../lib/runner/options.js';
 import { UsageError } from '../../lib/index.js';
 
@@ -100,5 +101,52 @@ describe('formatOptionsHelp', () => {
     expect(help).toContain('--count <number>');
     expect(help).toContain('--tag <string> ...');
     expect(help).toContain('--help');
+  });
+});
+
+describe('unknown options name the closest known one', () => {
+  const forward = {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'dest-port': { type: 'number' },
+    logfile: { type: 'string' },
+  } as const;
+
+  it.each([
+    [['--dest_port', '80'], /Unknown option '--dest_port'; did you mean --dest-port\?$/],
+    [['--dest_port=80'], /did you mean --dest-port\?$/],
+    [['--listen', 'tcp:80'], /Unknown option '--listen'; did you mean --port\?$/],
+    [['-n'], /Unknown option '-n'; woven always runs in the foreground/],
+    [['--nodaemon'], /woven always runs in the foreground/],
+    [['-l', 'x.log'], /did you mean --logfile\?$/],
+    [['--prot', 'tcp:80'], /did you mean --port\?$/],
+    [['--hots', 'a'], /did you mean --host\?$/],
+    [['--hlep'], /did you mean --help\?$/],
+  ])('%j', (argv, hint) => {
+    expect(usageMessage(() => parseOptions(forward, argv))).toMatch(hint);
+  });
+
+  it('gives no hint when nothing is close', () => {
+    expect(usageMessage(() => parseOptions(forward, ['--zzzzzz']))).toBe(
+      "Unknown option '--zzzzzz'",
+    );
+    expect(usageMessage(() => parseOptions({ verbose: { type: 'boolean' } }, ['--listen']))).toBe(
+      "Unknown option '--listen'",
+    );
+  });
+
+  it('editDistance counts insertions, deletions and substitutions', () => {
+    expect(editDistance('dest_port', 'dest-port')).toBe(1);
+    expect(editDistance('', 'abc')).toBe(3);
+    expect(editDistance('kitten', 'sitting')).toBe(3);
+    fc.assert(
+      fc.property(fc.string(), fc.string(), (a, b) => {
+        const d = editDistance(a, b);
+        expect(d).toBe(editDistance(b, a));
+        expect(d).toBeGreaterThanOrEqual(Math.abs(a.length - b.length));
+        expect(d).toBeLessThanOrEqual(Math.max(a.length, b.length));
+        expect(d === 0).toBe(a === b);
+      }),
+    );
   });
 });

@@ -53,6 +53,9 @@ describe('woven --workers', () => {
     const workers = (
       await eventsMatching(p, 2, (e) => e.log_format === 'worker {pid} started')
     ).map((e) => e.pid as number);
+    // Each worker's lines carry its cluster id and pid as fields.
+    expect(new Set(listening.map((e) => e.worker_pid))).toEqual(new Set(workers));
+    expect(listening.map((e) => e.worker_id).sort()).toEqual([1, 2]);
 
     const s = await connectTo(port);
     sockets.push(s);
@@ -71,6 +74,17 @@ describe('woven --workers', () => {
     p.signal('SIGTERM');
     expect(await p.exitCode()).toBe(0);
     for (const pid of all) expect(isAlive(pid)).toBe(false);
+  });
+
+  it('shows the worker id and pid on text log lines', async () => {
+    const p = new WovenProcess(['--workers', '2', 'echo', '--port', 'tcp:0:interface=127.0.0.1']);
+    const line = await p.waitForLine(/listening on/, 15_000);
+    const [, id, pid] =
+      /\[worker (\d+), pid (\d+)\] listening on 127\.0\.0\.1:\d+$/.exec(line) ?? [];
+    expect(['1', '2']).toContain(id);
+    expect(p.lines).toContainEqual(expect.stringContaining(`worker ${pid} started`));
+    p.signal('SIGTERM');
+    expect(await p.exitCode()).toBe(0);
   });
 
   it('exits 2 for a malformed endpoint description before starting workers', async () => {

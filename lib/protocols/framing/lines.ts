@@ -1,22 +1,28 @@
 // Tests: tests/protocols/framing/lines.test.ts
 import type { Buffer } from 'node:buffer';
-import { type ByteSource, type BytesLike, type ChunkQueue, toBuffer } from './chunk-queue.js';
+import type { ByteSource, ChunkQueue } from './chunk-queue.js';
+import { type Data, toBytes } from '../transport.js';
 import { FrameTooLong } from './errors.js';
 import { type BatchOption, framesOf } from './frame-stream.js';
 
 /** Options of {@link lines}. */
 export interface LinesOptions extends BatchOption {
   /** What ends a line (a string means its UTF-8 bytes). Default `'\r\n'`. */
-  delimiter?: BytesLike;
+  delimiter?: Data;
   /** Longest line accepted, in bytes, delimiter excluded. Default 16384. */
   maxLength?: number;
   /** When given, lines are decoded to strings with this encoding. */
   encoding?: BufferEncoding;
+  /**
+   * End a line at LF or CRLF alike (the CR is dropped), for hand-typed
+   * input: `nc` sends LF, telnet CRLF. Not with another `delimiter`.
+   */
+  anyNewline?: boolean;
 }
 
 /** A delimiter as bytes; an empty delimiter is a `RangeError`. */
-export function toDelimiter(delimiter: BytesLike): Buffer {
-  const bytes = toBuffer(delimiter);
+export function toDelimiter(delimiter: Data): Buffer {
+  const bytes = toBytes(delimiter);
   if (bytes.length === 0) throw new RangeError('a delimiter must not be empty');
   return bytes;
 }
@@ -42,6 +48,33 @@ export function takeUntil(queue: ChunkQueue, delimiter: Buffer, maxLength: numbe
   return line;
 }
 
+const LF = toDelimiter('\n');
+const CR = 0x0d;
+
+/** As {@link takeUntil} with an LF delimiter, dropping the CR before it if there is one. */
+function takeUntilNewline(queue: ChunkQueue, maxLength: number): Buffer | null {
+  const offset = queue.offset;
+  const line = takeUntil(queue, LF, maxLength + 1);
+  if (line === null) return null;
+  const text = line.at(-1) === CR ? line.subarray(0, -1) : line;
+  if (text.length > maxLength)
+    throw tooLong(offset, maxLength, text.length, 'before its delimiter');
+  return text;
+}
+
+/** The function taking one line off a queue, for `options`. */
+function lineTaker(options: LinesOptions): (queue: ChunkQueue) => Buffer | null {
+  const maxLength = options.maxLength ?? 16384;
+  if (options.anyNewline) {
+    if (options.delimiter !== undefined) {
+      throw new RangeError('anyNewline ends lines at LF or CRLF: give no delimiter with it');
+    }
+    return (q) => takeUntilNewline(q, maxLength);
+  }
+  const delimiter = toDelimiter(options.delimiter ?? '\r\n');
+  return (q) => takeUntil(q, delimiter, maxLength);
+}
+
 function tooLong(offset: number, maxLength: number, length: number, how: string): FrameTooLong {
   return new FrameTooLong(
     `line starting at byte offset ${offset} is longer than maxLength ${maxLength} (${length} bytes ${how})`,
@@ -58,12 +91,16 @@ function tooLong(offset: number, maxLength: number, length: number, how: string)
  * `UnexpectedEOF`; a line over `maxLength` throws `FrameTooLong`. Lines
  * that arrived in one chunk are views into it (no copy). With `batch: true`
  * it yields arrays: every complete line of one read (never empty), the
- * fastest way to answer many small requests.
+ * fastest way to answer many small requests. With `anyNewline: true` a line
+ * ends at LF or CRLF, whichever the peer sends (`nc` sends LF).
  *
  * @example
  * ```ts
  * const server: StreamProtocol = async function* (conn) {
  *   for await (const line of lines(conn, { encoding: 'utf8' })) yield `you said: ${line}\r\n`;
+ * };
+ * const typed: StreamProtocol = async function* (conn) {
+ *   for await (const line of lines(conn, { encoding: 'utf8', anyNewline: true })) yield `${line}\r\n`;
  * };
  * const batchedServer: StreamProtocol = async function* (conn) {
  *   for await (const batch of lines(conn, { encoding: 'utf8', batch: true })) {
@@ -92,12 +129,9 @@ export function lines(
   source: ByteSource,
   options: LinesOptions = {},
 ): AsyncGenerator<Uint8Array | string | (Uint8Array | string)[], void, undefined> {
-  const delimiter = toDelimiter(options.delimiter ?? '\r\n');
-  const maxLength = options.maxLength ?? 16384;
+  const take = lineTaker(options);
   const encoding = options.encoding;
-  if (encoding === undefined) {
-    return framesOf(source, (q) => takeUntil(q, delimiter, maxLength), 'line', options.batch);
-  }
-  const decode = (q: ChunkQueue) => takeUntil(q, delimiter, maxLength)?.toString(encoding) ?? null;
+  if (encoding === undefined) return framesOf(source, take, 'line', options.batch);
+  const decode = (q: ChunkQueue) => take(q)?.toString(encoding) ?? null;
   return framesOf<string>(source, decode, 'line', options.batch);
 }

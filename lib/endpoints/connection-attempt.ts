@@ -10,7 +10,8 @@ import {
   forwardHalfClose,
   type IConnector,
   Protocol,
-  StreamConnection,
+  type StreamConnection,
+  StreamFactory,
   toFactory,
 } from '../protocols/index.js';
 import { NoProtocol } from './errors.js';
@@ -28,17 +29,17 @@ export interface ConnectOptions {
   signal?: AbortSignal;
 }
 
-/** How a {@link WrappingProtocol} settles its endpoint's promise. */
+/** How an {@link AttemptProtocol} settles its endpoint's promise. */
 interface Settle {
   succeed(protocol: Protocol): void;
   fail(error: unknown): void;
 }
 
 /**
- * Relays everything to the protocol it wraps and settles the endpoint's
- * promise once connected, as Twisted's `_WrappingProtocol`.
+ * Relays everything to the protocol it wraps and settles its
+ * {@link ConnectionAttempt} once connected, as Twisted's `_WrappingProtocol`.
  */
-class WrappingProtocol extends Protocol {
+class AttemptProtocol extends Protocol {
   readonly #wrapped: Protocol;
   readonly #settle: Settle;
 
@@ -78,21 +79,15 @@ class WrappingProtocol extends Protocol {
   }
 }
 
-/** Builds the handler-less connection: a {@link StreamConnection} its user drives. */
-class BareConnectionFactory extends Factory {
-  override buildProtocol(_addr: Address): Protocol {
-    return new StreamConnection();
-  }
-}
-
 /**
- * The client factory a client endpoint hands to `connectTCP` and friends, as
- * Twisted's `_WrappingFactory`: it builds the user's protocol through the
+ * One client endpoint connection attempt, as the client factory a client
+ * endpoint hands to `connectTCP` and friends (Twisted's private
+ * `_WrappingFactory`): it builds the user's protocol through the
  * wrapped factory, and its {@link result} settles with that protocol once
  * connected, or fails with the connection failure. Start/stop notifications
  * pass straight through to the wrapped factory.
  */
-export class WrappingFactory extends ClientFactory {
+export class ConnectionAttempt extends ClientFactory {
   readonly #wrapped: Factory;
   readonly #result: Promise<Protocol>;
   #resolve!: (protocol: Protocol) => void;
@@ -155,7 +150,7 @@ export class WrappingFactory extends ClientFactory {
       this.fail(new NoProtocol('the factory built no protocol (buildProtocol returned null)'));
       return null;
     }
-    return new WrappingProtocol(protocol, {
+    return new AttemptProtocol(protocol, {
       succeed: (p) => this.#succeed(p),
       fail: (error) => this.fail(error),
     });
@@ -192,7 +187,8 @@ export class WrappingFactory extends ClientFactory {
 
 /**
  * Run one client endpoint connection attempt: wrap `handler` (none: a bare
- * {@link StreamConnection}) in a {@link WrappingFactory}, start it with
+ * {@link StreamConnection}, from a handler-less `StreamFactory`) in a
+ * {@link ConnectionAttempt}, start it with
  * `start` (which calls the reactor's connect method), and resolve with the
  * classic protocol, or with the `Connection` for stream handlers. Aborting
  * `options.signal` cancels; its listener is removed on every exit path.
@@ -200,12 +196,12 @@ export class WrappingFactory extends ClientFactory {
 export function connectThrough(
   handler: Handler | undefined,
   options: ConnectOptions | undefined,
-  start: (factory: WrappingFactory) => unknown,
+  start: (factory: ConnectionAttempt) => unknown,
 ): Promise<Connected> {
   const signal = options?.signal;
   if (signal?.aborted) return Promise.reject(AbortError.fromSignal(signal));
-  const factory = new WrappingFactory(
-    handler === undefined ? new BareConnectionFactory() : toFactory(handler),
+  const factory = new ConnectionAttempt(
+    handler === undefined ? new StreamFactory() : toFactory(handler),
   );
   const onAbort = (): void => factory.cancel(AbortError.fromSignal(signal!));
   signal?.addEventListener('abort', onAbort, { once: true });

@@ -155,7 +155,8 @@ export class ListeningPort {
 
   #describe(): string {
     const host = this.getHost();
-    return host.type === 'UNIX' ? String(host.name) : `${host.host}:${host.port}`;
+    if (host.type === 'UNIX') return host.name ?? 'an inherited Unix socket';
+    return `${host.host}:${host.port}`;
   }
 
   #accept(socket: Socket): void {

@@ -120,6 +120,8 @@ export {
   type IUDPTransport,
   Protocol,
   type ProtocolClass,
+  ProducerRegisteredError,
+  ProtocolInUseError,
   ReconnectingClientFactory,
   ServerStoppingError,
   type StartTLSOptions,
@@ -148,7 +150,6 @@ export {
   ByteReader,
   type ByteReaderOptions,
   type ByteSource,
-  type BytesLike,
   encodeLengthPrefixed,
   encodeNetstring,
   FrameTooLong,
@@ -186,6 +187,7 @@ export {
   ConnectionRefusedError,
   Connector,
   type ConnectorState,
+  ConnectorStateError,
   ConnectTimeoutError,
   DNSLookupError,
   type IListeningPort,
@@ -197,8 +199,10 @@ export {
   type IReactorUDP,
   type IReactorUNIX,
   ListeningPort,
+  LockHeldError,
   NoRouteError,
   NotConnectingError,
+  NotListeningError,
   type PEM,
   Reactor,
   ReactorNetwork,
@@ -213,6 +217,7 @@ export {
 } from './transports/index.js';
 export {
   AlreadyConnectedError,
+  AlreadyListeningError,
   InvalidAddressError,
   MessageLengthError,
   MulticastJoinError,
@@ -321,6 +326,7 @@ export {
   type PluginKind,
   registerPlugin,
   type ServicePlugin,
+  StaticRootError,
   UnknownPluginError,
 } from './plugins/index.js';
 

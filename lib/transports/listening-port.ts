@@ -229,7 +229,8 @@ export class ListeningPort {
       // An adopted Unix socket may not know its path (Node cannot ask it).
       this.#host = { type: 'UNIX', name: path ?? (typeof info === 'string' ? info : null) };
     } else {
-      if (info === null || typeof info === 'string') throw new NotListeningError('the port is not listening');
+      if (info === null || typeof info === 'string')
+        throw new NotListeningError('the port is not listening');
       this.#host = { type: 'TCP', host: info.address, port: info.port };
     }
     return this.#host;

@@ -7,6 +7,7 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AdoptedStreamServerEndpoint, AlreadyListened, reactor } from '../../lib/index.js';
 import { killAll, readUntil, runWoven, WovenProcess } from './woven-process.js';
 
 const LAUNCHER = join(import.meta.dirname, '..', 'fixtures', 'socket-activate.py');
@@ -132,5 +133,15 @@ describe('systemd: endpoint', () => {
     });
     expect(other.code).toBe(2);
     expect(other.stderr).toMatch(/LISTEN_PID is 1, not this process/);
+  });
+});
+
+describe('AdoptedStreamServerEndpoint', () => {
+  it('fails with CannotListenError on a descriptor that is no socket, and listens only once', async () => {
+    const endpoint = new AdoptedStreamServerEndpoint(reactor, 1_000_000, 'INET');
+    await expect(endpoint.listen(async () => {})).rejects.toMatchObject({
+      name: 'CannotListenError',
+    });
+    await expect(endpoint.listen(async () => {})).rejects.toBeInstanceOf(AlreadyListened);
   });
 });

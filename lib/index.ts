@@ -101,6 +101,7 @@ export {
   ConnectionClosedError,
   ConnectionDone,
   ConnectionLost,
+  NoProtocol,
   type Data,
   type DatagramAddress,
   DatagramProtocol,
@@ -278,7 +279,6 @@ export {
   type IStreamServerEndpoint,
   type ListenOptions,
   listen,
-  NoProtocol,
   type ParsedDescription,
   parseDescription,
   quoteStringArgument,
@@ -296,6 +296,20 @@ export {
   UNIXServerEndpoint,
   wrapClientTLS,
 } from './endpoints/index.js';
+// deployment: sockets from systemd, stdin/stdout
+export {
+  AdoptedStreamServerEndpoint,
+  AlreadyListened,
+  ListenFDs,
+  StandardIOEndpoint,
+  type StandardIOOptions,
+} from './endpoints/index.js';
+export {
+  type AddressFamily,
+  adoptStreamPort,
+  StdioPort,
+  type StdioStreams,
+} from './transports/index.js';
 
 // --- plugins ---
 export {

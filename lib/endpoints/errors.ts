@@ -42,12 +42,11 @@ export class EndpointPrefixError extends WovenError {
 }
 
 /**
- * The factory given to a client endpoint built no protocol (its
- * `buildProtocol` returned `null`), so the connection was dropped, as
- * Twisted's `NoProtocol`.
+ * An endpoint that can listen only once was asked to listen again, as
+ * Twisted's `AlreadyListened` (an adopted socket: its descriptor is in use).
  */
-export class NoProtocol extends WovenError {
+export class AlreadyListened extends WovenError {
   static {
-    setErrorName(this, 'NoProtocol', 'ERR_NO_PROTOCOL');
+    setErrorName(this, 'AlreadyListened', 'ERR_ALREADY_LISTENED');
   }
 }

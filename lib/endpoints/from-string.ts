@@ -4,9 +4,13 @@ import { registerBuiltinParsers } from './builtin-parsers.js';
 import { parseDescription } from './description.js';
 import { EndpointDescriptionError } from './errors.js';
 import type { IStreamClientEndpoint, IStreamServerEndpoint } from './interfaces.js';
-import { lookupEndpointParser } from './registry.js';
+import { lookupEndpointParser, registerBuiltinEndpointPrefix } from './registry.js';
+import { stdioPrefix } from './stdio.js';
+import { systemdPrefix } from './systemd.js';
 
 registerBuiltinParsers(clientFromString);
+registerBuiltinEndpointPrefix(systemdPrefix);
+registerBuiltinEndpointPrefix(stdioPrefix);
 
 function build(reactor: IReactorNetwork, description: string, side: 'server' | 'client'): unknown {
   if (typeof description !== 'string') {

@@ -1,6 +1,10 @@
 export { InetClientEndpoint, StreamClientEndpoint } from './client-endpoint.js';
 export { type ParsedDescription, parseDescription, quoteStringArgument } from './description.js';
-export { EndpointDescriptionError, EndpointPrefixError, NoProtocol } from './errors.js';
+export {
+  AlreadyListened,
+  EndpointDescriptionError,
+  EndpointPrefixError,
+} from './errors.js';
 export { clientFromString, serverFromString } from './from-string.js';
 export type { IStreamClientEndpoint, IStreamServerEndpoint, ListenOptions } from './interfaces.js';
 export {
@@ -21,3 +25,9 @@ export {
 export { UNIXClientEndpoint, UNIXServerEndpoint } from './unix.js';
 export { TLSWrapperClientEndpoint, wrapClientTLS } from './wrap-tls.js';
 export type { ConnectOptions, Connected } from './connection-attempt.js';
+export { AdoptedStreamServerEndpoint, ListenFDs } from './systemd.js';
+export {
+  StandardIOEndpoint,
+  type StandardIOOptions,
+  standardOutputClaimed,
+} from './stdio.js';

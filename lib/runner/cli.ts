@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { formatEvent, globalLogPublisher, type LogObserver } from '../log/index.js';
+import { standardOutputClaimed } from '../endpoints/index.js';
+import { formatEvent, globalLogPublisher, type LogObserver, type TextSink } from '../log/index.js';
 import { discoverPlugins, type PluginCatalog, type ServicePlugin } from '../plugins/index.js';
 import { LogFileError } from './log-file.js';
 import { setupLogging } from './log-setup.js';
@@ -8,7 +9,17 @@ import { describe } from './describe.js';
 import { runService } from './runner.js';
 import type { IService } from '../app/index.js';
 import { UsageError } from '../app/index.js';
-import { isWorker, leaveCluster, runWorkers } from './workers.js';
+import { announceStarted, isWorker, leaveCluster, runWorkers } from './workers.js';
+import {
+  checkConfigKeys,
+  formatOptionSources,
+  type OptionLayers,
+  type ResolvedOptions,
+  readConfigFile,
+  resolveOptions,
+} from './config.js';
+import { reopenOnSignal } from './log-reopen.js';
+import { loadServiceFile } from './run-file.js';
 
 /** The runner's own options, before the service name. */
 const RUNNER_OPTIONS = {
@@ -27,10 +38,23 @@ const RUNNER_OPTIONS = {
   },
   workers: { type: 'number', default: 1, description: 'number of worker processes' },
   plugin: { type: 'string[]', description: 'load plugins from this module (repeatable)' },
+  config: {
+    type: 'string',
+    description: 'read option values from this JSON file (keys: option names)',
+  },
   version: { type: 'boolean', description: 'print the version and exit' },
 } as const;
 
-const USAGE = 'usage: woven [runner options] <service> [service options]';
+const USAGE = [
+  'usage: woven [runner options] <service> [service options]',
+  '       woven [runner options] run <file> [arguments]',
+].join('\n');
+
+/** How `woven --help` explains where option values may come from. */
+const SOURCES_HELP =
+  'Every option may also come from the environment as WOVEN_<OPTION> (upper snake case:\n' +
+  '--log-level is WOVEN_LOG_LEVEL) or from the --config JSON file (keys: option names);\n' +
+  'a flag wins over the environment, which wins over the file, which wins over the default.';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -49,12 +73,17 @@ function mainHelp(services: ServicePlugin[]): string {
     '',
     'Services:',
     ...services.map((s) => `  ${s.name.padEnd(width)}${s.description}`),
+    `  ${'run'.padEnd(width)}Run the service a module exports by default (woven run <file>).`,
     '',
-    "Run 'woven <service> --help' for a service's options.",
+    SOURCES_HELP,
+    '',
+    "Run 'woven <service> --help' for a service's options and where their values come from.",
   ].join('\n');
 }
 
-function serviceHelp(plugin: ServicePlugin): string {
+type AnyResolved = ResolvedOptions<Record<string, unknown>>;
+
+function serviceHelp(plugin: ServicePlugin, resolved: readonly AnyResolved[]): string {
   return [
     `usage: woven [runner options] ${plugin.name} [options]`,
     '',
@@ -62,6 +91,22 @@ function serviceHelp(plugin: ServicePlugin): string {
     '',
     'Options:',
     formatOptionsHelp(plugin.options ?? {}),
+    '',
+    'Current values (flag > environment > config file > default):',
+    formatOptionSources(resolved),
+  ].join('\n');
+}
+
+function runHelp(resolved: readonly AnyResolved[]): string {
+  return [
+    'usage: woven [runner options] run <file> [arguments]',
+    '',
+    "Run the module's default export: a service, or a function (possibly async) of the",
+    'arguments returning one. .js and .mjs files run as they are; .ts files need tsx',
+    'installed in the project.',
+    '',
+    'Current values (flag > environment > config file > default):',
+    formatOptionSources(resolved),
   ].join('\n');
 }
 
@@ -85,16 +130,17 @@ function isUsageError(error: unknown): boolean {
   return e.cause === undefined && !/\bfile\b/.test(String(e.message));
 }
 
-async function makeService(plugin: ServicePlugin, values: unknown): Promise<IService> {
+/** Build the service with `make`; `label` (`woven <name>`) starts the one-line error. */
+async function buildService(label: string, make: () => unknown): Promise<IService> {
   try {
-    const service = await plugin.makeService(values as never);
+    const service = await make();
     if (typeof (service as IService | undefined)?.startService !== 'function') {
-      throw new TypeError('makeService() did not return a service (an object with startService)');
+      throw new TypeError('that is not a service (an object with startService)');
     }
-    return service;
+    return service as IService;
   } catch (error) {
-    if (isUsageError(error)) throw new Exit(2, `woven ${plugin.name}: ${(error as Error).message}`);
-    throw new Exit(1, `woven ${plugin.name}: cannot start: ${describe(error)}`);
+    if (isUsageError(error)) throw new Exit(2, `${label}: ${(error as Error).message}`);
+    throw new Exit(1, `${label}: cannot start: ${describe(error)}`);
   }
 }
 
@@ -120,6 +166,11 @@ function checkRunnerValues(values: { workers: number; 'shutdown-timeout': number
   }
 }
 
+/** The log without --logfile: stdout, unless a `stdio:` endpoint took it for its protocol (then stderr). */
+const consoleLog: TextSink = {
+  write: (text) => (standardOutputClaimed() ? process.stderr : process.stdout).write(text),
+};
+
 /** Where the runner reports why it could not start (pidfile held, listen failed, workers died). */
 const FAILURE_NAMESPACES = new Set(['woven.app.runner', 'woven.app.workers']);
 
@@ -130,31 +181,101 @@ const reportFailures: LogObserver = (event) => {
   }
 };
 
+/** The environment and the `--config` file (named by the flag, else `WOVEN_CONFIG`). */
+function optionLayers(configFlag: string | undefined): OptionLayers {
+  const env = process.env;
+  const path = configFlag ?? (env.WOVEN_CONFIG || undefined);
+  return { env, file: path === undefined ? undefined : readConfigFile(path) };
+}
+
+type RunnerValues = ReturnType<typeof parseRunnerOptions>['values'];
+
+function parseRunnerOptions(before: readonly string[]) {
+  const parsed = parseOptions(RUNNER_OPTIONS, withoutHelp(before));
+  if (parsed.help) throw new Error('unreachable: help flags were removed');
+  const layers = optionLayers(parsed.given.has('config') ? parsed.values.config : undefined);
+  return { ...resolveOptions(RUNNER_OPTIONS, parsed, layers), layers };
+}
+
+/** What the command line asks for: help text to print, or a service to run. */
+type Target = { help: string } | { service: IService };
+
+/** The service of a plugin, with its options from flags, environment and file. */
+async function pluginTarget(
+  catalog: PluginCatalog,
+  name: string,
+  args: readonly string[],
+  runner: AnyResolved & { layers: OptionLayers },
+): Promise<Target> {
+  const plugin = findService(catalog, name);
+  const spec = plugin.options ?? {};
+  const parsed = parseOptions(spec, withoutHelp(args));
+  if (parsed.help) throw new Error('unreachable: help flags were removed');
+  checkConfigKeys(runner.layers.file, [RUNNER_OPTIONS, spec]);
+  const resolved = resolveOptions(spec, parsed, runner.layers);
+  if (asksForHelp(args)) return { help: serviceHelp(plugin, [runner, resolved]) };
+  return {
+    service: await buildService(`woven ${name}`, () =>
+      plugin.makeService(resolved.values as never),
+    ),
+  };
+}
+
+/** The service a `woven run <file>` module exports. */
+async function fileTarget(args: readonly string[], runner: AnyResolved & { layers: OptionLayers }) {
+  checkConfigKeys(runner.layers.file, [RUNNER_OPTIONS]);
+  const [file, ...rest] = args;
+  if (file === '--help' || file === '-h') return { help: runHelp([runner]) };
+  if (file === undefined) throw new Exit(2, 'woven run: no file given (see woven run --help)');
+  return { service: await buildService('woven run', () => loadServiceFile(file, rest)) };
+}
+
+/** Run `service` in this process, or supervise workers running it. */
+async function runTarget(service: IService, options: RunnerValues): Promise<number> {
+  const shutdownTimeout = options['shutdown-timeout'];
+  if (options.workers > 1 && !isWorker()) {
+    return await runWorkers({
+      workers: options.workers,
+      shutdownTimeout,
+      pidfile: options.pidfile,
+    });
+  }
+  return await runService(service, {
+    shutdownTimeout,
+    pidfile: isWorker() ? undefined : options.pidfile,
+    onStarted: announceStarted,
+  });
+}
+
+const isHelpFlag = (a: string) => a === '--help' || a === '-h';
+
+function asksForHelp(args: readonly string[]): boolean {
+  return args.some(isHelpFlag);
+}
+
+function withoutHelp(args: readonly string[]): string[] {
+  return args.filter((a) => !isHelpFlag(a));
+}
+
 async function run(argv: string[]): Promise<number> {
   const { before, command, after } = splitAtCommand(RUNNER_OPTIONS, argv);
-  const wantsHelp = before.some((a) => a === '--help' || a === '-h');
-  const parsed = parseOptions(
-    RUNNER_OPTIONS,
-    before.filter((a) => a !== '--help' && a !== '-h'),
-  );
-  if (parsed.help) throw new Error('unreachable: help flags were removed');
-  const options = parsed.values;
+  const wantsHelp = asksForHelp(before);
+  const runner = parseRunnerOptions(before);
+  const options = runner.values;
   if (options.version) {
     process.stdout.write(`woven ${version()}\n`);
     return 0;
   }
   checkRunnerValues(options);
-  const closeLog = setupLogging({
+  const logOutput = setupLogging({
     format: options['log-format'],
     level: options['log-level'],
     file: options.logfile,
     // With --help, stdout is for the help text.
-    console:
-      wantsHelp || after.some((a) => a === '--help' || a === '-h')
-        ? process.stderr
-        : process.stdout,
+    console: wantsHelp || asksForHelp(after) ? process.stderr : consoleLog,
   });
   globalLogPublisher.addObserver(reportFailures);
+  const stopReopening = reopenOnSignal(logOutput.file);
   try {
     const catalog = await discoverPlugins({ paths: options.plugin });
     if (wantsHelp || command === undefined) {
@@ -162,33 +283,21 @@ async function run(argv: string[]): Promise<number> {
       process.stdout.write(`${mainHelp(catalog.list('service'))}\n`);
       return 0;
     }
-    const plugin = findService(catalog, command);
-    const serviceArgs = parseOptions(plugin.options ?? {}, after);
-    if (serviceArgs.help) {
-      process.stdout.write(`${serviceHelp(plugin)}\n`);
+    // Built in the primary too, so bad usage (a malformed --port) exits 2 before any fork.
+    const target =
+      command === 'run'
+        ? await fileTarget(after, runner)
+        : await pluginTarget(catalog, command, after, runner);
+    if ('help' in target) {
+      process.stdout.write(`${target.help}\n`);
       return 0;
     }
-    const shutdownTimeout = options['shutdown-timeout'];
-    // Built in the primary too, so bad usage (a malformed --port) exits 2 before any fork.
-    const service = await makeService(plugin, serviceArgs.values);
-    if (options.workers > 1 && !isWorker()) {
-      return await runWorkers({
-        workers: options.workers,
-        shutdownTimeout,
-        pidfile: options.pidfile,
-      });
-    }
-    try {
-      return await runService(service, {
-        shutdownTimeout,
-        pidfile: isWorker() ? undefined : options.pidfile,
-      });
-    } finally {
-      leaveCluster();
-    }
+    return await runTarget(target.service, options);
   } finally {
     globalLogPublisher.removeObserver(reportFailures);
-    await closeLog();
+    stopReopening();
+    await logOutput.close();
+    leaveCluster(); // a worker that failed to start exits at once too
   }
 }
 

@@ -53,6 +53,27 @@ export class LogFile implements TextSink {
     }
   }
 
+  /**
+   * Open `path` again and write there from now on, closing the old
+   * descriptor: after logrotate renamed the file, new lines go to a new
+   * file at the original path. If it cannot be opened, the error is
+   * reported on stderr and the old file kept.
+   */
+  reopen(): boolean {
+    let fd: number;
+    try {
+      fd = openSync(this.path, 'a');
+    } catch (error) {
+      process.stderr.write(
+        `woven: cannot reopen the log file ${this.path} (${(error as Error).message}); still writing to the old one\n`,
+      );
+      return false;
+    }
+    closeSync(this.#fd);
+    this.#fd = fd;
+    return true;
+  }
+
   /** Close the file. */
   close(): void {
     closeSync(this.#fd);

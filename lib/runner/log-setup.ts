@@ -5,6 +5,7 @@ import {
   jsonFileLogObserver,
   LogLevelFilterPredicate,
   type LogObserver,
+  type TextSink,
   textFileLogObserver,
 } from '../log/index.js';
 import { UsageError } from '../app/index.js';
@@ -20,7 +21,7 @@ export interface LogSetup {
   /** A file to append to; `console` when absent. */
   file?: string;
   /** Where to write without a file (default stdout, as `twistd -n`). */
-  console?: NodeJS.WritableStream;
+  console?: TextSink;
 }
 
 /**
@@ -35,13 +36,21 @@ function tagWorker(observer: LogObserver, fields: WorkerLogFields, text: boolean
   };
 }
 
+/** The runner's log output, as {@link setupLogging} set it up. */
+export interface LogOutput {
+  /** The `--logfile`, if any (it can be reopened). */
+  file: LogFile | undefined;
+  /** Remove the observer and close the file. */
+  close(): Promise<void>;
+}
+
 /**
  * Send every log event at `level` or above to stdout or a file, as text or
- * JSON. Returns a function that removes the observer and closes the file.
+ * JSON. Returns the {@link LogOutput}: its file, and how to close it.
  * Bad values throw {@link UsageError}; a file that cannot be opened (a
  * missing directory) throws `LogFileError`.
  */
-export function setupLogging({ format, level, file, console }: LogSetup): () => Promise<void> {
+export function setupLogging({ format, level, file, console }: LogSetup): LogOutput {
   if (format !== 'text' && format !== 'json') {
     throw new UsageError(`--log-format: expected text or json, got ${JSON.stringify(format)}`);
   }
@@ -57,9 +66,12 @@ export function setupLogging({ format, level, file, console }: LogSetup): () => 
   const fields = workerLogFields();
   const observer = fields ? tagWorker(filter.observer, fields, format === 'text') : filter.observer;
   globalLogPublisher.addObserver(observer);
-  return () => {
-    globalLogPublisher.removeObserver(observer);
-    logFile?.close();
-    return Promise.resolve();
+  return {
+    file: logFile,
+    close: () => {
+      globalLogPublisher.removeObserver(observer);
+      logFile?.close();
+      return Promise.resolve();
+    },
   };
 }

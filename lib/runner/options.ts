@@ -5,7 +5,13 @@ import { unknownOptionHint } from './option-hint.js';
 
 /** The result of {@link parseOptions}: the values, or a request for help. */
 export type OptionsResult<O extends OptionsSpec> =
-  | { help: false; values: ParsedOptions<O>; positionals: string[] }
+  | {
+      help: false;
+      values: ParsedOptions<O>;
+      positionals: string[];
+      /** The options given on the command line (the others hold their defaults). */
+      given: Set<string>;
+    }
   | { help: true };
 
 type ParseArgsOptions = NonNullable<ParseArgsConfig['options']>;
@@ -108,10 +114,17 @@ export function parseOptions<O extends OptionsSpec>(
   }
   if (parsed.values.help) return { help: true };
   const values: Record<string, unknown> = {};
+  const given = new Set<string>();
   for (const [key, o] of Object.entries(spec)) {
+    if (off.has(key) || parsed.values[key] !== undefined) given.add(key);
     values[key] = off.has(key) ? false : optionValue(key, o, parsed.values[key]);
   }
-  return { help: false, values: values as ParsedOptions<O>, positionals: parsed.positionals };
+  return {
+    help: false,
+    values: values as ParsedOptions<O>,
+    positionals: parsed.positionals,
+    given,
+  };
 }
 
 /**

@@ -20,6 +20,8 @@ export interface RunServiceOptions {
   signals?: readonly NodeJS.Signals[];
   /** Called to end the process on a second signal (default `process.exit`). */
   exit?: (code: number) => void;
+  /** Called once the service has started (a worker tells its primary it is ready). */
+  onStarted?: () => void;
 }
 
 /** What stopped the reactor: a signal (named), or something else (a failed start, `reactor.stop()`). */
@@ -105,6 +107,7 @@ export async function runService(
   });
   const finished = reactor.run();
   const start = await startUnlessStopped(service, stopping);
+  if (start === 'started') options.onStarted?.();
   if (start === 'failed') stopReactor(reactor);
   if (start === 'unfinished') log.error('the service start never finished; stopped');
   await finished;

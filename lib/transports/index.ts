@@ -1,3 +1,5 @@
+export { type AddressFamily, adoptStreamPort } from './adopt.js';
+export { StdioPort, type StdioStreams } from './stdio.js';
 export type {
   ConnectionClosedMessage,
   ConnectionOpenedMessage,

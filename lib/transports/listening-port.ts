@@ -25,8 +25,8 @@ export const DEFAULT_BACKLOG = 511;
 export interface ListenSpec {
   /** `'TCP'` or `'UNIX'`: the kind of addresses reported. */
   kind: 'TCP' | 'UNIX';
-  /** Options for Node's `server.listen()`. */
-  listen: { port?: number; host?: string; path?: string; backlog: number };
+  /** Options for Node's `server.listen()` (`fd`: a socket already bound, e.g. by systemd). */
+  listen: { port?: number; host?: string; path?: string; fd?: number; backlog: number };
   /** The event carrying accepted sockets: `'connection'`, or `'secureConnection'` for TLS. */
   connectionEvent: 'connection' | 'secureConnection';
   /** Run before listening (e.g. take a lock file); a throw fails the listen. */
@@ -126,8 +126,9 @@ export class ListeningPort {
   }
 
   #cannotListen(error: unknown): CannotListenError {
-    const { host = '', port = 0, path } = this.#spec.listen;
-    return new CannotListenError(path === undefined ? host : '', path ?? port, error);
+    const { host = '', port = 0, path, fd } = this.#spec.listen;
+    const where = path ?? (fd === undefined ? port : `file descriptor ${fd}`);
+    return new CannotListenError(typeof where === 'number' ? host : '', where, error);
   }
 
   #started(): void {
@@ -222,11 +223,13 @@ export class ListeningPort {
   getHost(): Address {
     if (this.#host) return this.#host;
     const path = this.#spec.listen.path;
-    if (path !== undefined) {
-      this.#host = { type: 'UNIX', name: path };
+    const info = this.#server.address();
+    if (path !== undefined || this.#spec.kind === 'UNIX') {
+      // An adopted Unix socket may not know its path (Node cannot ask it).
+      this.#host = { type: 'UNIX', name: path ?? (typeof info === 'string' ? info : null) };
     } else {
-      const info = this.#server.address();
-      if (info === null || typeof info === 'string') throw new NotListeningError('the port is not listening');
+      if (info === null || typeof info === 'string')
+        throw new NotListeningError('the port is not listening');
       this.#host = { type: 'TCP', host: info.address, port: info.port };
     }
     return this.#host;

@@ -73,7 +73,7 @@ describe('the packed package', () => {
       (error: { stdout?: string }) => ({ stdout: error.stdout ?? String(error) }),
     );
     expect(tsc.stdout).toBe('');
-  }, 60_000);
+  }, 120_000);
 
   it('runs the compiled app: TCP, WebSocket and woven/testing', async () => {
     const { stdout } = await run(process.execPath, [join(app, 'out', 'main.js')], {
@@ -86,7 +86,7 @@ describe('the packed package', () => {
       memory: 'MEMORY\r\n',
       clock: true,
     });
-  });
+  }, 30_000);
 
   // The README's forms for containers and process managers: the shell
   // replaces itself with woven, so the signal sent to the pid reaches woven.

@@ -110,7 +110,7 @@ describe('README snippets, each on its own', () => {
       (error: { stdout?: string }) => ({ stdout: error.stdout ?? String(error) }),
     );
     expect(tsc.stdout).toBe('');
-  }, 60_000);
+  }, 120_000);
 
   it.each(blocks.map((b) => [b.file, b] as const))(
     '%s runs to the end of its top level',

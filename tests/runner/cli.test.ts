@@ -8,7 +8,7 @@ import {
   killAll,
   readUntil,
   runWoven,
-  stuckChargen,
+  heldConnection,
   WovenProcess,
 } from './woven-process.js';
 
@@ -139,14 +139,14 @@ describe('running a service', () => {
   });
 
   it('aborts what is still open at --shutdown-timeout and exits 1', async () => {
-    const woven = await stuckChargen(sockets, ['--shutdown-timeout', '0.5']);
+    const { woven } = await heldConnection(sockets, ['--shutdown-timeout', '0.5']);
     woven.signal('SIGTERM');
     expect(await woven.exitCode(10_000)).toBe(1);
     expect(woven.stdout).toMatch(/shutdown did not finish within 0\.5 s/);
   });
 
   it('exits at once, with code 1, on a second signal during a slow shutdown', async () => {
-    const woven = await stuckChargen(sockets, ['--shutdown-timeout', '30']);
+    const { woven } = await heldConnection(sockets, ['--shutdown-timeout', '30']);
     woven.signal('SIGTERM');
     await woven.waitForLine(/closing 1 open connections/);
     woven.signal('SIGTERM');

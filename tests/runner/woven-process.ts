@@ -17,10 +17,22 @@ export class WovenProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   #waiters: (() => void)[] = [];
 
-  constructor(args: string[], options: { cwd?: string; bin?: string } = {}) {
-    this.child = spawn(process.execPath, [options.bin ?? WOVEN_BIN, ...args], {
+  constructor(
+    args: string[],
+    options: {
+      cwd?: string;
+      bin?: string;
+      env?: NodeJS.ProcessEnv;
+      stdin?: 'pipe';
+      /** A command that runs `node woven.js ...` for us (given as its last arguments). */
+      launcher?: string[];
+    } = {},
+  ) {
+    const command = [...(options.launcher ?? []), process.execPath, options.bin ?? WOVEN_BIN];
+    this.child = spawn(command[0] as string, [...command.slice(1), ...args], {
       cwd: options.cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      env: options.env ?? process.env,
+      stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'],
     });
     running.add(this);
     for (const [stream, key] of [
@@ -101,7 +113,10 @@ export class WovenProcess {
 }
 
 /** Run `woven` with `args` to completion; returns the exit code and output. */
-export async function runWoven(args: string[], options: { cwd?: string; timeout?: number } = {}) {
+export async function runWoven(
+  args: string[],
+  options: { cwd?: string; timeout?: number; env?: NodeJS.ProcessEnv } = {},
+) {
   const p = new WovenProcess(args, options);
   const code = await p.exitCode(options.timeout);
   return { code, stdout: p.stdout, stderr: p.stderr };
@@ -152,23 +167,31 @@ export function readUntil(
   });
 }
 
+/** The service plugins that make a stop hard (`hang`, `stubborn`, `failstop`). */
+export const STOP_PLUGINS = join(import.meta.dirname, '..', 'fixtures', 'stop-plugins.mjs');
+
 /**
- * Run chargen with `args` (runner options, JSON log) and connect a client that
- * never reads: its reply stays blocked on backpressure, so a stop must wait
- * for it. The client socket is pushed onto `sockets` for the caller to close.
+ * Run `woven --log-format json <args> <service>` (a service of
+ * {@link STOP_PLUGINS} whose connections ignore the stop) and open one
+ * connection the server has accepted (it greeted): a stop must wait for it,
+ * or abort it at --shutdown-timeout. The client is pushed onto `sockets`.
  */
-export async function stuckChargen(sockets: Socket[], args: string[]): Promise<WovenProcess> {
+export async function heldConnection(
+  sockets: Socket[],
+  args: string[],
+  service: 'stubborn' | 'failstop' = 'stubborn',
+): Promise<{ woven: WovenProcess; port: number; held: Socket }> {
   const woven = new WovenProcess([
+    '--plugin',
+    STOP_PLUGINS,
     '--log-format',
     'json',
     ...args,
-    'chargen',
-    '--port',
-    'tcp:0:interface=127.0.0.1',
+    service,
   ]);
-  const stuck = await connectTo(await woven.listeningPort());
-  sockets.push(stuck);
-  stuck.pause();
-  await new Promise((resolve) => setTimeout(resolve, 200)); // let the buffers fill
-  return woven;
+  const port = await woven.listeningPort();
+  const held = await connectTo(port);
+  sockets.push(held);
+  await readUntil(held, (b) => b.toString() === 'held\n');
+  return { woven, port, held };
 }

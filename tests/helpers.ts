@@ -69,3 +69,26 @@ export async function serve(handler: Parameters<typeof listen>[1]): Promise<Serv
 export async function stopServing(): Promise<void> {
   await Promise.all(served.splice(0).map((p) => p.stopListening()));
 }
+
+/**
+ * The unhandled promise rejections the process reports while `fn` runs and
+ * for one event-loop turn after it (Node reports them once the microtasks
+ * have drained), for tests that prove a promise nobody awaits is harmless.
+ */
+export async function unhandledRejectionsDuring(
+  fn: () => Promise<void> | void,
+): Promise<unknown[]> {
+  const reasons: unknown[] = [];
+  const onRejection = (reason: unknown): void => {
+    reasons.push(reason);
+  };
+  process.on('unhandledRejection', onRejection);
+  try {
+    await fn();
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+  } finally {
+    process.off('unhandledRejection', onRejection);
+  }
+  return reasons;
+}

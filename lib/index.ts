@@ -29,6 +29,7 @@ export {
   AlreadyCalledError,
   CancelledError,
   cancelOnSignal,
+  type SignalOptions,
   Deferred,
   ensureDeferred,
   FailureGroup,

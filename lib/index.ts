@@ -141,6 +141,9 @@ export {
   TimeoutMixin,
   type TimeoutOptions,
   TimeoutProtocol,
+  ThrottlingFactory,
+  type ThrottlingOptions,
+  ThrottlingProtocol,
   WrappingFactory,
 } from './protocols/index.js';
 

@@ -45,6 +45,9 @@ export {
   TimeoutMixin,
   type TimeoutOptions,
   TimeoutProtocol,
+  ThrottlingFactory,
+  type ThrottlingOptions,
+  ThrottlingProtocol,
   WrappingFactory,
 } from './policies/index.js';
 export { forwardHalfClose } from './half-close.js';

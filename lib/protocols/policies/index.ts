@@ -4,3 +4,8 @@ export { ProtocolWrapper } from './protocol-wrapper.js';
 export { TimeoutFactory, type TimeoutOptions, TimeoutProtocol } from './timeout-factory.js';
 export { TimeoutMixin, type TimeoutMethods } from './timeout-mixin.js';
 export { WrappingFactory } from './wrapping-factory.js';
+export {
+  ThrottlingFactory,
+  type ThrottlingOptions,
+  ThrottlingProtocol,
+} from './throttling-factory.js';

@@ -59,14 +59,13 @@ describe('a service whose start never finishes', () => {
       ['--log-format', 'json', '--shutdown-timeout', '0.5'],
       ['--stop-hangs'],
     );
-    const started = Date.now();
     woven.signal('SIGTERM');
-    expect(await woven.exitCode(5_000)).toBe(1);
-    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(await woven.exitCode(5_000)).toBe(1); // well before the default 10 s
     const texts = woven.events().map((e) => e.log_text);
     expect(texts).toContainEqual(expect.stringMatching(/shutdown did not finish within 0\.5 s/));
     expect(texts).toContainEqual(expect.stringMatching(/start never finished/));
   });
+
   it('exits even when the service leaves a timer running', async () => {
     const woven = await hanging(['--shutdown-timeout', '0.5'], ['--leave-timer']);
     woven.signal('SIGTERM');

@@ -141,6 +141,8 @@ export {
   TimeoutMixin,
   type TimeoutOptions,
   TimeoutProtocol,
+  type ThrottleOptions,
+  throttle,
   ThrottlingFactory,
   type ThrottlingOptions,
   ThrottlingProtocol,

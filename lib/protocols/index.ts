@@ -45,6 +45,8 @@ export {
   TimeoutMixin,
   type TimeoutOptions,
   TimeoutProtocol,
+  type ThrottleOptions,
+  throttle,
   ThrottlingFactory,
   type ThrottlingOptions,
   ThrottlingProtocol,

@@ -9,3 +9,4 @@ export {
   type ThrottlingOptions,
   ThrottlingProtocol,
 } from './throttling-factory.js';
+export { type ThrottleOptions, throttle } from './throttle.js';

@@ -32,3 +32,4 @@ export {
   type StandardIOOptions,
   standardOutputClaimed,
 } from './stdio.js';
+export { RateLimitedServerEndpoint } from './rate-limited.js';

@@ -149,7 +149,9 @@ describe('layers', () => {
     const reaches = (from: string, to: string, seen = new Set<string>()): boolean => {
       if (from === to) return true;
       seen.add(from);
-      return [...(edges.get(from) ?? [])].some((next) => !seen.has(next) && reaches(next, to, seen));
+      return [...(edges.get(from) ?? [])].some(
+        (next) => !seen.has(next) && reaches(next, to, seen),
+      );
     };
     const cycles = [...edges].flatMap(([from, targets]) =>
       [...targets].filter((to) => reaches(to, from)).map((to) => `${from} -> ${to}`),

@@ -10,3 +10,9 @@ export {
   ThrottlingProtocol,
 } from './throttling-factory.js';
 export { type ThrottleOptions, throttle } from './throttle.js';
+export { JobQueue, type JobQueueOptions, QueueFullError } from './job-queue.js';
+export {
+  RateLimitedProtocol,
+  RateLimitingFactory,
+  type RateLimitOptions,
+} from './rate-limiting-factory.js';

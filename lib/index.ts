@@ -121,6 +121,8 @@ export {
   type IUDPTransport,
   Protocol,
   type ProtocolClass,
+  ProducerRegisteredError,
+  ProtocolInUseError,
   ReconnectingClientFactory,
   ServerStoppingError,
   type StartTLSOptions,
@@ -160,7 +162,6 @@ export {
   ByteReader,
   type ByteReaderOptions,
   type ByteSource,
-  type BytesLike,
   encodeLengthPrefixed,
   encodeNetstring,
   FrameTooLong,
@@ -198,6 +199,7 @@ export {
   ConnectionRefusedError,
   Connector,
   type ConnectorState,
+  ConnectorStateError,
   ConnectTimeoutError,
   DNSLookupError,
   type IListeningPort,
@@ -209,8 +211,10 @@ export {
   type IReactorUDP,
   type IReactorUNIX,
   ListeningPort,
+  LockHeldError,
   NoRouteError,
   NotConnectingError,
+  NotListeningError,
   type PEM,
   Reactor,
   ReactorNetwork,
@@ -225,6 +229,7 @@ export {
 } from './transports/index.js';
 export {
   AlreadyConnectedError,
+  AlreadyListeningError,
   InvalidAddressError,
   MessageLengthError,
   MulticastJoinError,
@@ -334,6 +339,7 @@ export {
   type PluginKind,
   registerPlugin,
   type ServicePlugin,
+  StaticRootError,
   UnknownPluginError,
 } from './plugins/index.js';
 

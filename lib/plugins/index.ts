@@ -6,7 +6,12 @@ export {
   type PluginModuleRef,
   type PluginProblem,
 } from './discovery.js';
-export { InvalidPluginError, PluginConflictError, UnknownPluginError } from './errors.js';
+export {
+  InvalidPluginError,
+  PluginConflictError,
+  StaticRootError,
+  UnknownPluginError,
+} from './errors.js';
 export {
   defineEndpointPlugin,
   defineServicePlugin,

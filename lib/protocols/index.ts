@@ -13,8 +13,11 @@ export {
   ConnectionClosedError,
   ConnectionDone,
   ConnectionLost,
+  ProducerRegisteredError,
+  ProtocolInUseError,
   ServerStoppingError,
 } from './errors.js';
+export { ProducerSlot } from './producer-slot.js';
 export { ClientFactory, Factory, type IConnector } from './factory.js';
 export { type HandlerFailedMessage, publishHandlerFailure } from './handler-failure.js';
 export { isProtocolClass, StreamFactory, toFactory } from './handler.js';

@@ -284,7 +284,7 @@ export class StreamConnection
   /**
    * Send `data`; resolves once accepted below the transport's high-water
    * mark, and no sooner than the next turn of the event loop once this
-   * connection has written its share of this turn (see {@link TurnBudget}).
+   * connection has written its share of this turn (see `TurnBudget`).
    * `options.signal` gives up the wait (see {@link Connection.write}).
    */
   write(data: Data, options?: WriteOptions): Promise<void> {

@@ -13,7 +13,8 @@ import type { IDelayedCall, IReactorTime } from '../time/index.js';
 import {
   ConnectTimeoutError,
   NotConnectingError,
-  type ConnectError,
+  ConnectError,
+  ConnectorStateError,
   toConnectError,
   toTLSError,
   UserError,
@@ -94,7 +95,7 @@ export class Connector implements IConnector {
   /** Start connecting. Throws when not `'disconnected'`. */
   connect(): void {
     if (this.state !== 'disconnected')
-      throw new Error(`can't connect in this state: ${this.state}`);
+      throw new ConnectorStateError(this.state);
     this.state = 'connecting';
     if (!this.#factoryStarted) {
       this.factory.doStart();
@@ -137,7 +138,7 @@ export class Connector implements IConnector {
       this.#abandon(reason);
     };
     const onClose = () =>
-      this.#abandon(toConnectError(new Error('connection closed while connecting')));
+      this.#abandon(new ConnectError('connection closed while connecting'));
     const ready = tls ? 'secureConnect' : 'connect';
     socket.once(ready, onReady);
     socket.once('error', onError);

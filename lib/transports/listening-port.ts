@@ -10,7 +10,7 @@ import {
   tellServerStopping,
 } from '../protocols/index.js';
 import type { ListenMessage } from './connection-events.js';
-import { CannotListenError } from './errors.js';
+import { CannotListenError, NotListeningError } from './errors.js';
 import { SocketTransport } from './socket-transport.js';
 
 const log = new Logger('woven.transports.port');
@@ -228,7 +228,7 @@ export class ListeningPort {
       // An adopted Unix socket may not know its path (Node cannot ask it).
       this.#host = { type: 'UNIX', name: path ?? (typeof info === 'string' ? info : null) };
     } else {
-      if (info === null || typeof info === 'string') throw new Error('the port is not listening');
+      if (info === null || typeof info === 'string') throw new NotListeningError('the port is not listening');
       this.#host = { type: 'TCP', host: info.address, port: info.port };
     }
     return this.#host;

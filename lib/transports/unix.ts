@@ -4,7 +4,7 @@ import * as net from 'node:net';
 import { type Handler, toFactory } from '../protocols/index.js';
 import type { IReactorTime } from '../time/index.js';
 import { Connector } from './connector.js';
-import { BadFileError } from './errors.js';
+import { BadFileError, LockHeldError } from './errors.js';
 import { DEFAULT_BACKLOG, ListeningPort } from './listening-port.js';
 
 /** The pid recorded in `path`'s lock file (`<path>.lock`, a symlink to the pid as Twisted's `FilesystemLock`), if that process is alive. */
@@ -28,7 +28,7 @@ function lockOwner(path: string): number | undefined {
 function acquireLock(path: string): void {
   const owner = lockOwner(path);
   if (owner !== undefined && owner !== process.pid) {
-    throw new Error(`Cannot acquire lock: ${path}.lock is held by process ${owner}`);
+    throw new LockHeldError(path, owner);
   }
   fs.rmSync(`${path}.lock`, { force: true });
   fs.rmSync(path, { force: true }); // the stale socket of a dead server

@@ -1,4 +1,4 @@
-// Tests: tests/websocket/client.test.ts
+// Tests: tests/websocket/websocket.test.ts
 import type { Duplex } from 'node:stream';
 import type { ClientOptions, WebSocket } from 'ws';
 import {

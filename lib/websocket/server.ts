@@ -1,4 +1,4 @@
-// Tests: tests/websocket/server.test.ts
+// Tests: tests/websocket/websocket.test.ts
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ServerOptions, WebSocket } from 'ws';

@@ -1,4 +1,4 @@
-// Tests: tests/websocket/web-socket.test.ts
+// Tests: tests/websocket/websocket.test.ts
 import type { WebSocket } from 'ws';
 import { ConnectionClosedError } from '../protocols/index.js';
 
@@ -53,7 +53,9 @@ export class WebSocketConnection implements AsyncIterable<WebSocketMessage> {
   constructor(ws: WebSocket, options: WebSocketConnectionOptions = {}) {
     this.#ws = ws;
     this.#highWaterMark = options.highWaterMark ?? 16;
-    ws.on('message', (data, isBinary) => this.#receive(isBinary ? toBytes(data) : toText(data)));
+    ws.on('message', (data, isBinary) =>
+      this.#receive(isBinary ? messageBytes(data) : toText(data)),
+    );
     ws.on('error', (error) => {
       this.#error ??= error;
     });
@@ -167,7 +169,7 @@ export class WebSocketConnection implements AsyncIterable<WebSocketMessage> {
   }
 }
 
-function toBytes(data: Buffer | ArrayBuffer | Buffer[]): Uint8Array {
+function messageBytes(data: Buffer | ArrayBuffer | Buffer[]): Uint8Array {
   const buffer = Array.isArray(data) ? Buffer.concat(data) : data;
   if (buffer instanceof ArrayBuffer) return new Uint8Array(buffer);
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
@@ -175,5 +177,5 @@ function toBytes(data: Buffer | ArrayBuffer | Buffer[]): Uint8Array {
 
 function toText(data: Buffer | ArrayBuffer | Buffer[]): string {
   if (Buffer.isBuffer(data)) return data.toString('utf8');
-  return Buffer.from(toBytes(data)).toString('utf8');
+  return Buffer.from(messageBytes(data)).toString('utf8');
 }

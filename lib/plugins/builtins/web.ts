@@ -8,6 +8,7 @@ import { StreamServerEndpointService } from '../../app/index.js';
 import { type IStreamServerEndpoint, serverFromString } from '../../endpoints/index.js';
 import { Logger } from '../../log/index.js';
 import type { StreamProtocol } from '../../protocols/index.js';
+import { StaticRootError } from '../errors.js';
 import { defineServicePlugin } from '../plugin.js';
 import { reactor } from '../../time/index.js';
 import { connectionDuplex } from '../../websocket/index.js';
@@ -119,7 +120,7 @@ export const web = defineServicePlugin({
   makeService: ({ port, path }) => {
     const root = resolve(path);
     if (!statSync(root, { throwIfNoEntry: false })?.isDirectory()) {
-      throw new Error(`--path ${root} is not a directory`);
+      throw new StaticRootError(`--path ${root} is not a directory`);
     }
     return new HttpService(serverFromString(reactor, port), staticFiles(root));
   },

@@ -73,7 +73,7 @@ class RemovableQueue {
  * @example
  * ```ts
  * const q = new JobQueue({ interval: 1, intervalCap: 100, maxWaiting: 50 });
- * await q.run(async () => serve(socket), { signal });
+ * await q.run(async () => serve(socket), { signal: AbortSignal.timeout(5000) });
  * ```
  */
 export class JobQueue {

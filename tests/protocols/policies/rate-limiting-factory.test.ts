@@ -6,7 +6,7 @@ import {
   globalLogPublisher,
   type LogEvent,
   Protocol,
-  RateLimitedProtocol,
+  type RateLimitedProtocol,
   RateLimitingFactory,
   StringTransportWithDisconnection,
 } from '../../../lib/index.js';

@@ -33,3 +33,4 @@ export {
   standardOutputClaimed,
 } from './stdio.js';
 export { RateLimitedServerEndpoint } from './rate-limited.js';
+export { ConnectionPool, type ConnectionPoolOptions, PoolClosedError } from './connection-pool.js';

@@ -31,3 +31,5 @@ export {
   type StandardIOOptions,
   standardOutputClaimed,
 } from './stdio.js';
+export { RateLimitedServerEndpoint } from './rate-limited.js';
+export { ConnectionPool, type ConnectionPoolOptions, PoolClosedError } from './connection-pool.js';

@@ -49,6 +49,17 @@ export {
   TimeoutMixin,
   type TimeoutOptions,
   TimeoutProtocol,
+  JobQueue,
+  type JobQueueOptions,
+  QueueFullError,
+  RateLimitedProtocol,
+  RateLimitingFactory,
+  type RateLimitOptions,
+  type ThrottleOptions,
+  throttle,
+  ThrottlingFactory,
+  type ThrottlingOptions,
+  ThrottlingProtocol,
   WrappingFactory,
 } from './policies/index.js';
 export { forwardHalfClose } from './half-close.js';

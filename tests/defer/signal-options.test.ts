@@ -13,7 +13,8 @@ import {
   DeferredSemaphore,
   deferLater,
 } from '../../lib/index.js';
-import { failureOf, outcomes } from './outcome-helpers.js';
+import { failureOf } from '../helpers.js';
+import { outcomes } from './outcome-helpers.js';
 
 const listeners = (signal: AbortSignal) => getEventListeners(signal, 'abort').length;
 

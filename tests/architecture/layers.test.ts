@@ -13,7 +13,7 @@ const libDir = resolve(import.meta.dirname, '../../lib');
 const layers: readonly (readonly string[])[] = [
   ['runner'],
   ['plugins'],
-  ['app', 'websocket'],
+  ['app', 'websocket', 'metrics'],
   ['endpoints'],
   ['transports'],
   ['protocols', 'threads'],

@@ -110,7 +110,11 @@ const options: ts.CompilerOptions = {
   types: ['node'],
   typeRoots: [join(root, 'node_modules/@types')],
   baseUrl: root,
-  paths: { woven: ['lib/index.ts'], 'woven/testing': ['lib/testing/index.ts'] },
+  paths: {
+    woven: ['lib/index.ts'],
+    'woven/testing': ['lib/testing/index.ts'],
+    'prom-client': ['node_modules/prom-client/index.d.ts'],
+  },
 };
 
 /** Type-check `files` (in `dir`); the diagnostics of the example files, by file. */

@@ -24,7 +24,7 @@ async function get(port: number, path: string): Promise<{ status: number; body: 
 }
 
 /** The value of `metric` (with its labels as written, e.g. `{port="..."}`) in the text format. */
-function valueOf(text: string, metric: string): number | undefined {
+function sampleOf(text: string, metric: string): number | undefined {
   const line = text.split('\n').find((l) => l.startsWith(`${metric} `));
   return line === undefined ? undefined : Number(line.slice(metric.length + 1));
 }
@@ -66,17 +66,17 @@ describe('woven --metrics', () => {
     const { body } = await until(
       mport,
       '/metrics',
-      (r) => valueOf(r.body, `woven_connections_open${label}`) === 1,
+      (r) => sampleOf(r.body, `woven_connections_open${label}`) === 1,
     );
-    expect(valueOf(body, `woven_connections_total${label}`)).toBe(1);
-    expect(valueOf(body, `woven_bytes_received_total${label}`)).toBe(12);
-    expect(valueOf(body, `woven_bytes_sent_total${label}`)).toBe(12);
-    expect(valueOf(body, 'woven_handler_errors_total')).toBe(0);
-    expect(valueOf(body, 'woven_delayed_calls')).toBeGreaterThanOrEqual(0);
-    expect(valueOf(body, 'woven_event_loop_lag_seconds')).toBeGreaterThanOrEqual(0);
+    expect(sampleOf(body, `woven_connections_total${label}`)).toBe(1);
+    expect(sampleOf(body, `woven_bytes_received_total${label}`)).toBe(12);
+    expect(sampleOf(body, `woven_bytes_sent_total${label}`)).toBe(12);
+    expect(sampleOf(body, 'woven_handler_errors_total')).toBe(0);
+    expect(sampleOf(body, 'woven_delayed_calls')).toBeGreaterThanOrEqual(0);
+    expect(sampleOf(body, 'woven_event_loop_lag_seconds')).toBeGreaterThanOrEqual(0);
     expect(body).toContain('# TYPE process_cpu_user_seconds_total counter');
     client.destroy();
-    await until(mport, '/metrics', (r) => valueOf(r.body, `woven_connections_open${label}`) === 0);
+    await until(mport, '/metrics', (r) => sampleOf(r.body, `woven_connections_open${label}`) === 0);
     expect((await get(mport, '/nope')).status).toBe(404);
     p.signal('SIGTERM');
     expect(await p.exitCode()).toBe(0);
@@ -130,10 +130,10 @@ describe('woven --metrics', () => {
     const { body } = await until(
       mport,
       '/metrics',
-      (r) => valueOf(r.body, `woven_connections_total${label}`) === 6,
+      (r) => sampleOf(r.body, `woven_connections_total${label}`) === 6,
     );
-    expect(valueOf(body, `woven_connections_open${label}`)).toBe(6);
-    expect(valueOf(body, `woven_bytes_received_total${label}`)).toBe(24);
+    expect(sampleOf(body, `woven_connections_open${label}`)).toBe(6);
+    expect(sampleOf(body, `woven_bytes_received_total${label}`)).toBe(24);
     p.signal('SIGTERM');
     expect(await p.exitCode(20_000)).toBe(0);
   });

@@ -200,6 +200,7 @@ export {
   type IReactorUNIX,
   ListeningPort,
   LockHeldError,
+  PathInUseError,
   NoRouteError,
   NotConnectingError,
   NotListeningError,

@@ -20,6 +20,7 @@ export {
   DNSLookupError,
   InvalidAddressError,
   LockHeldError,
+  PathInUseError,
   MessageLengthError,
   MulticastJoinError,
   NoRouteError,

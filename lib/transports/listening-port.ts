@@ -29,8 +29,8 @@ export interface ListenSpec {
   listen: { port?: number; host?: string; path?: string; fd?: number; backlog: number };
   /** The event carrying accepted sockets: `'connection'`, or `'secureConnection'` for TLS. */
   connectionEvent: 'connection' | 'secureConnection';
-  /** Run before listening (e.g. take a lock file); a throw fails the listen. */
-  beforeListen?: () => void;
+  /** Run before listening (e.g. take a lock file); a throw or rejection fails the listen. */
+  beforeListen?: () => void | Promise<void>;
   /** Run after listening succeeds, before the factory starts (e.g. chmod a Unix socket); may throw. */
   afterListen?: () => void;
   /** Run once the server is closed (e.g. remove a lock file). */
@@ -91,16 +91,15 @@ export class ListeningPort {
     return this.#stopping === undefined;
   }
 
-  #listen(): Promise<void> {
+  async #listen(): Promise<void> {
     const server = this.#server;
     const spec = this.#spec;
+    try {
+      await spec.beforeListen?.();
+    } catch (error) {
+      throw this.#cannotListen(error);
+    }
     return new Promise<void>((resolve, reject) => {
-      try {
-        spec.beforeListen?.();
-      } catch (error) {
-        reject(this.#cannotListen(error));
-        return;
-      }
       const onError = (error: Error) => {
         server.off('listening', onListening);
         spec.afterClose?.();
@@ -228,7 +227,8 @@ export class ListeningPort {
       // An adopted Unix socket may not know its path (Node cannot ask it).
       this.#host = { type: 'UNIX', name: path ?? (typeof info === 'string' ? info : null) };
     } else {
-      if (info === null || typeof info === 'string') throw new NotListeningError('the port is not listening');
+      if (info === null || typeof info === 'string')
+        throw new NotListeningError('the port is not listening');
       this.#host = { type: 'TCP', host: info.address, port: info.port };
     }
     return this.#host;

@@ -1,5 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readlinkSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +18,9 @@ import {
   CannotListenError,
   ConnectionDone,
   ConnectionRefusedError,
+  PathInUseError,
   Reactor,
+  serverFromString,
 } from '../../lib/index.js';
 import {
   Echo,
@@ -83,11 +94,7 @@ describe('listenUNIX / connectUNIX', () => {
     // A dead server: a stale socket file and a lock naming a pid that has exited.
     const dead = spawnSync('/bin/true').pid;
     symlinkSync(String(dead), `${p}.lock`);
-    spawnSync('/usr/bin/python3', [
-      '-c',
-      'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])',
-      p,
-    ]);
+    bindWithoutListening(p);
     expect(existsSync(p)).toBe(true);
     const port = await reactor.listenUNIX(p, Echo, 50, 0o666, true);
     expect(readlinkSync(`${p}.lock`)).toBe(String(process.pid));
@@ -101,6 +108,57 @@ describe('listenUNIX / connectUNIX', () => {
     expect(existsSync(`${p}.lock`)).toBe(false);
   });
 
+  it('unix:PATH removes a stale socket (one that refuses connections) and listens', async () => {
+    const p = path();
+    bindWithoutListening(p);
+    const port = await serverFromString(reactor, `unix:${p}`).listen(streamEcho);
+    try {
+      expect(port.getHost()).toEqual({ type: 'UNIX', name: p });
+      const socket = res.socket(net.connect({ path: p, allowHalfOpen: true }));
+      const all = readAll(socket);
+      socket.end('fresh');
+      expect((await all).toString()).toBe('fresh');
+    } finally {
+      await port.stopListening();
+    }
+  });
+
+  it('unix:PATH refuses a regular file at PATH with CannotListenError naming it, and leaves it', async () => {
+    const p = path();
+    writeFileSync(p, 'not yours');
+    const error = await serverFromString(reactor, `unix:${p}`)
+      .listen(Echo)
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(CannotListenError);
+    expect(error.port).toBe(p);
+    expect(error.message).toContain(p);
+    expect(error.cause).toBeInstanceOf(PathInUseError);
+    expect(error.cause.code).toBe('ERR_PATH_IN_USE');
+    expect(readFileSync(p, 'utf8')).toBe('not yours');
+    expect(existsSync(`${p}.lock`)).toBe(false);
+  });
+
+  it("unix:PATH refuses a live server's socket (no lock file) and leaves that server serving", async () => {
+    const p = path();
+    const other = net.createServer((s) => {
+      s.on('error', () => {}); // the probe hangs up at once
+      s.end('still here');
+    });
+    await new Promise<void>((resolve) => other.listen(p, resolve));
+    try {
+      const error = await serverFromString(reactor, `unix:${p}`)
+        .listen(Echo)
+        .catch((e) => e);
+      expect(error).toBeInstanceOf(CannotListenError);
+      expect(error.port).toBe(p);
+      expect(error.cause).toBeInstanceOf(PathInUseError);
+      const socket = res.socket(net.connect({ path: p }));
+      expect((await readAll(socket)).toString()).toBe('still here');
+    } finally {
+      await new Promise((resolve) => other.close(resolve));
+    }
+  });
+
   it('with checkPID, fails with BadFileError when no live server holds the lock', async () => {
     const p = path();
     res.port(await reactor.listenUNIX(p, Echo)); // listening, but without a lock file
@@ -110,3 +168,13 @@ describe('listenUNIX / connectUNIX', () => {
     expect(factory.startedConnectingCount).toBe(1);
   });
 });
+
+/** Leave a stale socket at `p`: bound by a process that exited, so connecting is refused. */
+function bindWithoutListening(p: string): void {
+  spawnSync('/usr/bin/python3', [
+    '-c',
+    'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])',
+    p,
+  ]);
+  expect(statSync(p).isSocket()).toBe(true);
+}

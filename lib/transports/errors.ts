@@ -327,25 +327,6 @@ export class ConnectorStateError extends WovenError {
 }
 
 /**
- * A Unix server found something at its socket path that is not a stale
- * socket (a regular file, a live server's socket, ...), which it will not
- * delete; it is the `cause` of the listen's `CannotListenError`.
- */
-export class PathInUseError extends WovenError {
-  /** The socket path. */
-  readonly path: string;
-
-  constructor(path: string, why: string) {
-    super(`${path} is in use and not a stale socket: ${why}; it is left in place`);
-    this.path = path;
-  }
-
-  static {
-    setErrorName(PathInUseError, 'PathInUseError', 'ERR_PATH_IN_USE');
-  }
-}
-
-/**
  * A Unix server with `wantPID` found its socket's lock file held by a live
  * process (`owner`); it is the `cause` of the listen's `CannotListenError`.
  */

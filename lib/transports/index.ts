@@ -20,7 +20,6 @@ export {
   DNSLookupError,
   InvalidAddressError,
   LockHeldError,
-  PathInUseError,
   MessageLengthError,
   MulticastJoinError,
   NoRouteError,

@@ -29,8 +29,8 @@ export interface ListenSpec {
   listen: { port?: number; host?: string; path?: string; fd?: number; backlog: number };
   /** The event carrying accepted sockets: `'connection'`, or `'secureConnection'` for TLS. */
   connectionEvent: 'connection' | 'secureConnection';
-  /** Run before listening (e.g. take a lock file); a throw or rejection fails the listen. */
-  beforeListen?: () => void | Promise<void>;
+  /** Run before listening (e.g. take a lock file); a throw fails the listen. */
+  beforeListen?: () => void;
   /** Run after listening succeeds, before the factory starts (e.g. chmod a Unix socket); may throw. */
   afterListen?: () => void;
   /** Run once the server is closed (e.g. remove a lock file). */
@@ -91,15 +91,16 @@ export class ListeningPort {
     return this.#stopping === undefined;
   }
 
-  async #listen(): Promise<void> {
+  #listen(): Promise<void> {
     const server = this.#server;
     const spec = this.#spec;
-    try {
-      await spec.beforeListen?.();
-    } catch (error) {
-      throw this.#cannotListen(error);
-    }
     return new Promise<void>((resolve, reject) => {
+      try {
+        spec.beforeListen?.();
+      } catch (error) {
+        reject(this.#cannotListen(error));
+        return;
+      }
       const onError = (error: Error) => {
         server.off('listening', onListening);
         spec.afterClose?.();
@@ -154,7 +155,8 @@ export class ListeningPort {
 
   #describe(): string {
     const host = this.getHost();
-    return host.type === 'UNIX' ? String(host.name) : `${host.host}:${host.port}`;
+    if (host.type === 'UNIX') return host.name ?? 'an inherited Unix socket';
+    return `${host.host}:${host.port}`;
   }
 
   #accept(socket: Socket): void {

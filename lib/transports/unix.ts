@@ -4,7 +4,7 @@ import * as net from 'node:net';
 import { type Handler, toFactory } from '../protocols/index.js';
 import type { IReactorTime } from '../time/index.js';
 import { Connector } from './connector.js';
-import { BadFileError, LockHeldError, PathInUseError } from './errors.js';
+import { BadFileError, CannotListenError, LockHeldError } from './errors.js';
 import { DEFAULT_BACKLOG, ListeningPort } from './listening-port.js';
 
 /** The pid recorded in `path`'s lock file (`<path>.lock`, a symlink to the pid as Twisted's `FilesystemLock`), if that process is alive. */
@@ -24,25 +24,32 @@ function lockOwner(path: string): number | undefined {
   }
 }
 
-/** Take `<path>.lock` for this process, clearing a stale lock and a stale socket; throws when a live process holds it. */
-async function acquireLock(path: string): Promise<void> {
+/** Take `<path>.lock` for this process, clearing a stale lock; throws when a live process holds it. */
+function acquireLock(path: string): void {
   const owner = lockOwner(path);
   if (owner !== undefined && owner !== process.pid) {
     throw new LockHeldError(path, owner);
   }
-  await removeStaleSocket(path);
   fs.rmSync(`${path}.lock`, { force: true });
   fs.symlinkSync(String(process.pid), `${path}.lock`);
 }
 
-/** Seconds a probe of an existing socket may take before it counts as live. */
-const PROBE_TIMEOUT = 2;
+/** Whether a server accepts connections on the Unix socket `path` (a refused connect means a stale socket). */
+function socketIsLive(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.connect({ path });
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once('error', (error: NodeJS.ErrnoException) => resolve(error.code !== 'ECONNREFUSED'));
+  });
+}
 
 /**
- * Remove what is at `path` only if it is a stale socket: a socket file no
- * server accepts on (connecting fails with `ECONNREFUSED`). Anything else
- * there (a regular file, a directory, a live server's socket) is not ours to
- * delete: throws {@link PathInUseError}.
+ * Remove what is at `path` only if it is the stale socket of a dead server
+ * (connecting is refused); a live server's socket, or anything that is not a
+ * socket, is left alone and refused with `CannotListenError` naming it.
  */
 async function removeStaleSocket(path: string): Promise<void> {
   let stat: fs.Stats;
@@ -51,30 +58,13 @@ async function removeStaleSocket(path: string): Promise<void> {
   } catch {
     return; // nothing there
   }
-  if (!stat.isSocket()) throw new PathInUseError(path, 'it is not a socket');
-  const outcome = await probeSocket(path);
-  if (outcome === 'stale') fs.rmSync(path, { force: true });
-  else if (outcome !== 'gone') throw new PathInUseError(path, outcome);
-}
-
-/** Connect to the socket at `path` once: `'stale'` (refused), `'gone'`, or why it counts as in use. */
-function probeSocket(path: string): Promise<'stale' | 'gone' | string> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ path });
-    const settle = (outcome: string): void => {
-      socket.destroy();
-      resolve(outcome);
-    };
-    socket.setTimeout(PROBE_TIMEOUT * 1000, () =>
-      settle('a server holds it (connecting timed out)'),
-    );
-    socket.once('connect', () => settle('a live server accepts connections on it'));
-    socket.once('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ECONNREFUSED') settle('stale');
-      else if (error.code === 'ENOENT') settle('gone');
-      else settle(`probing it failed with ${error.code ?? error.message}`);
-    });
-  });
+  if (!stat.isSocket()) {
+    throw new CannotListenError('', path, `${path} exists and is not a socket; not removing it`);
+  }
+  if (await socketIsLive(path)) {
+    throw new CannotListenError('', path, `another server is listening on ${path}`);
+  }
+  fs.rmSync(path, { force: true });
 }
 
 function releaseLock(path: string): void {
@@ -84,10 +74,10 @@ function releaseLock(path: string): void {
 /**
  * Listen on the Unix socket `address`, as Twisted's `listenUNIX`. `mode` is
  * applied to the socket file; with `wantPID`, a lock file `<address>.lock`
- * records this process and a stale socket left by a dead server (one that
- * refuses connections) is removed; a live server's lock or socket, or
- * anything at `address` that is not a socket, makes listening fail with
- * `CannotListenError` naming the path (nothing else is ever deleted).
+ * records this process, and a stale socket left by a dead server (one whose
+ * connect is refused) is removed. A live server's socket, a lock held by a
+ * live process, or a path that is not a socket (a regular file, say) makes
+ * listening fail with `CannotListenError` naming it; nothing else is removed.
  */
 export async function listenUNIX(
   address: string,
@@ -97,6 +87,7 @@ export async function listenUNIX(
   wantPID = false,
 ): Promise<ListeningPort> {
   const factory = toFactory(handler);
+  if (wantPID) await removeStaleSocket(address);
   const server = net.createServer({ allowHalfOpen: true });
   let locked = false;
   return ListeningPort.open(server, factory, {
@@ -104,8 +95,8 @@ export async function listenUNIX(
     listen: { path: address, backlog },
     connectionEvent: 'connection',
     beforeListen: wantPID
-      ? async () => {
-          await acquireLock(address);
+      ? () => {
+          acquireLock(address);
           locked = true;
         }
       : undefined,

@@ -18,9 +18,7 @@ import {
   CannotListenError,
   ConnectionDone,
   ConnectionRefusedError,
-  PathInUseError,
   Reactor,
-  serverFromString,
 } from '../../lib/index.js';
 import {
   Echo,
@@ -94,7 +92,11 @@ describe('listenUNIX / connectUNIX', () => {
     // A dead server: a stale socket file and a lock naming a pid that has exited.
     const dead = spawnSync('/bin/true').pid;
     symlinkSync(String(dead), `${p}.lock`);
-    bindWithoutListening(p);
+    spawnSync('/usr/bin/python3', [
+      '-c',
+      'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])',
+      p,
+    ]);
     expect(existsSync(p)).toBe(true);
     const port = await reactor.listenUNIX(p, Echo, 50, 0o666, true);
     expect(readlinkSync(`${p}.lock`)).toBe(String(process.pid));
@@ -108,55 +110,33 @@ describe('listenUNIX / connectUNIX', () => {
     expect(existsSync(`${p}.lock`)).toBe(false);
   });
 
-  it('unix:PATH removes a stale socket (one that refuses connections) and listens', async () => {
-    const p = path();
-    bindWithoutListening(p);
-    const port = await serverFromString(reactor, `unix:${p}`).listen(streamEcho);
-    try {
-      expect(port.getHost()).toEqual({ type: 'UNIX', name: p });
-      const socket = res.socket(net.connect({ path: p, allowHalfOpen: true }));
-      const all = readAll(socket);
-      socket.end('fresh');
-      expect((await all).toString()).toBe('fresh');
-    } finally {
-      await port.stopListening();
-    }
-  });
-
-  it('unix:PATH refuses a regular file at PATH with CannotListenError naming it, and leaves it', async () => {
+  it('with wantPID, refuses a regular file at the path and leaves it as it was', async () => {
     const p = path();
     writeFileSync(p, 'not yours');
-    const error = await serverFromString(reactor, `unix:${p}`)
-      .listen(Echo)
-      .catch((e) => e);
+    const error = await reactor.listenUNIX(p, Echo, 50, 0o666, true).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CannotListenError);
-    expect(error.port).toBe(p);
-    expect(error.message).toContain(p);
-    expect(error.cause).toBeInstanceOf(PathInUseError);
-    expect(error.cause.code).toBe('ERR_PATH_IN_USE');
+    expect((error as CannotListenError).message).toContain(`${p} exists and is not a socket`);
     expect(readFileSync(p, 'utf8')).toBe('not yours');
     expect(existsSync(`${p}.lock`)).toBe(false);
   });
 
-  it("unix:PATH refuses a live server's socket (no lock file) and leaves that server serving", async () => {
+  it('with wantPID, refuses the live socket of a server that holds no lock, which keeps serving', async () => {
     const p = path();
-    const other = net.createServer((s) => {
-      s.on('error', () => {}); // the probe hangs up at once
-      s.end('still here');
-    });
+    const other = net.createServer((s) => s.on('error', () => {}).end('still mine')); // woven's probe resets
     await new Promise<void>((resolve) => other.listen(p, resolve));
-    try {
-      const error = await serverFromString(reactor, `unix:${p}`)
-        .listen(Echo)
-        .catch((e) => e);
-      expect(error).toBeInstanceOf(CannotListenError);
-      expect(error.port).toBe(p);
-      expect(error.cause).toBeInstanceOf(PathInUseError);
-      const socket = res.socket(net.connect({ path: p }));
-      expect((await readAll(socket)).toString()).toBe('still here');
-    } finally {
-      await new Promise((resolve) => other.close(resolve));
-    }
+    res.onClose(() => new Promise((resolve) => other.close(resolve)));
+    const error = await reactor.listenUNIX(p, Echo, 50, 0o666, true).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CannotListenError);
+    expect((error as CannotListenError).message).toContain(`another server is listening on ${p}`);
+    const reply = await new Promise<string>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      net
+        .connect({ path: p })
+        .on('data', (c: Buffer) => chunks.push(c))
+        .on('end', () => resolve(Buffer.concat(chunks).toString()))
+        .on('error', reject);
+    });
+    expect(reply).toBe('still mine');
   });
 
   it('with checkPID, fails with BadFileError when no live server holds the lock', async () => {
@@ -168,13 +148,3 @@ describe('listenUNIX / connectUNIX', () => {
     expect(factory.startedConnectingCount).toBe(1);
   });
 });
-
-/** Leave a stale socket at `p`: bound by a process that exited, so connecting is refused. */
-function bindWithoutListening(p: string): void {
-  spawnSync('/usr/bin/python3', [
-    '-c',
-    'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])',
-    p,
-  ]);
-  expect(statSync(p).isSocket()).toBe(true);
-}

@@ -97,14 +97,14 @@ async function declaredModules(
   const refs: PluginModuleRef[] = [];
   for (const entry of list as string[]) {
     const file = resolve(dir, entry);
-    const escape = await escapesPackage(dir, file);
-    if (escape === undefined) refs.push({ file, packageName: name });
+    const outside = await escapesPackage(dir, file);
+    if (outside === undefined) refs.push({ file, packageName: name });
     else
       problems.push({
         source: `package ${name} (${file})`,
         packageName: name,
         path: file,
-        reason: `plugin path ${JSON.stringify(entry)} ${escape}; not loaded`,
+        reason: `plugin path ${JSON.stringify(entry)} ${outside}; not loaded`,
       });
   }
   return { name, refs };

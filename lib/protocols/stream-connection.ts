@@ -3,9 +3,10 @@ import { Buffer } from 'node:buffer';
 import { AbortError, isThenable } from '../defer/index.js';
 import type { Failure } from '../failure/index.js';
 import { Logger } from '../log/index.js';
+import { type IDelayedCall, type IReactorTime, reactor } from '../time/index.js';
 import { type ChunkSink, type DirectChunkReader, readDirect } from './framing/direct-read.js';
 import { isAsyncIterable } from './async-iterable.js';
-import { isClientMistake, logClientMistake } from './client-mistake.js';
+import { describePeer, isClientMistake, logClientMistake } from './client-mistake.js';
 import type { Address } from './address.js';
 import { abortable } from './abortable.js';
 import type { Connection, StreamProtocol, WriteOptions } from './connection.js';
@@ -44,7 +45,18 @@ export interface StreamConnectionOptions {
    * generator handler (default false: the connection then closes gracefully).
    */
   allowHalfOpen?: boolean;
+  /**
+   * Seconds the graceful close after a client's framing error may take to
+   * flush the replies already yielded (default 30); a peer that does not
+   * read them by then has its connection aborted, so it cannot hold it open.
+   */
+  closeTimeout?: number;
+  /** The clock {@link closeTimeout} runs on (default: the global `reactor`). */
+  clock?: IReactorTime;
 }
+
+/** Default of {@link StreamConnectionOptions.closeTimeout}, in seconds. */
+export const DEFAULT_CLOSE_TIMEOUT = 30;
 
 /** A `next()` of the chunk iterator waiting for a chunk. */
 class PromiseSink implements ChunkSink {
@@ -145,6 +157,10 @@ export class StreamConnection
   #awaitingHandler = false;
   /** Why {@link serverStopping} was called, until the connection is lost. */
   #stopReason: Error | undefined;
+  readonly #closeTimeout: number;
+  readonly #clock: IReactorTime;
+  /** The abort due if the graceful close after a framing error takes too long. */
+  #closeDeadline: IDelayedCall | undefined;
 
   /**
    * @param handler the stream protocol to run once connected; without one,
@@ -156,6 +172,12 @@ export class StreamConnection
     this.#readHigh = options.readHighWaterMark ?? 65536;
     this.#batchMax = options.batchBytes ?? 65536;
     this.#allowHalfOpen = options.allowHalfOpen ?? false;
+    this.#closeTimeout = options.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT;
+    if (!(this.#closeTimeout >= 0))
+      throw new RangeError(
+        `closeTimeout must be a non-negative number of seconds, not ${this.#closeTimeout}`,
+      );
+    this.#clock = options.clock ?? reactor;
   }
 
   // --- Protocol side (called by the transport) ---
@@ -205,6 +227,7 @@ export class StreamConnection
     const error = lossError(reason, this.#abortReason);
     this.#lost = error;
     this.connected = false;
+    if (this.#closeDeadline?.active()) this.#closeDeadline.cancel();
     this.#writeClosed = true;
     this.#batch.clear();
     if (this.#readEnd === null) this.#endReading(error);
@@ -613,11 +636,27 @@ export class StreamConnection
       });
   }
 
+  /** Close gracefully, aborting the connection if that takes more than `closeTimeout` seconds. */
+  #closeWithin(reason: Error): void {
+    void this.close();
+    if (this.#lost !== null) return;
+    this.#closeDeadline = this.#clock.callLater(this.#closeTimeout, () => {
+      log.info(
+        'aborting the connection from {peer}: its replies were not read within {timeout} s',
+        {
+          peer: describePeer(this.transport?.getPeer()),
+          timeout: this.#closeTimeout,
+        },
+      );
+      this.abort(reason);
+    });
+  }
+
   #fail(error: unknown): void {
     if (isClientMistake(error) && this.#lost === null) {
       // The peer's bad input: what was yielded before still goes out, then a graceful close.
       logClientMistake(this.transport?.getPeer(), error);
-      void this.close();
+      this.#closeWithin(error);
       return;
     }
     // Failing because the connection itself was lost is not the protocol's fault.

@@ -4,7 +4,6 @@ export {
   AlreadyListened,
   EndpointDescriptionError,
   EndpointPrefixError,
-  NoProtocol,
 } from './errors.js';
 export { clientFromString, serverFromString } from './from-string.js';
 export type { IStreamClientEndpoint, IStreamServerEndpoint, ListenOptions } from './interfaces.js';

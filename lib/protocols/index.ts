@@ -13,6 +13,7 @@ export {
   ConnectionClosedError,
   ConnectionDone,
   ConnectionLost,
+  NoProtocol,
   ProducerRegisteredError,
   ProtocolInUseError,
   ServerStoppingError,

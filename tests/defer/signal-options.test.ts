@@ -13,12 +13,13 @@ import {
   DeferredSemaphore,
   deferLater,
 } from '../../lib/index.js';
-import { failureOf, outcomes } from './outcome-helpers.js';
+import { failureResultOf } from '../helpers.js';
+import { outcomes } from './outcome-helpers.js';
 
 const listeners = (signal: AbortSignal) => getEventListeners(signal, 'abort').length;
 
-function expectAbortedBy(d: Parameters<typeof failureOf>[0], reason: unknown): void {
-  const f = failureOf(d, AbortError);
+function expectAbortedBy(d: Parameters<typeof failureResultOf>[0], reason: unknown): void {
+  const f = failureResultOf(d, AbortError);
   expect(f.check(CancelledError)).toBe(CancelledError);
   expect((f.value as AbortError).cause).toBe(reason);
 }

@@ -22,13 +22,26 @@ export class DelimiterCache {
   }
 }
 
-/** `line` followed by `delimiter`, in one buffer (one write). */
-export function withDelimiter(line: Data, delimiter: Buffer): Buffer {
+/**
+ * `line` followed by `delimiter`, as one piece (one write): a string when
+ * both are strings (the transport then encodes it once, with the rest of the
+ * turn's writes), else one buffer. `delimiterBytes` is `delimiter` as bytes.
+ */
+export function withDelimiter(line: Data, delimiter: Data, delimiterBytes: Buffer): Data {
+  if (typeof line === 'string' && typeof delimiter === 'string' && !isLowSurrogate(delimiter)) {
+    return line + delimiter;
+  }
   const bytes = toBytes(line);
-  const out = Buffer.allocUnsafe(bytes.length + delimiter.length);
+  const out = Buffer.allocUnsafe(bytes.length + delimiterBytes.length);
   bytes.copy(out, 0);
-  delimiter.copy(out, bytes.length);
+  delimiterBytes.copy(out, bytes.length);
   return out;
+}
+
+/** Whether `text` starts with a low surrogate, which joined to a string ending in a high one would encode differently. */
+function isLowSurrogate(text: string): boolean {
+  const c = text.charCodeAt(0);
+  return c >= 0xdc00 && c <= 0xdfff;
 }
 
 /** True when `transport` says it is closing (Twisted's `transport.disconnecting`). */

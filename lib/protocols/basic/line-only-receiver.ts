@@ -54,7 +54,9 @@ export class LineOnlyReceiver extends Protocol {
 
   /** Send `line` (a string means its UTF-8 bytes) followed by the delimiter, in one write. */
   sendLine(line: Data): void {
-    this.transport?.write(withDelimiter(line, this.#delimiter.bytes(this.delimiter)));
+    this.transport?.write(
+      withDelimiter(line, this.delimiter, this.#delimiter.bytes(this.delimiter)),
+    );
   }
 
   /** Called with an over-long line (or unterminated buffer). Closes the connection by default. */

@@ -116,7 +116,9 @@ export class LineReceiver extends PausableProtocol {
 
   /** Send `line` (a string means its UTF-8 bytes) followed by the delimiter, in one write. */
   sendLine(line: Data): void {
-    this.transport?.write(withDelimiter(line, this.#delimiter.bytes(this.delimiter)));
+    this.transport?.write(
+      withDelimiter(line, this.delimiter, this.#delimiter.bytes(this.delimiter)),
+    );
   }
 
   /**

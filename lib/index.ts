@@ -250,6 +250,8 @@ export {
   type ConnectWebSocketOptions,
   connectionDuplex,
   connectWebSocket,
+  DEFAULT_MAX_PAYLOAD,
+  DEFAULT_MAX_UNREAD_BYTES,
   HandshakeTimeoutError,
   type WebSocketCloseInfo,
   WebSocketConnection,

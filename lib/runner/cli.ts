@@ -303,11 +303,14 @@ async function run(argv: string[]): Promise<number> {
 
 /**
  * The `woven` command: parse `argv` (without `node` and the script), run
- * the named service in the foreground, and resolve with the exit status —
- * 0 after a graceful stop (or for `--help`), 2 for bad usage (with a
- * one-line reason on stderr), 1 when the service failed to start (the log
- * says why, and so does one line on stderr). The log goes to stdout unless
- * `--logfile` is given.
+ * the named service (or, for `run <file>`, the service the file exports)
+ * in the foreground, and resolve with the exit status — 0 after a graceful
+ * stop (or for `--help`), 2 for bad usage (with a one-line reason on
+ * stderr), 1 when the service failed to start (the log says why, and so
+ * does one line on stderr). Option values come from flags, then
+ * `WOVEN_<OPTION>` variables, then the `--config` file, then the defaults.
+ * The log goes to stdout unless `--logfile` is given (or a `stdio:`
+ * endpoint uses stdout: then to stderr).
  *
  * @example
  * ```ts

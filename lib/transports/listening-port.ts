@@ -155,7 +155,8 @@ export class ListeningPort {
 
   #describe(): string {
     const host = this.getHost();
-    return host.type === 'UNIX' ? String(host.name) : `${host.host}:${host.port}`;
+    if (host.type === 'UNIX') return host.name ?? 'an inherited Unix socket';
+    return `${host.host}:${host.port}`;
   }
 
   #accept(socket: Socket): void {
@@ -228,7 +229,8 @@ export class ListeningPort {
       // An adopted Unix socket may not know its path (Node cannot ask it).
       this.#host = { type: 'UNIX', name: path ?? (typeof info === 'string' ? info : null) };
     } else {
-      if (info === null || typeof info === 'string') throw new NotListeningError('the port is not listening');
+      if (info === null || typeof info === 'string')
+        throw new NotListeningError('the port is not listening');
       this.#host = { type: 'TCP', host: info.address, port: info.port };
     }
     return this.#host;

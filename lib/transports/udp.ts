@@ -136,7 +136,8 @@ export class UDPPort implements IUDPTransport {
    * what `startProtocol` threw (the socket is then closed).
    */
   async startListening(): Promise<void> {
-    if (this.#socket !== undefined) throw new AlreadyListeningError('this UDP port was already started');
+    if (this.#socket !== undefined)
+      throw new AlreadyListeningError('this UDP port was already started');
     const socket = this.createSocket(this.#type);
     this.#socket = socket;
     try {

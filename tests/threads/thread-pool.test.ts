@@ -1,4 +1,8 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { workerModuleURL } from '../../lib/threads/worker-script.js';
 import {
   CancelledError,
   Deferred,
@@ -258,5 +262,26 @@ describe('ThreadPool', () => {
     const event = events.find((e) => e.log_namespace === 'woven.threads.pool');
     expect(event).toBeDefined();
     expect((event!.log_failure as Failure).getErrorMessage()).toBe('disk on fire');
+  });
+});
+
+describe('the worker module', () => {
+  it('is a file of the package itself, not of the temporary directory', () => {
+    const path = fileURLToPath(workerModuleURL());
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    expect(path.startsWith(root)).toBe(true);
+    expect(path.startsWith(tmpdir())).toBe(false);
+    expect(existsSync(path)).toBe(true);
+  });
+
+  it('is loaded from the package, never written to the shared temporary directory', async () => {
+    const before = new Set(readdirSync(tmpdir()));
+    const pool = makePool({ maxThreads: 1 });
+    pool.start();
+    expect(await pool.run((a: number, b: number) => a * b, 6, 7)).toBe(42);
+    const planted = readdirSync(tmpdir()).filter(
+      (name) => !before.has(name) && name.startsWith('woven-thread-worker'),
+    );
+    expect(planted).toEqual([]);
   });
 });

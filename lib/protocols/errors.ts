@@ -78,6 +78,17 @@ export class ServerStoppingError extends WovenError {
 }
 
 /**
+ * A factory built no protocol where one was needed (its `buildProtocol`
+ * returned `null`: a client endpoint's connection, stdio), so the
+ * connection was dropped, as Twisted's `NoProtocol`.
+ */
+export class NoProtocol extends WovenError {
+  static {
+    setErrorName(this, 'NoProtocol', 'ERR_NO_PROTOCOL');
+  }
+}
+
+/**
  * A protocol instance was attached to a second transport (a
  * `DatagramProtocol` serves one port at a time).
  */

@@ -141,17 +141,14 @@ describe('plugin discovery', () => {
     expect(listing(root)).toEqual(before);
   });
 
-  it('scans 200 installed packages quickly', async () => {
+  it('scans 200 installed packages, finding the 150 with plugins', async () => {
     for (let i = 0; i < 200; i++) {
       const name = i % 2 ? `woven-pkg-${i}` : `@scope${i % 5}/pkg-${i}`;
       if (i % 4 === 0) write(`node_modules/${name}/package.json`, JSON.stringify({ name }));
       else installPackage(name, { 'p.mjs': servicePluginSource(`svc-${i}`) });
     }
-    const started = performance.now();
     const plugins = await getPlugins('service', { cwd: root });
-    const elapsed = performance.now() - started;
-    expect(plugins.length).toBeGreaterThanOrEqual(150);
-    console.log(`discovery of 200 packages (150 with plugins): ${elapsed.toFixed(1)} ms`);
-    expect(elapsed).toBeLessThan(3000);
+    const found = plugins.map((p) => p.name).filter((n) => n.startsWith('svc-'));
+    expect(found).toHaveLength(150);
   });
 });

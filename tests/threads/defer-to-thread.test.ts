@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { getEventListeners } from 'node:events';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +39,24 @@ describe('deferToThread', () => {
     await new Promise((resolve) => setImmediate(resolve));
     d.cancel();
     await expect(d.asPromise()).rejects.toBeInstanceOf(CancelledError);
+  });
+
+  it('takes { signal } first: an abort terminates the task with an AbortError, a result removes the listener', async () => {
+    const ac = new AbortController();
+    expect(await deferToThread({ signal: ac.signal }, { module: tasks, name: 'add' }, 1, 2)).toBe(
+      3,
+    );
+    expect(await deferToThread({ signal: ac.signal }, tasks, 'add', 2, 2)).toBe(4);
+    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(0);
+    const d = deferToThread({ signal: ac.signal }, { module: tasks, name: 'spin' });
+    await new Promise((resolve) => setImmediate(resolve));
+    const reason = new Error('enough');
+    ac.abort(reason);
+    const error = await d.asPromise().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CancelledError);
+    expect((error as Error).name).toBe('AbortError');
+    expect((error as Error).cause).toBe(reason);
+    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(0);
   });
 
   it('deferToThreadPool runs on the given pool', async () => {

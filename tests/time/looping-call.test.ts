@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { failureOf } from '../helpers.js';
 import {
   Clock,
   Deferred,
-  type Failure,
   LoopingCall,
   LoopingCallStateError,
   reactor,
@@ -24,14 +24,6 @@ function countingOn(clock: Clock, fn: (count: number) => unknown): LoopingCall<[
   const lc = LoopingCall.withCount(fn);
   lc.clock = clock;
   return lc;
-}
-
-function failureOf(d: Deferred<unknown>): Failure | undefined {
-  let failure: Failure | undefined;
-  d.addErrback((f: Failure) => {
-    failure = f;
-  });
-  return failure;
 }
 
 describe('LoopingCall', () => {

@@ -276,7 +276,10 @@ export class HttpService extends StreamServerEndpointService {
       guard?.responseDone();
     });
     const refused = refusal(req, this.#limits);
-    if (refused === undefined) return listener(req, res);
+    if (refused === undefined) {
+      listener(req, res);
+      return;
+    }
     log.info('{peer}: refused {why}; answered {status}', { peer: peerOf(socket), ...refused });
     if (refused.status === 405) res.setHeader('Allow', ALLOWED_METHODS.join(', '));
     res.writeHead(refused.status, { 'Content-Length': 0 }).end();

@@ -239,21 +239,28 @@ export class ListeningPort {
   /**
    * Stop accepting connections and close the listening socket (connections
    * already made stay open), then call `factory.doStop()`. Resolves once
-   * the socket is closed; calling it again returns the same Promise.
+   * the socket is closed; calling it again returns the same Promise. The
+   * socket is closed first, whatever happens next: if the clean-up or
+   * `factory.doStop()` throws, the Promise rejects with that error (the
+   * port is closed all the same).
    */
   stopListening(): Promise<void> {
-    this.#stopping ??= new Promise<void>((resolve) => {
+    this.#stopping ??= new Promise<void>((resolve, reject) => {
       this.#server.close();
       this.#publish(channels.listenStopped);
       // server.close()'s callback waits for every connection to end; the
       // listening socket itself is released by the next loop turn.
       setImmediate(() => {
-        try {
-          this.#spec.afterClose?.();
-        } finally {
-          this.#factory.doStop();
-          resolve();
+        const errors: unknown[] = [];
+        for (const step of [() => this.#spec.afterClose?.(), () => this.#factory.doStop()]) {
+          try {
+            step();
+          } catch (error) {
+            errors.push(error);
+          }
         }
+        if (errors.length === 0) resolve();
+        else reject(errors[0]);
       });
     });
     return this.#stopping;

@@ -22,6 +22,7 @@ import {
 } from '../protocols/index.js';
 import { publishClosed, publishOpened, publishTLSFailure } from './connection-events.js';
 import { errorMessage, TLSError, toTLSError } from './errors.js';
+import { DEFAULT_HANDSHAKE_TIMEOUT, handshakeDeadline } from './handshake-deadline.js';
 
 const log = new Logger('woven.transports.socket');
 
@@ -517,7 +518,11 @@ export class SocketTransport implements ITLSTransport {
     old.pause();
     SocketTransport.#detach(old);
     const base = needsWrapper(old, pending) ? new PrefixedDuplex(old, pending) : old;
-    const { isServer = this.#options.isServer, ...tlsOptions } = options;
+    const {
+      isServer = this.#options.isServer,
+      handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT * 1000,
+      ...tlsOptions
+    } = options;
     const secure = isServer
       ? new tls.TLSSocket(base, { ...tlsOptions, isServer: true })
       : tls.connect({ ...clientIdentity(tlsOptions, old), ...tlsOptions, socket: base });
@@ -525,8 +530,10 @@ export class SocketTransport implements ITLSTransport {
     this.#tls = true;
     SocketTransport.#attach(secure, this);
     if (this.#readPaused || this.#disconnecting) secure.pause();
+    const disarm = handshakeDeadline(secure, handshakeTimeout, old.remoteAddress);
     return new Promise<void>((resolve, reject) => {
       const done = (error?: Error) => {
+        disarm();
         secure.off(isServer ? 'secure' : 'secureConnect', onSecure);
         secure.off('error', done);
         secure.off('close', onClose);

@@ -9,6 +9,7 @@ import { DEFAULT_BACKLOG, ListeningPort } from './listening-port.js';
 import { Logger } from '../log/index.js';
 import type { BindAddress } from './interfaces.js';
 import { bindOptions, listenOptions } from './tcp.js';
+import { DEFAULT_HANDSHAKE_TIMEOUT } from './handshake-deadline.js';
 
 const log = new Logger('woven.transports.tls');
 
@@ -50,9 +51,6 @@ export function nodeTLSOptions<O extends TrustRootOptions & { ca?: unknown }>(
   const ca = rest.ca === undefined ? [] : [rest.ca].flat();
   return { ...rest, ca: [...ca, ...roots] };
 }
-
-/** Node's and woven's default TLS handshake timeout, in seconds. */
-export const DEFAULT_HANDSHAKE_TIMEOUT = 120;
 
 /**
  * Listen for TLS connections on `port`, as Twisted's `listenSSL`. A client

@@ -4,7 +4,15 @@
 import type * as net from 'node:net';
 import * as tls from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
-import { globalLogPublisher, type LogEvent, Reactor, serverFromString } from '../../lib/index.js';
+import {
+  type Connection,
+  globalLogPublisher,
+  type LogEvent,
+  lines,
+  Reactor,
+  serverFromString,
+  TLSError,
+} from '../../lib/index.js';
 import { certArg, keyArg } from '../endpoints/helpers.js';
 import { cert, key, portOf, Resources, rawConnect, readAtLeast, streamEcho } from './helpers.js';
 
@@ -82,5 +90,33 @@ describe('TLS handshake timeout', () => {
         `ssl:0:privateKey=${keyArg}:certKey=${certArg}:handshakeTimeout=soon`,
       ),
     ).toThrow(/handshakeTimeout/);
+  });
+
+  it('a server-side startTLS closes a client that never finishes the handshake, and the startTLS rejects', async () => {
+    globalLogPublisher.addObserver(collect);
+    const outcomes: unknown[] = [];
+    const starttls = async (conn: Connection): Promise<void> => {
+      for await (const line of lines(conn, { encoding: 'utf8' })) {
+        if (line !== 'STARTTLS') continue;
+        await conn.write('GO\r\n');
+        outcomes.push(await conn.startTLS({ key, cert, handshakeTimeout: 200 }).catch((e) => e));
+        return;
+      }
+    };
+    const port = res.port(await reactor.listenTCP(0, starttls, 50, '127.0.0.1'));
+    const silent = await rawConnect(portOf(port), res);
+    const stalled = await rawConnect(portOf(port), res);
+    silent.write('STARTTLS\r\n');
+    stalled.write('STARTTLS\r\n');
+    expect((await readAtLeast(stalled, 4)).toString()).toBe('GO\r\n');
+    stalled.write(PARTIAL_HELLO);
+    await Promise.all([closedWithin(silent, 10), closedWithin(stalled, 10)]);
+    expect(outcomes).toHaveLength(2);
+    for (const outcome of outcomes) {
+      expect(outcome).toBeInstanceOf(TLSError);
+      expect((outcome as TLSError).tlsCode).toBe('ERR_TLS_HANDSHAKE_TIMEOUT');
+    }
+    const logged = events.filter((e) => e.tlsCode === 'ERR_TLS_HANDSHAKE_TIMEOUT');
+    expect(logged.map((e) => e.host)).toEqual(['127.0.0.1', '127.0.0.1']);
   });
 });

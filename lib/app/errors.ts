@@ -16,3 +16,14 @@ export class NoSuchServiceError extends WovenError {
     setErrorName(this, 'NoSuchServiceError', 'ERR_NO_SUCH_SERVICE');
   }
 }
+
+/**
+ * Bad command-line usage (an unknown flag, a missing value, a number that is
+ * not one). Its message is one line naming the flag; the `woven` command
+ * prints it and exits with status 2.
+ */
+export class UsageError extends WovenError {
+  static {
+    setErrorName(this, 'UsageError', 'ERR_USAGE');
+  }
+}

@@ -3,6 +3,16 @@ import type { Deferred } from './deferred.js';
 import { ensureDeferred } from './functions.js';
 
 /**
+ * The options of an asynchronous operation that can be aborted, as Node's
+ * APIs take them: aborting `signal` makes the operation fail with an
+ * {@link AbortError} (`cause`: the signal's reason).
+ */
+export interface SignalOptions {
+  /** Aborting it cancels the operation; its listener is removed once the operation settles. */
+  signal?: AbortSignal;
+}
+
+/**
  * The one way woven turns a `{ signal }` option into a cancellation: the
  * operation, as a Deferred, cancelled when `signal` aborts (at once if it
  * already has) and failing then with an {@link AbortError} whose `cause` is

@@ -51,6 +51,16 @@ const CHAIN: Step = () => undefined;
 /** Each chain step takes four slots: callback, errback, callback args, errback args. */
 const STEP = 4;
 
+/**
+ * Step arrays of chains that ran to their end, empty, for new chains to
+ * reuse: a chain then neither allocates its array nor grows it step by step
+ * (the cost of a fresh `[]` reallocated at its 5th, 11th and 20th step).
+ * Bounded in count and in the size of each array kept.
+ */
+const spareSteps: unknown[][] = [];
+const MAX_SPARE_ARRAYS = 256;
+const MAX_SPARE_SLOTS = 64 * STEP;
+
 let nextId = 0;
 /** Debug ids for `toString`, given on first use (kept off the objects). */
 const debugIds = new WeakMap<object, number>();
@@ -467,7 +477,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
     callbackArgs: unknown,
     errbackArgs: unknown,
   ): void {
-    if (this.#steps === null) this.#steps = [];
+    if (this.#steps === null) this.#steps = spareSteps.pop() ?? [];
     const steps = this.#steps;
     const end = this.#end;
     steps[end] = callback;
@@ -511,7 +521,8 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
    * that one is returned, to be run next.
    */
   #runSteps(): Deferred<unknown> | null {
-    const steps = this.#steps!;
+    const steps = this.#steps;
+    if (steps === null) return null;
     let failed = isFailure(this.#result);
     let handedTo: Deferred<unknown> | null = null;
     while (this.#next < this.#end) {
@@ -567,9 +578,14 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
     return other;
   }
 
-  /** Once every step has run, reuse the storage from the start. */
+  /** Once every step has run, give the (now empty) array to the next chain. */
   #compact(): void {
-    if (this.#next === this.#end) this.#next = this.#end = 0;
+    if (this.#next !== this.#end) return;
+    this.#next = this.#end = 0;
+    const steps = this.#steps!;
+    this.#steps = null;
+    if (steps.length <= MAX_SPARE_SLOTS && spareSteps.length < MAX_SPARE_ARRAYS)
+      spareSteps.push(steps);
   }
 
   /** Run one step on the current result; false when the chain is now paused. */

@@ -1,4 +1,4 @@
-// Tests: tests/defer/deferred-functions.test.ts
+// Tests: tests/defer/deferred.test.ts
 import { Failure } from '../failure/index.js';
 import { Deferred } from './deferred.js';
 import { isThenable } from './thenable.js';

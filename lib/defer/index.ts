@@ -1,5 +1,5 @@
 export { type AddCallbacksOptions, Deferred } from './deferred.js';
-export { cancelOnSignal } from './cancel-on-signal.js';
+export { cancelOnSignal, type SignalOptions } from './cancel-on-signal.js';
 export {
   AbortError,
   AlreadyCalledError,

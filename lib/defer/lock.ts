@@ -1,6 +1,9 @@
 // Tests: tests/defer/lock.test.ts, tests/defer/semaphore.test.ts
 import { setErrorName, WovenError } from '../failure/index.js';
+import { cancelOnSignal, type SignalOptions } from './cancel-on-signal.js';
 import { Deferred } from './deferred.js';
+import { AbortError } from './errors.js';
+import { fail } from './functions.js';
 import { isThenable } from './thenable.js';
 import { WaitList } from './wait-list.js';
 
@@ -51,8 +54,16 @@ export abstract class ConcurrencyPrimitive {
    * if a token is free, otherwise after earlier waiters. Cancelling it while
    * it waits removes it from the waiting list; cancelling it once it fired
    * does nothing (the caller then holds it and must `release()`).
+   * Aborting `options.signal` while it waits cancels it the same way, with
+   * an `AbortError`.
+   *
+   * @example
+   * ```ts
+   * const held = await lock.acquire({ signal: AbortSignal.timeout(1000) });
+   * ```
    */
-  acquire(): Deferred<this> {
+  acquire(options?: SignalOptions): Deferred<this> {
+    if (options?.signal?.aborted) return fail(AbortError.fromSignal(options.signal));
     const d = new Deferred<this>((waiter) => {
       this.#waiting.delete(waiter);
     });
@@ -62,7 +73,7 @@ export abstract class ConcurrencyPrimitive {
     } else {
       this.#waiting.add(d);
     }
-    return d;
+    return cancelOnSignal(d, options?.signal);
   }
 
   /**

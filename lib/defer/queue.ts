@@ -1,7 +1,8 @@
 // Tests: tests/defer/queue.test.ts
-import { CancelledError, QueueOverflow, QueueUnderflow } from './errors.js';
+import { cancelOnSignal, type SignalOptions } from './cancel-on-signal.js';
+import { AbortError, CancelledError, QueueOverflow, QueueUnderflow } from './errors.js';
 import { Deferred } from './deferred.js';
-import { succeed } from './functions.js';
+import { fail, succeed } from './functions.js';
 import { WaitList } from './wait-list.js';
 
 /** Options of a {@link DeferredQueue}; a missing limit means no limit. */
@@ -125,9 +126,16 @@ export class DeferredQueue<T> implements AsyncIterable<T> {
   /**
    * A Deferred of the next value: already fired when the queue holds one,
    * otherwise firing on a later `put`. Throws {@link QueueUnderflow} when
-   * `backlog` gets are already waiting.
+   * `backlog` gets are already waiting. Aborting `options.signal` while it
+   * waits cancels it (it leaves the queue) with an `AbortError`.
+   *
+   * @example
+   * ```ts
+   * const job = await jobs.get({ signal: conn.signal });
+   * ```
    */
-  get(): Deferred<T> {
+  get(options?: SignalOptions): Deferred<T> {
+    if (options?.signal?.aborted) return fail(AbortError.fromSignal(options.signal));
     if (this.#pending.length > 0) return succeed(this.#pending.shift());
     if (this.#waiting.size >= this.#backlog) {
       throw new QueueUnderflow(`DeferredQueue has ${this.#waiting.size} gets waiting (backlog)`);
@@ -136,7 +144,7 @@ export class DeferredQueue<T> implements AsyncIterable<T> {
       this.#waiting.delete(waiter);
     });
     this.#waiting.add(d);
-    return d;
+    return cancelOnSignal(d, options?.signal);
   }
 
   /**

@@ -1,4 +1,4 @@
-// Tests: tests/defer/deferred-functions.test.ts (through maybeDeferred, ensureDeferred)
+// Tests: tests/defer/deferred.test.ts (through maybeDeferred, ensureDeferred)
 
 /**
  * Whether `value` is a thenable: an object or function with a callable

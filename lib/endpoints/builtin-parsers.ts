@@ -116,8 +116,10 @@ const SSL_METHODS: Record<string, string | undefined> = {
 
 /**
  * `ssl:PORT[:privateKey=server.pem][:certKey=FILE][:extraCertChain=FILE]
- * [:dhParameters=FILE][:sslmethod=M][:interface=IP][:backlog=N]`, as
- * Twisted's `_parseSSL`; the files are read now.
+ * [:dhParameters=FILE][:sslmethod=M][:interface=IP][:backlog=N]
+ * [:handshakeTimeout=S]`, as Twisted's `_parseSSL`; the files are read now.
+ * `handshakeTimeout` (seconds, default 120 as Node's) closes a client that
+ * has not finished its handshake by then.
  */
 function sslServer(reactor: IReactorNetwork, args: Args, kwargs: Kwargs): SSL4ServerEndpoint {
   const p = 'ssl';
@@ -132,6 +134,7 @@ function sslServer(reactor: IReactorNetwork, args: Args, kwargs: Kwargs): SSL4Se
       'backlog',
       'extraCertChain',
       'dhParameters',
+      'handshakeTimeout',
     ],
     args,
     kwargs,
@@ -145,6 +148,8 @@ function sslServer(reactor: IReactorNetwork, args: Args, kwargs: Kwargs): SSL4Se
       ? []
       : readCertificateChain(p, 'extraCertChain', a.extraCertChain);
   const options: TlsOptions = { key, cert: [cert, ...chain].join('\n') };
+  if (a.handshakeTimeout !== undefined)
+    options.handshakeTimeout = toSeconds(p, 'handshakeTimeout', a.handshakeTimeout) * 1000;
   if (a.dhParameters !== undefined)
     options.dhparam = readTextFile(p, 'dhParameters', a.dhParameters);
   if (a.sslmethod !== undefined) {

@@ -9,12 +9,12 @@ import {
   type Handler,
   forwardHalfClose,
   type IConnector,
+  NoProtocol,
   Protocol,
   type StreamConnection,
   StreamFactory,
   toFactory,
 } from '../protocols/index.js';
-import { NoProtocol } from './errors.js';
 
 /** What a client endpoint's `connect` resolves with: the classic protocol, or the {@link Connection}. */
 export type Connected = Protocol | Connection;

@@ -42,17 +42,6 @@ export class EndpointPrefixError extends WovenError {
 }
 
 /**
- * The factory given to a client endpoint built no protocol (its
- * `buildProtocol` returned `null`), so the connection was dropped, as
- * Twisted's `NoProtocol`.
- */
-export class NoProtocol extends WovenError {
-  static {
-    setErrorName(this, 'NoProtocol', 'ERR_NO_PROTOCOL');
-  }
-}
-
-/**
  * An endpoint that can listen only once was asked to listen again, as
  * Twisted's `AlreadyListened` (an adopted socket: its descriptor is in use).
  */

@@ -4,6 +4,7 @@ import { registerBuiltinParsers } from './builtin-parsers.js';
 import { parseDescription } from './description.js';
 import { EndpointDescriptionError } from './errors.js';
 import type { IStreamClientEndpoint, IStreamServerEndpoint } from './interfaces.js';
+import { RateLimitedServerEndpoint, takeRateLimit } from './rate-limited.js';
 import { lookupEndpointParser, registerBuiltinEndpointPrefix } from './registry.js';
 import { stdioPrefix } from './stdio.js';
 import { systemdPrefix } from './systemd.js';
@@ -26,6 +27,7 @@ function build(reactor: IReactorNetwork, description: string, side: 'server' | '
       description,
     );
   }
+  const rateLimit = side === 'server' ? takeRateLimit(prefix, kwargs) : undefined;
   const endpoint = lookupEndpointParser(prefix, side)(reactor, args, kwargs);
   const method = side === 'server' ? 'listen' : 'connect';
   if (typeof (endpoint as Record<string, unknown> | null)?.[method] !== 'function') {
@@ -34,7 +36,9 @@ function build(reactor: IReactorNetwork, description: string, side: 'server' | '
       prefix,
     );
   }
-  return endpoint;
+  return rateLimit === undefined
+    ? endpoint
+    : new RateLimitedServerEndpoint(endpoint as IStreamServerEndpoint, rateLimit);
 }
 
 /**
@@ -44,7 +48,10 @@ function build(reactor: IReactorNetwork, description: string, side: 'server' | '
  * `tcp:PORT[:interface=IP][:backlog=N]`, `tcp6:PORT[:interface=IP]`,
  * `ssl:PORT[:privateKey=FILE][:certKey=FILE][:extraCertChain=FILE][:dhParameters=FILE]`,
  * `unix:PATH[:mode=660][:lockfile=0|1][:backlog=N]`; plugins add more
- * (`registerEndpointPrefix`). Files are read now. Throws
+ * (`registerEndpointPrefix`). On any server description, `rate=N` serves
+ * at most N new connections per second and `rateQueue=M` bounds those
+ * waiting their turn (default M = N; beyond it they are refused and
+ * logged): `tcp:8000:rate=100:rateQueue=200`. Files are read now. Throws
  * `EndpointDescriptionError` naming the bad part: an unknown prefix, a bad
  * or missing argument, an unknown keyword, an unreadable file.
  *

@@ -4,7 +4,6 @@ export {
   AlreadyListened,
   EndpointDescriptionError,
   EndpointPrefixError,
-  NoProtocol,
 } from './errors.js';
 export { clientFromString, serverFromString } from './from-string.js';
 export type { IStreamClientEndpoint, IStreamServerEndpoint, ListenOptions } from './interfaces.js';
@@ -32,3 +31,5 @@ export {
   type StandardIOOptions,
   standardOutputClaimed,
 } from './stdio.js';
+export { RateLimitedServerEndpoint } from './rate-limited.js';
+export { ConnectionPool, type ConnectionPoolOptions, PoolClosedError } from './connection-pool.js';

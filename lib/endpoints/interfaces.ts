@@ -19,6 +19,7 @@ export interface ListenOptions {
  * starts serving `handler` and resolves with the listening port.
  */
 export interface IStreamServerEndpoint {
+  /** Serve `handler`; resolves with the listening port, rejects when listening fails. */
   listen(handler: Handler, options?: ListenOptions): Promise<IListeningPort>;
 }
 
@@ -28,6 +29,7 @@ export interface IStreamServerEndpoint {
  * the `Connection`, with a classic handler with the connected protocol.
  */
 export interface IStreamClientEndpoint {
+  /** Make one connection attempt; rejects with the typed connect error, or an `AbortError`. */
   connect(
     handler?: Handler | { signal?: AbortSignal },
     options?: { signal?: AbortSignal },

@@ -13,7 +13,7 @@ import { DEFAULT_BACKLOG } from '../transports/index.js';
  * @example
  * ```ts
  * const port = await new TCP4ServerEndpoint(reactor, 0, 50, '127.0.0.1').listen(Echo);
- * console.log(port.getHost().port);
+ * console.log((port.getHost() as InetAddress).port);
  * ```
  */
 export class TCP4ServerEndpoint implements IStreamServerEndpoint {

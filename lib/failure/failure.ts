@@ -90,6 +90,7 @@ export class Failure {
     return typeof v;
   }
 
+  /** `[Failure instance: <type>: <message>]`, as Twisted's `Failure.__str__`. */
   toString(): string {
     return `[Failure instance: ${this.typeName()}: ${this.getErrorMessage()}]`;
   }

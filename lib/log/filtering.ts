@@ -15,7 +15,10 @@ export const PredicateResult = { yes: 'yes', no: 'no', maybe: 'maybe' } as const
  */
 export type LogFilterPredicate =
   | ((event: LogEvent) => PredicateResult)
-  | { evaluate(event: LogEvent): PredicateResult };
+  | {
+      /** Judge `event`: `'yes'`, `'no'` or `'maybe'`. */
+      evaluate(event: LogEvent): PredicateResult;
+    };
 
 /**
  * An observer that passes an event on to `observer` unless a predicate says

@@ -1,5 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { readdir, readFile, realpath } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Plugin, pluginProblem } from './plugin.js';
 
@@ -52,15 +52,6 @@ async function projectRoot(cwd: string): Promise<string | undefined> {
   }
 }
 
-/** Every `node_modules` directory Node would search from `cwd`, nearest first. */
-function nodeModulesDirs(cwd: string): string[] {
-  const dirs: string[] = [];
-  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
-    dirs.push(join(dir, 'node_modules'));
-    if (dirname(dir) === dir) return dirs;
-  }
-}
-
 async function listDir(dir: string): Promise<string[]> {
   try {
     return await readdir(dir);
@@ -103,13 +94,48 @@ async function declaredModules(
     });
     return { name, refs: [] };
   }
-  return { name, refs: list.map((p) => ({ file: resolve(dir, p), packageName: name })) };
+  const refs: PluginModuleRef[] = [];
+  for (const entry of list as string[]) {
+    const file = resolve(dir, entry);
+    const outside = await escapesPackage(dir, file);
+    if (outside === undefined) refs.push({ file, packageName: name });
+    else
+      problems.push({
+        source: `package ${name} (${file})`,
+        packageName: name,
+        path: file,
+        reason: `plugin path ${JSON.stringify(entry)} ${outside}; not loaded`,
+      });
+  }
+  return { name, refs };
+}
+
+/** Whether `child` (lexically or, if it exists, once symlinks are resolved) is `dir` or inside it. */
+function inside(dir: string, child: string): boolean {
+  const rel = relative(dir, child);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 }
 
 /**
- * Find every plugin module visible from `cwd`: the current project's own
- * package.json first, then installed packages (nearest node_modules first,
- * a package name found twice counted once), then the explicit `paths`.
+ * Why the declared plugin module `file` lies outside its package `dir`
+ * (a `../` path, an absolute path elsewhere, a symlink pointing out), or
+ * `undefined` when it is the package's own file.
+ */
+async function escapesPackage(dir: string, file: string): Promise<string | undefined> {
+  if (!inside(dir, file)) return `points outside its package (${dir})`;
+  const [realDir, realFile] = await Promise.all([realpath(dir), realpath(file).catch(() => file)]);
+  if (realFile !== file && !inside(realDir, realFile)) {
+    return `resolves, through a symlink, outside its package (${realFile})`;
+  }
+  return undefined;
+}
+
+/**
+ * Find the plugin modules of the project at `cwd`: its own package.json
+ * first (the nearest directory at or above `cwd` holding one; `cwd` itself
+ * when there is none), then the packages installed in that project's own
+ * `node_modules` — never an ancestor's — then the explicit `paths`. A
+ * declared module outside its package is refused (reported in `problems`).
  * Nothing is imported and nothing is written.
  */
 export async function findPluginModules(
@@ -127,14 +153,12 @@ export async function findPluginModules(
       refs.push(...own.refs);
     }
   }
-  for (const nodeModules of nodeModulesDirs(cwd)) {
-    const dirs = await packageDirs(nodeModules);
-    const declared = await Promise.all(dirs.map((d) => declaredModules(d, problems)));
-    for (const pkg of declared) {
-      if (!pkg || seenPackages.has(pkg.name)) continue;
-      seenPackages.add(pkg.name);
-      refs.push(...pkg.refs);
-    }
+  const dirs = await packageDirs(join(root ?? resolve(cwd), 'node_modules'));
+  const declared = await Promise.all(dirs.map((d) => declaredModules(d, problems)));
+  for (const pkg of declared) {
+    if (!pkg || seenPackages.has(pkg.name)) continue;
+    seenPackages.add(pkg.name);
+    refs.push(...pkg.refs);
   }
   for (const p of paths) refs.push({ file: isAbsolute(p) ? p : resolve(cwd, p) });
   return refs;

@@ -14,6 +14,13 @@ export class UnknownPluginError extends WovenError {
   }
 }
 
+/** The `web` service's `--path` names no directory (a failed start: exit 1, naming it). */
+export class StaticRootError extends WovenError {
+  static {
+    setErrorName(this, 'StaticRootError', 'ERR_STATIC_ROOT');
+  }
+}
+
 /** A plugin object passed to `registerPlugin` is malformed. */
 export class InvalidPluginError extends WovenError {
   static {

@@ -6,7 +6,12 @@ export {
   type PluginModuleRef,
   type PluginProblem,
 } from './discovery.js';
-export { InvalidPluginError, PluginConflictError, UnknownPluginError } from './errors.js';
+export {
+  InvalidPluginError,
+  PluginConflictError,
+  StaticRootError,
+  UnknownPluginError,
+} from './errors.js';
 export {
   defineEndpointPlugin,
   defineServicePlugin,
@@ -25,11 +30,3 @@ export {
   PluginCatalog,
   registerPlugin,
 } from './registry.js';
-export type { HttpTimeouts } from './builtins/http-timeouts.js';
-export {
-  HTTP_DEFAULTS,
-  HttpService,
-  type HttpServiceOptions,
-  type StaticFilesOptions,
-  staticFiles,
-} from './builtins/web.js';

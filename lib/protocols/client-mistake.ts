@@ -20,9 +20,14 @@ export function isClientMistake(error: unknown): error is FramingError {
  */
 export function logClientMistake(peer: Address | undefined, reason: Error): void {
   log.info('closing the connection from {peer}: {reason}', {
-    peer: peer === undefined ? 'an unknown peer' : formatAddress(peer),
+    peer: describePeer(peer),
     reason: reason.message,
     error: reason.name,
     code: (reason as { code?: unknown }).code,
   });
+}
+
+/** A peer's address for a log line (`an unknown peer` without one). */
+export function describePeer(peer: Address | undefined): string {
+  return peer === undefined ? 'an unknown peer' : formatAddress(peer);
 }

@@ -1,6 +1,7 @@
 // Tests: tests/protocols/datagram.test.ts
 import { Logger } from '../log/index.js';
 import type { Address, InetAddress } from './address.js';
+import { ProtocolInUseError } from './errors.js';
 import { countPortStart, countPortStop } from './port-count.js';
 import type { Data } from './transport.js';
 
@@ -93,7 +94,8 @@ export class DatagramProtocol {
 
   /** Attach to `transport` and start ({@link doStart}). Called by ports, not by users. */
   makeConnection(transport: IUDPTransport): void {
-    if (this.transport !== null) throw new Error(`${this.logPrefix()} already has a transport`);
+    if (this.transport !== null)
+      throw new ProtocolInUseError(`${this.logPrefix()} already has a transport`);
     this.transport = transport;
     this.doStart();
   }

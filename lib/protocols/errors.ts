@@ -1,4 +1,4 @@
-// Tests: tests/protocols/errors.test.ts
+// Tests: tests/protocols/stream-connection.test.ts, tests/architecture/exports.test.ts
 import { setErrorName, WovenError } from '../failure/index.js';
 
 /** The base of {@link ConnectionDone} and {@link ConnectionLost}, as Twisted's `ConnectionClosed`. */
@@ -74,5 +74,36 @@ export class ServerStoppingError extends WovenError {
   }
   constructor(message = 'The server is stopping.', options?: ErrorOptions) {
     super(message, options);
+  }
+}
+
+/**
+ * A factory built no protocol where one was needed (its `buildProtocol`
+ * returned `null`: a client endpoint's connection, stdio), so the
+ * connection was dropped, as Twisted's `NoProtocol`.
+ */
+export class NoProtocol extends WovenError {
+  static {
+    setErrorName(this, 'NoProtocol', 'ERR_NO_PROTOCOL');
+  }
+}
+
+/**
+ * A protocol instance was attached to a second transport (a
+ * `DatagramProtocol` serves one port at a time).
+ */
+export class ProtocolInUseError extends WovenError {
+  static {
+    setErrorName(this, 'ProtocolInUseError', 'ERR_PROTOCOL_IN_USE');
+  }
+}
+
+/**
+ * A second producer was registered on a consumer (a transport) that has one
+ * already: unregister the first (Twisted raises `RuntimeError`).
+ */
+export class ProducerRegisteredError extends WovenError {
+  static {
+    setErrorName(this, 'ProducerRegisteredError', 'ERR_PRODUCER_REGISTERED');
   }
 }

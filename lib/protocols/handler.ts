@@ -35,7 +35,7 @@ export class StreamFactory extends Factory {
 /**
  * Turn any {@link Handler} into a {@link Factory}: a factory is returned as
  * is, a `Protocol` subclass is wrapped with `Factory.forProtocol`, and a
- * stream protocol (function of a `Connection`) gets a {@link StreamFactory}.
+ * stream protocol (function of a `Connection`) gets a `StreamFactory`.
  *
  * @example
  * ```ts

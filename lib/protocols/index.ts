@@ -13,8 +13,12 @@ export {
   ConnectionClosedError,
   ConnectionDone,
   ConnectionLost,
+  NoProtocol,
+  ProducerRegisteredError,
+  ProtocolInUseError,
   ServerStoppingError,
 } from './errors.js';
+export { ProducerSlot } from './producer-slot.js';
 export { ClientFactory, Factory, type IConnector } from './factory.js';
 export { type HandlerFailedMessage, publishHandlerFailure } from './handler-failure.js';
 export { isProtocolClass, StreamFactory, toFactory } from './handler.js';
@@ -45,6 +49,17 @@ export {
   TimeoutMixin,
   type TimeoutOptions,
   TimeoutProtocol,
+  JobQueue,
+  type JobQueueOptions,
+  QueueFullError,
+  RateLimitedProtocol,
+  RateLimitingFactory,
+  type RateLimitOptions,
+  type ThrottleOptions,
+  throttle,
+  ThrottlingFactory,
+  type ThrottlingOptions,
+  ThrottlingProtocol,
   WrappingFactory,
 } from './policies/index.js';
 export { forwardHalfClose } from './half-close.js';

@@ -1,4 +1,4 @@
-// Tests: tests/transports/server-stopping.test.ts
+// Tests: tests/runner/cli.test.ts (a graceful stop tells every open connection)
 import type { Protocol } from './protocol.js';
 
 /**

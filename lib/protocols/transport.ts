@@ -1,4 +1,5 @@
 // Tests: tests/protocols/stream-connection.test.ts, tests/testing/connection-pair.test.ts
+import { Buffer } from 'node:buffer';
 import type { ConnectionOptions, TlsOptions } from 'node:tls';
 import type { Address } from './address.js';
 
@@ -109,9 +110,13 @@ export function isTLSTransport(transport: ITransport): transport is ITLSTranspor
   return typeof (transport as Partial<ITLSTransport>).startTLS === 'function';
 }
 
-const encoder = new TextEncoder();
-
-/** `data` as bytes: a string becomes its UTF-8 encoding; bytes are returned as is. */
-export function toBytes(data: Data): Uint8Array {
-  return typeof data === 'string' ? encoder.encode(data) : data;
+/**
+ * `data` as a `Buffer`: a string becomes its UTF-8 encoding; bytes are viewed
+ * as they are, without a copy. The one conversion behind everything that
+ * takes {@link Data}.
+ */
+export function toBytes(data: Data): Buffer {
+  if (typeof data === 'string') return Buffer.from(data, 'utf8');
+  if (Buffer.isBuffer(data)) return data;
+  return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
 }

@@ -1,5 +1,5 @@
 // Internal: what a transport or connection gathers of one turn's writes.
-// Tests: tests/protocols/write-buffer.test.ts
+// Tests: tests/protocols/stream-connection-batching.test.ts, tests/transports/backpressure.test.ts
 import { Buffer } from 'node:buffer';
 import type { Data } from './transport.js';
 

@@ -176,11 +176,11 @@ export function resolveOptions<V extends Record<string, unknown>>(
 function describeSource(source: OptionSource | undefined): string {
   switch (source?.from) {
     case 'flag':
-      return 'command line';
+      return 'flag';
     case 'environment':
-      return source.variable;
+      return `environment ${source.variable}`;
     case 'file':
-      return source.path;
+      return `config file ${source.path}`;
     default:
       return 'default';
   }
@@ -194,8 +194,8 @@ function showValue(value: unknown): string {
 
 /**
  * The "current values" part of `woven <service> --help`: one line per
- * option with its value and where it came from (command line, the
- * environment variable, the config file, or the default).
+ * option with its value and where it came from (`flag`, `environment
+ * WOVEN_X`, `config file PATH` or `default`).
  */
 export function formatOptionSources(
   resolved: readonly ResolvedOptions<Record<string, unknown>>[],

@@ -40,7 +40,7 @@ export class LogFile implements TextSink {
       const bytes = Buffer.from(chunk);
       for (let done = 0; done < bytes.length; ) {
         const n = writeSync(this.#fd, bytes, done);
-        if (n === 0) throw new Error('the file accepted no bytes');
+        if (n === 0) throw new LogFileError('the file accepted no bytes');
         done += n;
       }
       this.#failing = false;

@@ -10,6 +10,7 @@ import {
   type IPullProducer,
   type IPushProducer,
   type ITLSTransport,
+  ProducerSlot,
   type Protocol,
   type StartTLSOptions,
   toBytes,
@@ -65,9 +66,7 @@ export class MemoryTransport implements ITLSTransport {
   #flushScheduled = false;
   #readPaused = false;
 
-  #producer: IPushProducer | IPullProducer | null = null;
-  #streaming = false;
-  #producerPaused = false;
+  readonly #producer = new ProducerSlot();
 
   #state: State = 'open';
   #writeShut = false; // loseWriteConnection requested
@@ -168,21 +167,13 @@ export class MemoryTransport implements ITLSTransport {
   // --- IConsumer ---
 
   registerProducer(producer: IPushProducer | IPullProducer, streaming: boolean): void {
-    if (this.#producer) throw new Error('a producer is already registered');
-    if (this.#state === 'closed') {
-      producer.stopProducing();
-      return;
-    }
-    this.#producer = producer;
-    this.#streaming = streaming;
-    this.#producerPaused = false;
+    if (!this.#producer.register(producer, streaming, this.#state === 'closed')) return;
     if (streaming) this.#checkHighWater();
     else this.#later(() => this.#pullMore());
   }
 
   unregisterProducer(): void {
-    this.#producer = null;
-    this.#producerPaused = false;
+    this.#producer.unregister();
   }
 
   // --- IPushProducer: pausing and resuming *reading* ---
@@ -234,15 +225,7 @@ export class MemoryTransport implements ITLSTransport {
   // --- internals ---
 
   #checkHighWater(): void {
-    if (
-      this.#streaming &&
-      this.#producer &&
-      !this.#producerPaused &&
-      this.#outgoingBytes > this.#highWaterMark
-    ) {
-      this.#producerPaused = true;
-      (this.#producer as IPushProducer).pauseProducing();
-    }
+    if (this.#outgoingBytes > this.#highWaterMark) this.#producer.pause();
   }
 
   /** Run `fn` later: in a microtask, or at the next {@link runPending} when manual. */
@@ -306,21 +289,13 @@ export class MemoryTransport implements ITLSTransport {
   }
 
   #drained(): void {
-    const producer = this.#producer;
-    if (!producer) return;
-    if (this.#streaming) {
-      if (this.#producerPaused) {
-        this.#producerPaused = false;
-        (producer as IPushProducer).resumeProducing();
-      }
-    } else {
-      this.#later(() => this.#pullMore());
-    }
+    if (this.#producer.streaming) this.#producer.resume();
+    else if (this.#producer.pulling) this.#later(() => this.#pullMore());
   }
 
   #pullMore(): void {
-    if (this.#producer && !this.#streaming && this.#state === 'open' && !this.#writeShut) {
-      if (this.#outgoingBytes === 0) this.#producer.resumeProducing();
+    if (this.#state === 'open' && !this.#writeShut && this.#outgoingBytes === 0) {
+      this.#producer.pull();
     }
   }
 
@@ -368,9 +343,7 @@ export class MemoryTransport implements ITLSTransport {
     const reason = new Failure(error);
     this.#lostReason = reason;
     this.disconnected = true;
-    const producer = this.#producer;
-    this.#producer = null;
-    if (producer) producer.stopProducing();
+    this.#producer.stop();
     this.#tlsWaiting?.resolve();
     this.#tlsWaiting = null;
     try {

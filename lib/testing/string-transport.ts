@@ -8,6 +8,7 @@ import {
   type IPullProducer,
   type IPushProducer,
   type ITransport,
+  ProducerRegisteredError,
   type Protocol,
 } from '../protocols/index.js';
 
@@ -135,7 +136,7 @@ export class StringTransport implements ITransport {
 
   /** Record `producer` and `streaming`; a second registration throws. */
   registerProducer(producer: IPushProducer | IPullProducer, streaming: boolean): void {
-    if (this.producer !== null) throw new Error('Cannot register two producers');
+    if (this.producer !== null) throw new ProducerRegisteredError('Cannot register two producers');
     this.producer = producer;
     this.streaming = streaming;
   }

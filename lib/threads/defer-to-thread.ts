@@ -1,5 +1,5 @@
 // Tests: tests/threads/defer-to-thread.test.ts
-import type { Deferred } from '../defer/index.js';
+import { cancelOnSignal, type Deferred, type SignalOptions } from '../defer/index.js';
 import type { IReactorTime } from '../time/index.js';
 import type { ThreadTask } from './task.js';
 import { ThreadPool } from './thread-pool.js';
@@ -52,6 +52,11 @@ export function deferToThreadPool(...all: unknown[]): Deferred<unknown> {
  * `{module, name}` naming an exported function of an ES module.
  * Cancelling a running task terminates its worker.
  *
+ * The `{ signal }` options, when given, come first (the task takes the rest
+ * of the arguments): aborting the signal drops the queued task or
+ * terminates its worker, and the Deferred fails with an `AbortError`; the
+ * listener is removed once it settles.
+ *
  * @example
  * ```ts
  * const sum = await deferToThread((limit: number) => {
@@ -60,6 +65,7 @@ export function deferToThreadPool(...all: unknown[]): Deferred<unknown> {
  *   return total;
  * }, 1e8);
  * const digest = await deferToThread({ module: new URL('./work.mjs', import.meta.url), name: 'digest' }, bytes);
+ * const late = await deferToThread({ signal: AbortSignal.timeout(5000) }, slowTask, input);
  * ```
  */
 export function deferToThread<A extends unknown[], R>(
@@ -72,9 +78,31 @@ export function deferToThread<R = unknown>(
   name: string,
   ...args: unknown[]
 ): Deferred<R>;
-export function deferToThread(
-  task: ThreadTask | string | URL,
+/** The same, abortable through `options.signal`. */
+export function deferToThread<A extends unknown[], R>(
+  options: SignalOptions,
+  task: ThreadTask<A, R>,
+  ...args: A
+): Deferred<Awaited<R>>;
+/** The module form, abortable through `options.signal`. */
+export function deferToThread<R = unknown>(
+  options: SignalOptions,
+  module: string | URL,
+  name: string,
   ...args: unknown[]
-): Deferred<unknown> {
-  return getThreadPool().run(task as string, ...(args as [string, ...unknown[]]));
+): Deferred<R>;
+export function deferToThread(...all: unknown[]): Deferred<unknown> {
+  const [options, task, ...args] = (isSignalOptions(all[0]) ? all : [{}, ...all]) as [
+    SignalOptions,
+    string,
+    ...unknown[],
+  ];
+  return cancelOnSignal(getThreadPool().run(task, ...(args as [string])), options.signal);
+}
+
+/** Whether a first argument is `{ signal }` options rather than a task. */
+function isSignalOptions(value: unknown): value is SignalOptions {
+  return (
+    typeof value === 'object' && value !== null && !(value instanceof URL) && !('module' in value)
+  );
 }

@@ -29,7 +29,10 @@ export interface CooperatorOptions {
    * Schedules the next tick, returning something with `cancel()` (such as a
    * `DelayedCall`); defaults to `clock.callLater(0, tick)`.
    */
-  scheduler?: (tick: () => void) => { cancel(): void };
+  scheduler?: (tick: () => void) => {
+    /** Unschedule the tick. */
+    cancel(): void;
+  };
   /** The clock for the default scheduler (default: the reactor). */
   clock?: IReactorTime;
   /** Start stepping tasks at once (default), or only after `start()`. */

@@ -9,9 +9,13 @@ const log = new Logger('woven.time.react');
 
 /** The part of a reactor that {@link react} uses (a `Reactor`, or a fake in tests). */
 export interface ReactorCore {
+  /** Run until stopped (a `Reactor` resolves once stopped and shut down). */
   run(): PromiseLike<void> | undefined | void;
+  /** Stop: run the shutdown triggers, then end {@link run}. */
   stop(): void;
+  /** Call `fn(...args)` once running (at once if running already). */
   callWhenRunning(fn: (...args: never[]) => unknown, ...args: never[]): unknown;
+  /** Call `fn(...args)` in `phase` of the `startup` or `shutdown` event. */
   addSystemEventTrigger(
     phase: 'before' | 'during' | 'after',
     event: 'startup' | 'shutdown',

@@ -32,7 +32,10 @@ export interface ConnectionClosedMessage extends ConnectionOpenedMessage {
 /** What `woven:listen:started` and `woven:listen:stopped` carry. */
 export interface ListenMessage {
   /** The port (a `ListeningPort`). */
-  port: { getHost(): Address };
+  port: {
+    /** The address the port listens on. */
+    getHost(): Address;
+  };
   /** The address it listens on. */
   address: Address;
 }

@@ -13,7 +13,8 @@ import type { IDelayedCall, IReactorTime } from '../time/index.js';
 import {
   ConnectTimeoutError,
   NotConnectingError,
-  type ConnectError,
+  ConnectError,
+  ConnectorStateError,
   toConnectError,
   toTLSError,
   UserError,
@@ -93,8 +94,7 @@ export class Connector implements IConnector {
 
   /** Start connecting. Throws when not `'disconnected'`. */
   connect(): void {
-    if (this.state !== 'disconnected')
-      throw new Error(`can't connect in this state: ${this.state}`);
+    if (this.state !== 'disconnected') throw new ConnectorStateError(this.state);
     this.state = 'connecting';
     if (!this.#factoryStarted) {
       this.factory.doStart();
@@ -136,8 +136,7 @@ export class Connector implements IConnector {
       const reason = tls && tcpConnected ? toTLSError(error) : toConnectError(error);
       this.#abandon(reason);
     };
-    const onClose = () =>
-      this.#abandon(toConnectError(new Error('connection closed while connecting')));
+    const onClose = () => this.#abandon(new ConnectError('connection closed while connecting'));
     const ready = tls ? 'secureConnect' : 'connect';
     socket.once(ready, onReady);
     socket.once('error', onError);

@@ -1,6 +1,6 @@
-// Network errors: connect failures (as twisted.internet.error's ConnectError
-// family), TLS failures and listen failures, plus the mapping from Node's errno
-// codes to them.
+// The transports' errors: connect failures (as twisted.internet.error's ConnectError
+// family), TLS, listen, port and connector state failures, UDP's address and
+// length errors, plus the mapping from Node's errno codes to them.
 import { setErrorName, WovenError } from '../failure/index.js';
 
 /** Options shared by the network errors: the underlying Node error and its code. */
@@ -202,4 +202,144 @@ export function toConnectError(error: unknown): ConnectError {
 export function toTLSError(error: unknown): TLSError {
   if (error instanceof TLSError) return error;
   return new TLSError(errorMessage(error), { cause: error, osError: nodeErrorCode(error) });
+}
+
+// --- UDP, as twisted.internet.error's InvalidAddressError, MessageLengthError, MulticastJoinError ---
+
+/**
+ * An address was not usable: not a numeric IPv4/IPv6 address where one is
+ * required (UDP `write`, `connect`, the listening interface), or of the wrong
+ * family for the socket, as Twisted's `InvalidAddressError`.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   port.connect('localhost', 53); // UDP connect takes numeric addresses only
+ * } catch (e) {
+ *   if (e instanceof InvalidAddressError) console.log(e.address); // 'localhost'
+ * }
+ * ```
+ */
+export class InvalidAddressError extends WovenError {
+  /** The address that was refused. */
+  readonly address: string;
+
+  constructor(address: string, message: string, options?: ErrorOptions) {
+    super(`Invalid address ${JSON.stringify(address)}: ${message}`, options);
+    this.address = address;
+  }
+
+  static {
+    setErrorName(this, 'InvalidAddressError', 'ERR_INVALID_ADDRESS');
+  }
+}
+
+/**
+ * A datagram was too long to send (over 65,507 bytes on IPv4, 65,527 on
+ * IPv6, or refused by the system with `EMSGSIZE`), as Twisted's
+ * `MessageLengthError`.
+ */
+export class MessageLengthError extends WovenError {
+  constructor(message = 'Message is too long to send', options?: ErrorOptions) {
+    super(message, options);
+  }
+
+  static {
+    setErrorName(this, 'MessageLengthError', 'ERR_MESSAGE_LENGTH');
+  }
+}
+
+/**
+ * Joining (or leaving) a multicast group failed, e.g. because `group` is not
+ * a multicast address, or was already joined on that interface, as Twisted's
+ * `MulticastJoinError`. `osError` is Node's error code (`EINVAL`,
+ * `EADDRINUSE`, ...).
+ */
+export class MulticastJoinError extends WovenError {
+  /** The multicast group asked for. */
+  readonly group: string;
+  /** The interface asked for (`''`: the system's choice). */
+  readonly interface: string;
+  /** Node's error code, when the system refused. */
+  readonly osError: string | undefined;
+
+  constructor(group: string, iface: string, cause?: unknown) {
+    super(
+      `Couldn't join or leave multicast group ${group} on ${iface || 'any interface'}: ${errorMessage(cause)}`,
+      {
+        cause,
+      },
+    );
+    this.group = group;
+    this.interface = iface;
+    this.osError = nodeErrorCode(cause);
+  }
+
+  static {
+    setErrorName(this, 'MulticastJoinError', 'ERR_MULTICAST_JOIN');
+  }
+}
+
+/** `connect()` was called on a UDP port that is already connected (Twisted raises `RuntimeError`). */
+export class AlreadyConnectedError extends WovenError {
+  constructor(
+    message = 'already connected, reconnecting is not supported',
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+
+  static {
+    setErrorName(this, 'AlreadyConnectedError', 'ERR_UDP_ALREADY_CONNECTED');
+  }
+}
+
+/** A port was asked for what only a listening port has (its handle, its address). */
+export class NotListeningError extends WovenError {
+  static {
+    setErrorName(NotListeningError, 'NotListeningError', 'ERR_NOT_LISTENING');
+  }
+}
+
+/** A port that listens already was told to start listening again. */
+export class AlreadyListeningError extends WovenError {
+  static {
+    setErrorName(AlreadyListeningError, 'AlreadyListeningError', 'ERR_ALREADY_LISTENING');
+  }
+}
+
+/**
+ * `Connector.connect()` was called while the connector is not
+ * `'disconnected'` (Twisted raises `RuntimeError`); `state` says what it was.
+ */
+export class ConnectorStateError extends WovenError {
+  /** The connector's state at the call: `'connecting'` or `'connected'`. */
+  readonly state: string;
+
+  constructor(state: string) {
+    super(`can't connect in this state: ${state}`);
+    this.state = state;
+  }
+
+  static {
+    setErrorName(ConnectorStateError, 'ConnectorStateError', 'ERR_CONNECTOR_STATE');
+  }
+}
+
+/**
+ * A Unix server with `wantPID` found its socket's lock file held by a live
+ * process (`owner`); it is the `cause` of the listen's `CannotListenError`.
+ */
+export class LockHeldError extends WovenError {
+  /** The pid of the process holding the lock. */
+  readonly owner: number;
+
+  constructor(path: string, owner: number) {
+    super(`Cannot acquire lock: ${path}.lock is held by process ${owner}`);
+    this.owner = owner;
+  }
+
+  static {
+    setErrorName(LockHeldError, 'LockHeldError', 'ERR_LOCK_HELD');
+  }
 }

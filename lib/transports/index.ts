@@ -8,15 +8,23 @@ export type {
 } from './connection-events.js';
 export { type ConnectorState, Connector, type DialSpec } from './connector.js';
 export {
+  AlreadyConnectedError,
+  AlreadyListeningError,
   BadFileError,
   CannotListenError,
   ConnectBindError,
   ConnectError,
   ConnectionRefusedError,
+  ConnectorStateError,
   ConnectTimeoutError,
   DNSLookupError,
+  InvalidAddressError,
+  LockHeldError,
+  MessageLengthError,
+  MulticastJoinError,
   NoRouteError,
   NotConnectingError,
+  NotListeningError,
   nodeErrorCode,
   TLSError,
   toConnectError,
@@ -55,12 +63,6 @@ export {
 export { connectUNIX, listenUNIX } from './unix.js';
 export { listenMulticast, MulticastPort } from './multicast.js';
 export { listenUDP, UDPPort } from './udp.js';
-export {
-  AlreadyConnectedError,
-  InvalidAddressError,
-  MessageLengthError,
-  MulticastJoinError,
-} from './udp-errors.js';
 export {
   type Datagram,
   type DatagramHandler,

@@ -10,7 +10,7 @@ import {
   tellServerStopping,
 } from '../protocols/index.js';
 import type { ListenMessage } from './connection-events.js';
-import { CannotListenError } from './errors.js';
+import { CannotListenError, NotListeningError } from './errors.js';
 import { SocketTransport } from './socket-transport.js';
 
 const log = new Logger('woven.transports.port');
@@ -155,7 +155,8 @@ export class ListeningPort {
 
   #describe(): string {
     const host = this.getHost();
-    return host.type === 'UNIX' ? String(host.name) : `${host.host}:${host.port}`;
+    if (host.type === 'UNIX') return host.name ?? 'an inherited Unix socket';
+    return `${host.host}:${host.port}`;
   }
 
   #accept(socket: Socket): void {
@@ -228,7 +229,8 @@ export class ListeningPort {
       // An adopted Unix socket may not know its path (Node cannot ask it).
       this.#host = { type: 'UNIX', name: path ?? (typeof info === 'string' ? info : null) };
     } else {
-      if (info === null || typeof info === 'string') throw new Error('the port is not listening');
+      if (info === null || typeof info === 'string')
+        throw new NotListeningError('the port is not listening');
       this.#host = { type: 'TCP', host: info.address, port: info.port };
     }
     return this.#host;
@@ -237,21 +239,28 @@ export class ListeningPort {
   /**
    * Stop accepting connections and close the listening socket (connections
    * already made stay open), then call `factory.doStop()`. Resolves once
-   * the socket is closed; calling it again returns the same Promise.
+   * the socket is closed; calling it again returns the same Promise. The
+   * socket is closed first, whatever happens next: if the clean-up or
+   * `factory.doStop()` throws, the Promise rejects with that error (the
+   * port is closed all the same).
    */
   stopListening(): Promise<void> {
-    this.#stopping ??= new Promise<void>((resolve) => {
+    this.#stopping ??= new Promise<void>((resolve, reject) => {
       this.#server.close();
       this.#publish(channels.listenStopped);
       // server.close()'s callback waits for every connection to end; the
       // listening socket itself is released by the next loop turn.
       setImmediate(() => {
-        try {
-          this.#spec.afterClose?.();
-        } finally {
-          this.#factory.doStop();
-          resolve();
+        const errors: unknown[] = [];
+        for (const step of [() => this.#spec.afterClose?.(), () => this.#factory.doStop()]) {
+          try {
+            step();
+          } catch (error) {
+            errors.push(error);
+          }
         }
+        if (errors.length === 0) resolve();
+        else reject(errors[0]);
       });
     });
     return this.#stopping;

@@ -4,9 +4,8 @@ import * as dgram from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { DatagramProtocol, IMulticastTransport } from '../protocols/index.js';
-import { toConnectError } from './errors.js';
 import { started, UDPPort } from './udp.js';
-import { InvalidAddressError, MulticastJoinError } from './udp-errors.js';
+import { InvalidAddressError, MulticastJoinError, toConnectError } from './errors.js';
 import type { DatagramHandlerLike } from './udp-stream.js';
 
 /**

@@ -15,12 +15,14 @@ import {
   type ITLSTransport,
   type Protocol,
   onNextTurn,
+  ProducerSlot,
   publishHandlerFailure,
   type StartTLSOptions,
   WriteBuffer,
 } from '../protocols/index.js';
 import { publishClosed, publishOpened, publishTLSFailure } from './connection-events.js';
-import { errorMessage, toTLSError } from './errors.js';
+import { errorMessage, TLSError, toTLSError } from './errors.js';
+import { DEFAULT_HANDSHAKE_TIMEOUT, handshakeDeadline } from './handshake-deadline.js';
 
 const log = new Logger('woven.transports.socket');
 
@@ -72,7 +74,7 @@ export function connectionLostReason(error: unknown): ConnectionLost {
  * (at the end of the `dataReceived` call that made them, else at the next
  * turn), small ones joined into one buffer, as Twisted's write buffer is
  * flushed once per reactor iteration. A registered streaming producer is
- * paused once {@link WRITE_HIGH_WATER_MARK} bytes are buffered and resumed
+ * paused once `WRITE_HIGH_WATER_MARK` bytes are buffered and resumed
  * when the socket has taken them, so a producer writes at most about that
  * much per turn and never starves timers or other connections.
  *
@@ -91,9 +93,7 @@ export class SocketTransport implements ITLSTransport {
   #socket: OwnedSocket;
   readonly #protocol: HalfCloseable;
   readonly #options: SocketTransportOptions;
-  #producer: IPushProducer | IPullProducer | null = null;
-  #streaming = false;
-  #producerPaused = false;
+  readonly #producer = new ProducerSlot();
   #pullScheduled = false;
   /** What was written and not yet handed to the socket. */
   readonly #out = new WriteBuffer();
@@ -240,15 +240,7 @@ export class SocketTransport implements ITLSTransport {
       this.#abortReason ??
       (this.#error === undefined ? new ConnectionDone() : connectionLostReason(this.#error));
     const failure = new Failure(reason);
-    const producer = this.#producer;
-    this.#producer = null;
-    if (producer) {
-      try {
-        producer.stopProducing();
-      } catch (error) {
-        log.failure('Error in stopProducing', error);
-      }
-    }
+    this.#producer.stop();
     try {
       this.#protocol.connectionLost(failure);
     } catch (error) {
@@ -266,9 +258,8 @@ export class SocketTransport implements ITLSTransport {
 
   /** The socket has taken what it buffered: let the producer go on. */
   #drained(): void {
-    if (this.#producer === null) return;
-    if (this.#streaming) this.#maybeResume();
-    else this.#schedulePull();
+    if (this.#producer.streaming) this.#maybeResume();
+    else if (this.#producer.pulling) this.#schedulePull();
   }
 
   /** Bytes waiting to be sent: ours and the socket's. */
@@ -277,10 +268,9 @@ export class SocketTransport implements ITLSTransport {
   }
 
   #maybeResume(): void {
-    if (!this.#producerPaused || this.#lost) return;
+    if (!this.#producer.paused || this.#lost) return;
     if (this.#socket.writableNeedDrain || this.#bufferedBytes() >= WRITE_HIGH_WATER_MARK) return;
-    this.#producerPaused = false;
-    (this.#producer as IPushProducer).resumeProducing();
+    this.#producer.resume();
   }
 
   #schedulePull(): void {
@@ -288,10 +278,8 @@ export class SocketTransport implements ITLSTransport {
     this.#pullScheduled = true;
     onNextTurn(() => {
       this.#pullScheduled = false;
-      const producer = this.#producer;
-      if (producer === null || this.#streaming || this.#lost) return;
-      producer.resumeProducing();
-      if (this.#producer === producer && this.#bufferedBytes() < WRITE_HIGH_WATER_MARK) {
+      if (this.#lost || !this.#producer.pull()) return;
+      if (this.#producer.pulling && this.#bufferedBytes() < WRITE_HIGH_WATER_MARK) {
         this.#schedulePull();
       }
     });
@@ -299,10 +287,8 @@ export class SocketTransport implements ITLSTransport {
 
   /** Pause a streaming producer once the buffers reach the high-water mark. */
   #checkHighWater(): void {
-    if (this.#producer === null || !this.#streaming || this.#producerPaused) return;
-    if (this.#bufferedBytes() < WRITE_HIGH_WATER_MARK) return;
-    this.#producerPaused = true;
-    (this.#producer as IPushProducer).pauseProducing();
+    if (!this.#producer.streaming || this.#producer.paused) return;
+    if (this.#bufferedBytes() >= WRITE_HIGH_WATER_MARK) this.#producer.pause();
   }
 
   /** Hand what was written this turn to the socket now, in as few writes as pays. */
@@ -321,7 +307,7 @@ export class SocketTransport implements ITLSTransport {
         socket.uncork();
       },
     );
-    if (this.#producer !== null && this.#streaming) this.#maybeResume();
+    if (this.#producer.streaming) this.#maybeResume();
   }
 
   #scheduleFlush(): void {
@@ -375,7 +361,7 @@ export class SocketTransport implements ITLSTransport {
     if (this.#disconnecting || this.#lost) return;
     this.#disconnecting = true;
     this.#socket.pause();
-    if (this.#producer === null || this.#streaming) this.#finishClose();
+    if (!this.#producer.pulling) this.#finishClose();
   }
 
   /** Remember both addresses while the socket still knows them (it forgets once closed). */
@@ -476,27 +462,15 @@ export class SocketTransport implements ITLSTransport {
    * asked for more whenever it has room. Throws if one is already registered.
    */
   registerProducer(producer: IPushProducer | IPullProducer, streaming: boolean): void {
-    if (this.#producer !== null) {
-      throw new Error(
-        'Cannot register a producer: another one is registered and was never unregistered',
-      );
-    }
-    if (this.#lost) {
-      producer.stopProducing();
-      return;
-    }
-    this.#producer = producer;
-    this.#streaming = streaming;
-    this.#producerPaused = false;
+    if (!this.#producer.register(producer, streaming, this.#lost)) return;
     if (!streaming) this.#schedulePull();
     else this.#checkHighWater();
   }
 
   /** Forget the registered producer; a pending `loseConnection()` then proceeds. */
   unregisterProducer(): void {
-    const wasPull = this.#producer !== null && !this.#streaming;
-    this.#producer = null;
-    this.#producerPaused = false;
+    const wasPull = this.#producer.pulling;
+    this.#producer.unregister();
     if (wasPull && this.#disconnecting && !this.#lost) this.#finishClose();
   }
 
@@ -538,13 +512,17 @@ export class SocketTransport implements ITLSTransport {
 
   #startTLS(options: StartTLSOptions, pending?: Uint8Array): Promise<void> {
     if (this.#lost) return Promise.reject(connectionLostReason('the connection is closed'));
-    if (this.#tls) return Promise.reject(toTLSError(new Error('TLS is already started')));
+    if (this.#tls) return Promise.reject(new TLSError('TLS is already started'));
     this.#flush(); // what was written before STARTTLS goes out in the clear
     const old = this.#socket;
     old.pause();
     SocketTransport.#detach(old);
     const base = needsWrapper(old, pending) ? new PrefixedDuplex(old, pending) : old;
-    const { isServer = this.#options.isServer, ...tlsOptions } = options;
+    const {
+      isServer = this.#options.isServer,
+      handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT * 1000,
+      ...tlsOptions
+    } = options;
     const secure = isServer
       ? new tls.TLSSocket(base, { ...tlsOptions, isServer: true })
       : tls.connect({ ...clientIdentity(tlsOptions, old), ...tlsOptions, socket: base });
@@ -552,8 +530,10 @@ export class SocketTransport implements ITLSTransport {
     this.#tls = true;
     SocketTransport.#attach(secure, this);
     if (this.#readPaused || this.#disconnecting) secure.pause();
+    const disarm = handshakeDeadline(secure, handshakeTimeout, old.remoteAddress);
     return new Promise<void>((resolve, reject) => {
       const done = (error?: Error) => {
+        disarm();
         secure.off(isServer ? 'secure' : 'secureConnect', onSecure);
         secure.off('error', done);
         secure.off('close', onClose);
@@ -567,7 +547,7 @@ export class SocketTransport implements ITLSTransport {
         done(
           this.#error instanceof Error
             ? this.#error
-            : new Error('connection closed during the TLS handshake'),
+            : connectionLostReason('connection closed during the TLS handshake'),
         );
       secure.once(isServer ? 'secure' : 'secureConnect', onSecure);
       secure.once('error', done);

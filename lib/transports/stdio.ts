@@ -9,6 +9,7 @@ import {
   tellServerStopping,
   toFactory,
 } from '../protocols/index.js';
+import { CannotListenError } from './errors.js';
 import { SocketTransport } from './socket-transport.js';
 
 /** The streams a {@link StdioPort} runs its connection over (default: this process's stdin and stdout). */
@@ -97,7 +98,7 @@ export class StdioPort {
   /** Resolves once the connection is closed (clean or not). */
   readonly closed: Promise<void>;
 
-  /** Serve `handler` over `streams` now. */
+  /** Serve `handler` over `streams` now; {@link CannotListenError} if its factory builds no protocol. */
   constructor(
     handler: Handler,
     { stdin = process.stdin, stdout = process.stdout }: StdioStreams = {},
@@ -105,7 +106,9 @@ export class StdioPort {
     const factory = toFactory(handler);
     factory.doStart();
     const protocol = factory.buildProtocol(PIPE_ADDRESS);
-    if (protocol === null) throw new Error(`${factory.logPrefix()} built no protocol for stdio`);
+    if (protocol === null) {
+      throw new CannotListenError('', 'stdio', `${factory.logPrefix()} built no protocol`);
+    }
     this.#protocol = protocol;
     let lost: () => void = () => {};
     this.closed = new Promise<void>((resolve) => {

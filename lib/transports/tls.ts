@@ -9,6 +9,7 @@ import { DEFAULT_BACKLOG, ListeningPort } from './listening-port.js';
 import { Logger } from '../log/index.js';
 import type { BindAddress } from './interfaces.js';
 import { bindOptions, listenOptions } from './tcp.js';
+import { DEFAULT_HANDSHAKE_TIMEOUT } from './handshake-deadline.js';
 
 const log = new Logger('woven.transports.tls');
 
@@ -53,7 +54,11 @@ export function nodeTLSOptions<O extends TrustRootOptions & { ca?: unknown }>(
 
 /**
  * Listen for TLS connections on `port`, as Twisted's `listenSSL`. A client
- * that fails the handshake is logged and dropped; the port keeps serving.
+ * that fails the handshake, or does not finish it within
+ * `options.handshakeTimeout` (Node's option, in milliseconds; default
+ * {@link DEFAULT_HANDSHAKE_TIMEOUT} seconds), is logged with its address
+ * and closed; the port keeps serving. (Node 20 reports a handshake timeout
+ * but leaves the socket open: woven closes it.)
  */
 export function listenSSL(
   port: number,
@@ -63,6 +68,7 @@ export function listenSSL(
   iface = '',
 ): Promise<ListeningPort> {
   const server = tls.createServer({
+    handshakeTimeout: DEFAULT_HANDSHAKE_TIMEOUT * 1000,
     ...nodeTLSOptions(options),
     allowHalfOpen: true,
     noDelay: true,
@@ -74,6 +80,7 @@ export function listenSSL(
       tlsCode: (error as { code?: string }).code,
     });
     publishTLSFailure(error, socket, true);
+    socket.destroy();
   });
   return ListeningPort.open(server, toFactory(handler), {
     kind: 'TCP',

@@ -177,6 +177,7 @@ export class DatagramStream extends DatagramProtocol implements DatagramSocket {
     });
   }
 
+  /** The received datagrams, in order; ends when the port stops listening. */
   [Symbol.asyncIterator](): AsyncIterator<Datagram> {
     return {
       next: () => this.#read(),

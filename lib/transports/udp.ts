@@ -13,8 +13,15 @@ import {
   type IUDPTransport,
   toBytes,
 } from '../protocols/index.js';
-import { CannotListenError, nodeErrorCode } from './errors.js';
-import { AlreadyConnectedError, InvalidAddressError, MessageLengthError } from './udp-errors.js';
+import {
+  AlreadyConnectedError,
+  AlreadyListeningError,
+  CannotListenError,
+  InvalidAddressError,
+  MessageLengthError,
+  NotListeningError,
+  nodeErrorCode,
+} from './errors.js';
 import {
   type DatagramHandler,
   type DatagramHandlerLike,
@@ -129,7 +136,8 @@ export class UDPPort implements IUDPTransport {
    * what `startProtocol` threw (the socket is then closed).
    */
   async startListening(): Promise<void> {
-    if (this.#socket !== undefined) throw new Error('this UDP port was already started');
+    if (this.#socket !== undefined)
+      throw new AlreadyListeningError('this UDP port was already started');
     const socket = this.createSocket(this.#type);
     this.#socket = socket;
     try {
@@ -169,7 +177,7 @@ export class UDPPort implements IUDPTransport {
 
   /** The underlying node:dgram socket (Twisted's `getHandle`). */
   getHandle(): dgram.Socket {
-    if (this.#socket === undefined) throw new Error('this UDP port is not listening');
+    if (this.#socket === undefined) throw new NotListeningError('this UDP port is not listening');
     return this.#socket;
   }
 

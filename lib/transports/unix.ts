@@ -4,7 +4,7 @@ import * as net from 'node:net';
 import { type Handler, toFactory } from '../protocols/index.js';
 import type { IReactorTime } from '../time/index.js';
 import { Connector } from './connector.js';
-import { BadFileError } from './errors.js';
+import { BadFileError, CannotListenError, LockHeldError } from './errors.js';
 import { DEFAULT_BACKLOG, ListeningPort } from './listening-port.js';
 
 /** The pid recorded in `path`'s lock file (`<path>.lock`, a symlink to the pid as Twisted's `FilesystemLock`), if that process is alive. */
@@ -24,15 +24,47 @@ function lockOwner(path: string): number | undefined {
   }
 }
 
-/** Take `<path>.lock` for this process, clearing a stale lock and socket file; throws when a live process holds it. */
+/** Take `<path>.lock` for this process, clearing a stale lock; throws when a live process holds it. */
 function acquireLock(path: string): void {
   const owner = lockOwner(path);
   if (owner !== undefined && owner !== process.pid) {
-    throw new Error(`Cannot acquire lock: ${path}.lock is held by process ${owner}`);
+    throw new LockHeldError(path, owner);
   }
   fs.rmSync(`${path}.lock`, { force: true });
-  fs.rmSync(path, { force: true }); // the stale socket of a dead server
   fs.symlinkSync(String(process.pid), `${path}.lock`);
+}
+
+/** Whether a server accepts connections on the Unix socket `path` (a refused connect means a stale socket). */
+function socketIsLive(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.connect({ path });
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once('error', (error: NodeJS.ErrnoException) => resolve(error.code !== 'ECONNREFUSED'));
+  });
+}
+
+/**
+ * Remove what is at `path` only if it is the stale socket of a dead server
+ * (connecting is refused); a live server's socket, or anything that is not a
+ * socket, is left alone and refused with `CannotListenError` naming it.
+ */
+async function removeStaleSocket(path: string): Promise<void> {
+  let stat: fs.Stats;
+  try {
+    stat = fs.lstatSync(path);
+  } catch {
+    return; // nothing there
+  }
+  if (!stat.isSocket()) {
+    throw new CannotListenError('', path, `${path} exists and is not a socket; not removing it`);
+  }
+  if (await socketIsLive(path)) {
+    throw new CannotListenError('', path, `another server is listening on ${path}`);
+  }
+  fs.rmSync(path, { force: true });
 }
 
 function releaseLock(path: string): void {
@@ -42,8 +74,10 @@ function releaseLock(path: string): void {
 /**
  * Listen on the Unix socket `address`, as Twisted's `listenUNIX`. `mode` is
  * applied to the socket file; with `wantPID`, a lock file `<address>.lock`
- * records this process, a stale socket left by a dead server is removed, and
- * a live one makes listening fail with `CannotListenError`.
+ * records this process, and a stale socket left by a dead server (one whose
+ * connect is refused) is removed. A live server's socket, a lock held by a
+ * live process, or a path that is not a socket (a regular file, say) makes
+ * listening fail with `CannotListenError` naming it; nothing else is removed.
  */
 export async function listenUNIX(
   address: string,
@@ -53,6 +87,7 @@ export async function listenUNIX(
   wantPID = false,
 ): Promise<ListeningPort> {
   const factory = toFactory(handler);
+  if (wantPID) await removeStaleSocket(address);
   const server = net.createServer({ allowHalfOpen: true });
   let locked = false;
   return ListeningPort.open(server, factory, {

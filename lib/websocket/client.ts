@@ -1,4 +1,4 @@
-// Tests: tests/websocket/client.test.ts
+// Tests: tests/websocket/websocket.test.ts
 import type { Duplex } from 'node:stream';
 import type { ClientOptions, WebSocket } from 'ws';
 import {
@@ -12,12 +12,18 @@ import type { IReactorTime } from '../time/index.js';
 import { type IReactorNetwork, reactor as defaultReactor } from '../transports/index.js';
 import { connectionDuplex } from './duplex.js';
 import { HandshakeTimeoutError } from './errors.js';
-import { type WebSocketConnectionOptions, WebSocketConnection } from './web-socket.js';
+import {
+  DEFAULT_MAX_PAYLOAD,
+  type WebSocketConnectionOptions,
+  WebSocketConnection,
+} from './web-socket.js';
 import { wsModule } from './ws-module.js';
 
 /**
  * Options of {@link connectWebSocket}: `ws`'s client options (`headers`,
- * `maxPayload`, `perMessageDeflate`, `handshakeTimeout`, ...) plus:
+ * `maxPayload` (woven's default 1 MiB, {@link DEFAULT_MAX_PAYLOAD}),
+ * `perMessageDeflate`, ...) plus the receive bounds `highWaterMark` and
+ * `maxUnreadBytes`, and:
  */
 export interface ConnectWebSocketOptions
   extends Omit<ClientOptions, 'createConnection' | 'agent' | 'handshakeTimeout'>,
@@ -70,6 +76,7 @@ export async function connectWebSocket(
     reactor,
     signal,
     highWaterMark,
+    maxUnreadBytes,
     handshakeTimeout,
     clock,
     ...wsOptions
@@ -82,10 +89,11 @@ export async function connectWebSocket(
   const socket = connectionDuplex(conn);
   const { WebSocket } = wsModule();
   const ws = new WebSocket(url, protocols, {
+    maxPayload: DEFAULT_MAX_PAYLOAD,
     ...wsOptions,
     createConnection: () => socket as never,
   });
-  const connection = new WebSocketConnection(ws, { highWaterMark });
+  const connection = new WebSocketConnection(ws, { highWaterMark, maxUnreadBytes });
   const timeout =
     handshakeTimeout === undefined
       ? undefined

@@ -3,6 +3,8 @@ export { connectionDuplex } from './duplex.js';
 export { HandshakeTimeoutError } from './errors.js';
 export { type WebSocketHandler, type WebSocketServerOptions, webSocketServer } from './server.js';
 export {
+  DEFAULT_MAX_PAYLOAD,
+  DEFAULT_MAX_UNREAD_BYTES,
   type WebSocketCloseInfo,
   WebSocketConnection,
   type WebSocketConnectionOptions,

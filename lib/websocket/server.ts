@@ -1,4 +1,4 @@
-// Tests: tests/websocket/server.test.ts
+// Tests: tests/websocket/websocket.test.ts
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ServerOptions, WebSocket } from 'ws';
@@ -8,6 +8,7 @@ import { type IReactorTime, reactor } from '../time/index.js';
 import { HandshakeTimeoutError } from './errors.js';
 import { connectionDuplex } from './duplex.js';
 import {
+  DEFAULT_MAX_PAYLOAD,
   type WebSocketConnectionOptions,
   type WebSocketMessage,
   WebSocketConnection,
@@ -28,9 +29,10 @@ export type WebSocketHandler = (
 
 /**
  * Options of {@link webSocketServer}: `ws`'s server options (`path`,
- * `handleProtocols`, `maxPayload`, `perMessageDeflate`, `verifyClient`,
- * ...) except those about its own HTTP server, plus the per-WebSocket
- * receive `highWaterMark` and:
+ * `handleProtocols`, `maxPayload` (woven's default 1 MiB,
+ * {@link DEFAULT_MAX_PAYLOAD}), `perMessageDeflate`, `verifyClient`, ...)
+ * except those about its own HTTP server, plus the per-WebSocket receive
+ * bounds `highWaterMark` and `maxUnreadBytes`, and:
  */
 export interface WebSocketServerOptions
   extends Omit<ServerOptions, 'noServer' | 'server' | 'port' | 'host' | 'backlog'>,
@@ -65,9 +67,19 @@ export function webSocketServer(
   handler: WebSocketHandler,
   options: WebSocketServerOptions = {},
 ): StreamProtocol {
-  const { highWaterMark, handshakeTimeout = 30, clock = reactor, ...wsOptions } = options;
+  const {
+    highWaterMark,
+    maxUnreadBytes,
+    handshakeTimeout = 30,
+    clock = reactor,
+    ...wsOptions
+  } = options;
   const { WebSocketServer } = wsModule();
-  const wss = new WebSocketServer({ ...wsOptions, noServer: true });
+  const wss = new WebSocketServer({
+    maxPayload: DEFAULT_MAX_PAYLOAD,
+    ...wsOptions,
+    noServer: true,
+  });
   const http = createServer(refuseRequest);
   const upgrades = new WeakMap<Duplex, (ws: WebSocket, request: IncomingMessage) => void>();
   http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -87,7 +99,11 @@ export function webSocketServer(
     let running: Promise<void> = Promise.resolve();
     upgrades.set(socket, (ws, request) => {
       if (timeout.active()) timeout.cancel();
-      running = runHandler(handler, new WebSocketConnection(ws, { highWaterMark }), request);
+      running = runHandler(
+        handler,
+        new WebSocketConnection(ws, { highWaterMark, maxUnreadBytes }),
+        request,
+      );
     });
     http.emit('connection', socket);
     await socketClosed;

@@ -1,4 +1,4 @@
-// Tests: tests/websocket/web-socket.test.ts
+// Tests: tests/websocket/websocket.test.ts
 import type { WebSocket } from 'ws';
 import { ConnectionClosedError } from '../protocols/index.js';
 
@@ -15,7 +15,25 @@ export interface WebSocketCloseInfo {
 export interface WebSocketConnectionOptions {
   /** Received messages buffered unread before reading from the socket pauses (default 16). */
   highWaterMark?: number;
+  /**
+   * Bytes of received messages buffered unread before reading from the
+   * socket pauses (default {@link DEFAULT_MAX_UNREAD_BYTES}, 1 MiB); reading
+   * resumes once the handler has read them below half. With `maxPayload`
+   * this bounds what one connection whose handler never reads can hold to
+   * about `maxUnreadBytes + maxPayload`.
+   */
+  maxUnreadBytes?: number;
 }
+
+/** The default {@link WebSocketConnectionOptions.maxUnreadBytes}: 1 MiB. */
+export const DEFAULT_MAX_UNREAD_BYTES = 1024 * 1024;
+
+/**
+ * woven's default largest message (`ws`'s `maxPayload`) on both sides:
+ * 1 MiB, instead of `ws`'s 100 MiB, which no server can afford per
+ * connection. A larger message closes the WebSocket with 1009.
+ */
+export const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
 
 const OPEN = 1;
 
@@ -39,7 +57,9 @@ const OPEN = 1;
 export class WebSocketConnection implements AsyncIterable<WebSocketMessage> {
   readonly #ws: WebSocket;
   readonly #highWaterMark: number;
+  readonly #maxUnreadBytes: number;
   readonly #messages: WebSocketMessage[] = [];
+  #unreadBytes = 0;
   readonly #waiters: {
     resolve(r: IteratorResult<WebSocketMessage>): void;
     reject(e: unknown): void;
@@ -53,7 +73,10 @@ export class WebSocketConnection implements AsyncIterable<WebSocketMessage> {
   constructor(ws: WebSocket, options: WebSocketConnectionOptions = {}) {
     this.#ws = ws;
     this.#highWaterMark = options.highWaterMark ?? 16;
-    ws.on('message', (data, isBinary) => this.#receive(isBinary ? toBytes(data) : toText(data)));
+    this.#maxUnreadBytes = options.maxUnreadBytes ?? DEFAULT_MAX_UNREAD_BYTES;
+    ws.on('message', (data, isBinary) =>
+      this.#receive(isBinary ? messageBytes(data) : toText(data)),
+    );
     ws.on('error', (error) => {
       this.#error ??= error;
     });
@@ -130,7 +153,10 @@ export class WebSocketConnection implements AsyncIterable<WebSocketMessage> {
       return;
     }
     this.#messages.push(message);
-    if (this.#messages.length >= this.#highWaterMark && !this.#paused) {
+    this.#unreadBytes += sizeOf(message);
+    const full =
+      this.#messages.length >= this.#highWaterMark || this.#unreadBytes >= this.#maxUnreadBytes;
+    if (full && !this.#paused) {
       this.#paused = true;
       this.#ws.pause();
     }
@@ -139,7 +165,11 @@ export class WebSocketConnection implements AsyncIterable<WebSocketMessage> {
   #next(): Promise<IteratorResult<WebSocketMessage>> {
     const message = this.#messages.shift();
     if (message !== undefined) {
-      if (this.#paused && this.#messages.length < this.#highWaterMark / 2) {
+      this.#unreadBytes -= sizeOf(message);
+      const drained =
+        this.#messages.length < this.#highWaterMark / 2 &&
+        this.#unreadBytes < this.#maxUnreadBytes / 2;
+      if (this.#paused && drained) {
         this.#paused = false;
         this.#ws.resume();
       }
@@ -167,7 +197,12 @@ export class WebSocketConnection implements AsyncIterable<WebSocketMessage> {
   }
 }
 
-function toBytes(data: Buffer | ArrayBuffer | Buffer[]): Uint8Array {
+/** A message's size in bytes as buffered (a string's UTF-16 length counts twice). */
+function sizeOf(message: WebSocketMessage): number {
+  return typeof message === 'string' ? message.length * 2 : message.byteLength;
+}
+
+function messageBytes(data: Buffer | ArrayBuffer | Buffer[]): Uint8Array {
   const buffer = Array.isArray(data) ? Buffer.concat(data) : data;
   if (buffer instanceof ArrayBuffer) return new Uint8Array(buffer);
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
@@ -175,5 +210,5 @@ function toBytes(data: Buffer | ArrayBuffer | Buffer[]): Uint8Array {
 
 function toText(data: Buffer | ArrayBuffer | Buffer[]): string {
   if (Buffer.isBuffer(data)) return data.toString('utf8');
-  return Buffer.from(toBytes(data)).toString('utf8');
+  return Buffer.from(messageBytes(data)).toString('utf8');
 }

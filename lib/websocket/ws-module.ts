@@ -1,5 +1,5 @@
 // Internal: the `ws` package, loaded on first use.
-// Tests: tests/lazy-dependencies.test.ts
+// Tests: tests/package/lazy-dependencies.test.ts
 import { createRequire } from 'node:module';
 
 /** The `ws` package's exports. */

@@ -1,5 +1,6 @@
 // Ported from twisted/application/test/test_internet.py (ClientServiceTests).
 import { describe, expect, it } from 'vitest';
+import { failureOf } from '../helpers.js';
 import {
   CancelledError,
   ClientService,
@@ -58,14 +59,6 @@ function makeReconnector({
 const transportOf = (p: App | undefined) => p?.transport as unknown as FakeTransport;
 const lose = (p: App | undefined) => p?.connectionLost(new Failure(new Error('lost')));
 
-function failureOf(d: Deferred<unknown>): unknown {
-  let error: unknown;
-  d.addErrback((f: Failure) => {
-    error = f.value;
-  });
-  return error;
-}
-
 describe('ClientService (Twisted state machine)', () => {
   it('connects when started', () => {
     const { cq, service } = makeReconnector();
@@ -111,7 +104,7 @@ describe('ClientService (Twisted state machine)', () => {
   it('fails whenConnected with CancelledError once stopped, and connects again when restarted', () => {
     const { cq, service } = makeReconnector({ fireImmediately: false });
     expect(service.stopService().called).toBe(true);
-    expect(failureOf(service.whenConnected())).toBeInstanceOf(CancelledError);
+    expect(failureOf(service.whenConnected())?.value).toBeInstanceOf(CancelledError);
     service.startService();
     cq.connectQueue.at(-1)?.callback(undefined as never);
     expect(service.whenConnected().result).toBe(cq.constructedProtocols.at(-1));
@@ -131,7 +124,7 @@ describe('ClientService (Twisted state machine)', () => {
     const d = service.stopService();
     expect(cq.cancelled).toBe(1);
     expect(d.called).toBe(true);
-    expect(failureOf(service.whenConnected())).toBeInstanceOf(CancelledError);
+    expect(failureOf(service.whenConnected())?.value).toBeInstanceOf(CancelledError);
   });
 
   it('retries after a lost connection', () => {
@@ -174,14 +167,14 @@ describe('ClientService (Twisted state machine)', () => {
     const never = service.whenConnected();
     const refused = new Error('refused');
     cq.connectQueue[0]?.errback(refused);
-    expect(failureOf(afterOne)).toBe(refused);
+    expect(failureOf(afterOne)?.value).toBe(refused);
     expect(afterTwo.called).toBe(false);
     clock.advance(1);
     cq.connectQueue[1]?.errback(refused);
-    expect(failureOf(afterTwo)).toBe(refused);
+    expect(failureOf(afterTwo)?.value).toBe(refused);
     expect(never.called).toBe(false);
     service.stopService();
-    expect(failureOf(never)).toBeInstanceOf(CancelledError);
+    expect(failureOf(never)?.value).toBeInstanceOf(CancelledError);
   });
 
   it('returns an already fired Deferred when stopped before being started, or twice', () => {

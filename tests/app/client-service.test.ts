@@ -166,21 +166,28 @@ describe('ClientService over real TCP', () => {
       for await (const chunk of conn) yield chunk;
     });
     const { port: portNumber } = port.getHost() as { port: number };
+    const connections: Connection[] = [];
+    let reconnected!: (conn: Connection) => void;
+    const second = new Promise<Connection>((resolve) => {
+      reconnected = resolve;
+    });
     const service = new ClientService(
       clientFromString(reactor, `tcp:127.0.0.1:${portNumber}`),
       undefined,
-      { retryPolicy: () => 0.01 },
+      {
+        retryPolicy: () => 0.01,
+        prepareConnection: (c) => {
+          if (connections.push(c as Connection) === 2) reconnected(c as Connection);
+        },
+      },
     );
     try {
       service.startService();
       const first = (await service.whenConnected()) as Connection;
       await first.closed;
-      let conn = (await service.whenConnected()) as Connection;
-      for (let i = 0; i < 100 && conn === first; i++) {
-        await new Promise((r) => setTimeout(r, 20));
-        conn = (await service.whenConnected()) as Connection;
-      }
+      const conn = await second;
       expect(conn).not.toBe(first);
+      expect(connections[0]).toBe(first);
       await conn.write('round trip');
       const iterator = conn[Symbol.asyncIterator]();
       const { value } = await iterator.next();

@@ -1,3 +1,4 @@
+import { collect } from '../helpers.js';
 import { describe, expect, it } from 'vitest';
 import {
   ByteReader,
@@ -20,12 +21,6 @@ import {
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const dec = (b: Uint8Array | null): string | null =>
   b === null ? null : Buffer.from(b).toString();
-
-async function collect<T>(source: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of source) out.push(item);
-  return out;
-}
 
 async function rejection(p: Promise<unknown>): Promise<unknown> {
   try {

@@ -1,4 +1,5 @@
 import { connect as netConnect, type Socket } from 'node:net';
+import { unhandledRejectionsDuring } from '../helpers.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type Connection,
@@ -140,22 +141,17 @@ describe('stream protocols', () => {
   });
 
   it('a write after close that nobody awaits does not crash the process', async () => {
-    const unhandled: unknown[] = [];
-    const onUnhandled = (reason: unknown): void => {
-      unhandled.push(reason);
-    };
-    process.on('unhandledRejection', onUnhandled);
-    cleanups.push(() => process.off('unhandledRejection', onUnhandled));
-    const done = deferredSignal<void>();
-    const { received } = await serve(async (conn: Connection) => {
-      conn.close();
-      await conn.closed;
-      void conn.write('ignored');
-      done.resolve();
+    const unhandled = await unhandledRejectionsDuring(async () => {
+      const done = deferredSignal<void>();
+      const { received } = await serve(async (conn: Connection) => {
+        conn.close();
+        await conn.closed;
+        void conn.write('ignored');
+        done.resolve();
+      });
+      await done.promise;
+      await received;
     });
-    await done.promise;
-    await received;
-    await new Promise((resolve) => setTimeout(resolve, 20));
     expect(unhandled).toEqual([]);
   });
 });

@@ -12,7 +12,7 @@ import {
   Failure,
   succeed,
 } from '../../lib/index.js';
-import { failureOf } from './outcome-helpers.js';
+import { failureResultOf } from '../helpers.js';
 
 describe('AbortError', () => {
   it('is a CancelledError named and coded as Node names an abort', () => {
@@ -42,7 +42,7 @@ describe('cancelOn', () => {
     const d = new Deferred<number>().cancelOn(ac.signal);
     const reason = new Error('user left');
     ac.abort(reason);
-    const f = failureOf(d, AbortError);
+    const f = failureResultOf(d, AbortError);
     expect(f.trap(CancelledError)).toBe(CancelledError);
     expect((f.value as AbortError).cause).toBe(reason);
     expect(getEventListeners(ac.signal, 'abort')).toHaveLength(0);
@@ -50,7 +50,7 @@ describe('cancelOn', () => {
 
   it('fails with an AbortError at once on an already aborted signal', () => {
     const signal = AbortSignal.abort('gone');
-    const f = failureOf(new Deferred<number>().cancelOn(signal), AbortError);
+    const f = failureResultOf(new Deferred<number>().cancelOn(signal), AbortError);
     expect((f.value as AbortError).cause).toBe('gone');
   });
 
@@ -59,7 +59,7 @@ describe('cancelOn', () => {
     const d = new Deferred<number>((self) => self.errback(new CancelledError('attempt stopped')));
     d.cancelOn(ac.signal);
     ac.abort();
-    const f = failureOf(d, AbortError);
+    const f = failureResultOf(d, AbortError);
     expect(f.getErrorMessage()).toBe('attempt stopped');
     expect((f.value as AbortError).cause).toBe(ac.signal.reason);
   });
@@ -74,14 +74,14 @@ describe('cancelOn', () => {
     const bc = new AbortController();
     other.cancelOn(bc.signal);
     bc.abort();
-    failureOf(other, RangeError);
+    failureResultOf(other, RangeError);
   });
 
   it('a plain cancel() keeps CancelledError, named CancelledError', () => {
     const ac = new AbortController();
     const d = new Deferred<number>().cancelOn(ac.signal);
     d.cancel();
-    const f = failureOf(d, CancelledError);
+    const f = failureResultOf(d, CancelledError);
     expect(f.value).not.toBeInstanceOf(AbortError);
     expect((f.value as Error).name).toBe('CancelledError');
     expect(getEventListeners(ac.signal, 'abort')).toHaveLength(0);
@@ -118,7 +118,7 @@ describe('Deferred.fromAsync', () => {
     d.cancel();
     expect(seen?.reason).toBeInstanceOf(AbortError);
     expect(isAbortError(seen?.reason)).toBe(true);
-    failureOf(d, CancelledError);
+    failureResultOf(d, CancelledError);
   });
 });
 
@@ -133,7 +133,7 @@ describe('cancelOnSignal', () => {
     const ac = new AbortController();
     const d = cancelOnSignal(new Promise<number>(() => {}), ac.signal);
     ac.abort('stop');
-    expect((failureOf(d, AbortError).value as AbortError).cause).toBe('stop');
+    expect((failureResultOf(d, AbortError).value as AbortError).cause).toBe('stop');
     expect(getEventListeners(ac.signal, 'abort')).toHaveLength(0);
   });
 });

@@ -9,7 +9,7 @@ import {
   succeed,
   TimeoutError,
 } from '../../lib/index.js';
-import { failureOf } from './deferred-helpers.js';
+import { failureOf } from '../helpers.js';
 
 describe('cancel without a canceller', () => {
   it('swallows one late callback, then raises AlreadyCalledError', () => {

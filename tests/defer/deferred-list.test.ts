@@ -11,7 +11,8 @@ import {
   type LogEvent,
   succeed,
 } from '../../lib/index.js';
-import { failureOf, outcomes, unhandledReports } from './outcome-helpers.js';
+import { failureResultOf } from '../helpers.js';
+import { outcomes, unhandledReports } from './outcome-helpers.js';
 
 class GenericError extends Error {}
 
@@ -145,7 +146,7 @@ describe('DeferredList', () => {
     const d2 = new Deferred<void>();
     d1.errback(new GenericError('Bang'));
     const dl = new DeferredList([d1, d2], { fireOnOneErrback: true });
-    failureOf(dl, FirstError);
+    failureResultOf(dl, FirstError);
     d1.addErrback(() => undefined);
   });
 
@@ -205,8 +206,8 @@ describe('DeferredList', () => {
       const two = new Deferred<void>();
       const dl = new DeferredList([one, two], options);
       dl.cancel();
-      failureOf(one, CancelledError);
-      failureOf(two, CancelledError);
+      failureResultOf(one, CancelledError);
+      failureResultOf(two, CancelledError);
       const [entries] = outcomes(dl) as [[boolean, unknown][]];
       expect(entries.map((e) => e[0])).toEqual([false, false]);
     });
@@ -216,7 +217,7 @@ describe('DeferredList', () => {
       const two = new Deferred<string>();
       const dl = new DeferredList([one, two]);
       dl.cancel();
-      failureOf(two, CancelledError);
+      failureResultOf(two, CancelledError);
       const [entries] = outcomes(dl) as [[boolean, unknown][]];
       expect(entries[0]).toEqual([true, 'Callback Result']);
       expect(entries[1][0]).toBe(false);
@@ -228,7 +229,7 @@ describe('DeferredList', () => {
       const two = new Deferred<string>();
       const dl = new DeferredList([one, two], { fireOnOneCallback: true });
       dl.cancel();
-      failureOf(two, CancelledError);
+      failureResultOf(two, CancelledError);
       expect(outcomes(dl)).toEqual([['Callback Result', 0]]);
     });
 
@@ -237,9 +238,9 @@ describe('DeferredList', () => {
       const two = new Deferred<void>();
       const dl = new DeferredList([one, two], { fireOnOneErrback: true });
       dl.cancel();
-      failureOf(one, CancelledError);
-      failureOf(two, CancelledError);
-      const f = failureOf(dl, FirstError);
+      failureResultOf(one, CancelledError);
+      failureResultOf(two, CancelledError);
+      const f = failureResultOf(dl, FirstError);
       expect((f.value as FirstError).failure.check(CancelledError)).toBe(CancelledError);
       expect((f.value as FirstError).index).toBe(0);
     });
@@ -265,8 +266,8 @@ describe('DeferredList', () => {
       const three = new Deferred<void>();
       args.push(three);
       dl.cancel();
-      failureOf(one, CancelledError);
-      failureOf(two, CancelledError);
+      failureResultOf(one, CancelledError);
+      failureResultOf(two, CancelledError);
       expect(three.called).toBe(false);
       outcomes(dl);
     });
@@ -279,7 +280,7 @@ describe('DeferredList', () => {
       const two = new Deferred<void>();
       const dl = new DeferredList([one, two]);
       dl.cancel();
-      failureOf(two, CancelledError);
+      failureResultOf(two, CancelledError);
       const logged = observed.filter((e) => e.log_failure instanceof Failure);
       expect(logged).toHaveLength(1);
       expect((logged[0].log_failure as Failure).value).toBeInstanceOf(RangeError);
@@ -304,8 +305,8 @@ describe('DeferredList', () => {
       one.errback(new GenericError('test'));
       dl.cancel();
       expect(two.called).toBe(false);
-      failureOf(one, GenericError);
-      failureOf(dl, FirstError);
+      failureResultOf(one, GenericError);
+      failureResultOf(dl, FirstError);
     });
   });
 });

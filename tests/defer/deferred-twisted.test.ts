@@ -9,7 +9,7 @@ import {
   gatherResults,
   succeed,
 } from '../../lib/index.js';
-import { failureOf } from './deferred-helpers.js';
+import { failureOf } from '../helpers.js';
 
 describe('re-entrancy', () => {
   it('a callback added by a running callback runs only after it returns', () => {

@@ -6,7 +6,7 @@ import {
   type Failure,
   NotLockedError,
 } from '../../lib/index.js';
-import { failureOf } from './outcome-helpers.js';
+import { failureResultOf } from '../helpers.js';
 
 describe('DeferredLock', () => {
   it('gives the lock at once when free, and to waiters in order on release', () => {
@@ -165,7 +165,7 @@ describe('DeferredLock', () => {
       });
       const result = lock.run(() => work);
       result.cancel();
-      expect(failureOf(result).value).toBeInstanceOf(CancelledError);
+      expect(failureResultOf(result).value).toBeInstanceOf(CancelledError);
       expect(lock.locked).toBe(true);
       finish();
       await work;
@@ -183,7 +183,7 @@ describe('DeferredLock', () => {
       result.cancel();
       expect(innerCancelled).toBe(true);
       expect(lock.locked).toBe(false);
-      expect(failureOf(result).value).toBeInstanceOf(CancelledError);
+      expect(failureResultOf(result).value).toBeInstanceOf(CancelledError);
     });
   });
 

@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { expect } from 'vitest';
-import { type Deferred, Failure } from '../../lib/index.js';
+import type { Deferred } from '../../lib/index.js';
 
 /**
  * Everything `d` fires with from now on (one entry, or none while it has not
@@ -19,17 +18,6 @@ export function outcomes(d: Deferred<unknown>): unknown[] {
     seen.push(r);
   });
   return seen;
-}
-
-/** The Failure `d` holds (consumed); fails the test unless `d` failed (with a `type`, if given). */
-export function failureOf(
-  d: Deferred<unknown>,
-  type?: abstract new (...a: never[]) => unknown,
-): Failure {
-  const [r] = outcomes(d);
-  expect(r).toBeInstanceOf(Failure);
-  if (type !== undefined) expect((r as Failure).value).toBeInstanceOf(type);
-  return r as Failure;
 }
 
 const execFileAsync = promisify(execFile);

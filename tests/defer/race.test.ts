@@ -9,7 +9,8 @@ import {
   type LogEvent,
   race,
 } from '../../lib/index.js';
-import { failureOf, outcomes } from './outcome-helpers.js';
+import { failureResultOf } from '../helpers.js';
+import { outcomes } from './outcome-helpers.js';
 
 describe('race', () => {
   it('fires with [index, value] of the first success and cancels every other input', () => {
@@ -43,7 +44,7 @@ describe('race', () => {
           expect(raced.called).toBe(false);
           ds[i].errback(errors[i]);
         }
-        const group = failureOf(raced).value as FailureGroup;
+        const group = failureResultOf(raced).value as FailureGroup;
         expect(group).toBeInstanceOf(FailureGroup);
         expect(group.name).toBe('FailureGroup');
         expect(group.failures.map((f) => f.value)).toEqual(errors);
@@ -102,7 +103,7 @@ describe('race', () => {
     const ds = [new Deferred<void>(), new Deferred<void>(), new Deferred<void>()];
     const raced = race(ds);
     for (const d of ds) d.errback(failure);
-    const group = failureOf(raced, FailureGroup).value as FailureGroup;
+    const group = failureResultOf(raced, FailureGroup).value as FailureGroup;
     expect(group.failures).toHaveLength(3);
     for (const f of group.failures) expect(f).toBe(failure);
   });
@@ -125,7 +126,7 @@ describe('race', () => {
     const raced = race(ds);
     raced.cancel();
     expect(cancelled).toEqual([0, 1]);
-    const group = failureOf(raced).value as FailureGroup;
+    const group = failureResultOf(raced).value as FailureGroup;
     expect(group).toBeInstanceOf(FailureGroup);
     expect(group.failures.map((f) => f.check(CancelledError))).toEqual([
       CancelledError,
@@ -134,7 +135,7 @@ describe('race', () => {
   });
 
   it('fails at once with an empty FailureGroup for no inputs', () => {
-    const group = failureOf(race([])).value as FailureGroup;
+    const group = failureResultOf(race([])).value as FailureGroup;
     expect(group).toBeInstanceOf(FailureGroup);
     expect(group.failures).toEqual([]);
   });

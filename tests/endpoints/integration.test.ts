@@ -6,6 +6,8 @@ import { Collector, certArg, Echo, echo, fixtures, keyArg, readAtLeast } from '.
 import {
   type Connection,
   ConnectionRefusedError,
+  Factory,
+  StreamServerEndpointService,
   clientFromString,
   connect,
   type IListeningPort,
@@ -125,5 +127,23 @@ describe('endpoints over real sockets', () => {
     const port = await serverFromString(reactor, 'tcp:0:interface=127.0.0.1').listen(echo);
     ports.push(port);
     await roundTripConnection(`tcp:127.0.0.1:${portOf(port)}`);
+  });
+
+  it('a stopService that rejects (stopFactory throws) still closes its port', async () => {
+    class FailingStop extends Factory {
+      override stopFactory(): void {
+        throw new Error('stopFactory failed');
+      }
+    }
+    const factory = new FailingStop();
+    factory.protocol = Echo;
+    const endpoint = serverFromString(reactor, 'tcp:0:interface=127.0.0.1');
+    const service = new StreamServerEndpointService(endpoint, factory);
+    await service.startService();
+    const address = `tcp:127.0.0.1:${portOf(service.port!)}`;
+    await expect(service.stopService()).rejects.toThrow('stopFactory failed');
+    expect(service.running).toBe(false);
+    const error = await connect(address, reactor).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectionRefusedError);
   });
 });

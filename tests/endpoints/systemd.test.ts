@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   AdoptedStreamServerEndpoint,
-  AlreadyListened,
   EndpointDescriptionError,
   ListenFDs,
   reactor,
@@ -93,15 +92,5 @@ describe('systemd: descriptions', () => {
   it('says why when the process was not socket-activated', () => {
     delete process.env.LISTEN_PID;
     expect(parseError('systemd:domain=INET:index=0').message).toMatch(/not socket-activated/);
-  });
-});
-
-describe('AdoptedStreamServerEndpoint', () => {
-  it('listens only once', async () => {
-    const endpoint = new AdoptedStreamServerEndpoint(reactor, 1_000_000, 'INET');
-    await expect(endpoint.listen(async () => {})).rejects.toMatchObject({
-      name: 'CannotListenError',
-    });
-    await expect(endpoint.listen(async () => {})).rejects.toBeInstanceOf(AlreadyListened);
   });
 });

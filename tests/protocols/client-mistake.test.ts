@@ -27,10 +27,19 @@ const shout: StreamProtocol = async function* (conn) {
   }
 };
 
-/** A server running `shout` and a raw client; `received` resolves with all the client got, at close. */
-async function session(): Promise<{ client: net.Socket; peer: string; received: Promise<string> }> {
+/** `shout` answering each chunk's lines at once (`batch: true`), one yield per chunk. */
+const shoutBatch: StreamProtocol = async function* (conn) {
+  for await (const batch of lines(conn, { encoding: 'utf8', maxLength: 16, batch: true })) {
+    yield batch.map((line) => `${line.toUpperCase()}\r\n`).join('');
+  }
+};
+
+/** A server running `handler` and a raw client; `received` resolves with all the client got, at close. */
+async function session(
+  handler: StreamProtocol = shout,
+): Promise<{ client: net.Socket; peer: string; received: Promise<string> }> {
   globalLogPublisher.addObserver(collect);
-  const port = await listen('tcp:0:interface=127.0.0.1', shout);
+  const port = await listen('tcp:0:interface=127.0.0.1', handler);
   ports.push(port);
   const { port: number } = port.getHost() as { port: number };
   const client = net.connect({ host: '127.0.0.1', port: number, allowHalfOpen: true });
@@ -80,4 +89,35 @@ describe('a stream protocol closing on a framing error', () => {
     expect(await received).toBe('HELLO\r\n');
     expectOneClientMistake(peer, 'UnexpectedEOF');
   });
+
+  const fifty = Array.from({ length: 50 }, (_, i) => `line ${i}\r\n`).join('');
+  const fiftyShouted = fifty.toUpperCase();
+
+  it.each([
+    ['one frame per step', shout],
+    ['batch: true', shoutBatch],
+  ])(
+    'delivers 50 replies yielded before an over-long line in the same segment (%s)',
+    async (_, handler) => {
+      const { client, peer, received } = await session(handler);
+      client.write(`${fifty}${'x'.repeat(100)}`);
+      expect(await received).toBe(fiftyShouted);
+      expectOneClientMistake(peer, 'FrameTooLong');
+    },
+  );
+
+  it.each([
+    ['one frame per step', shout],
+    ['batch: true', shoutBatch],
+  ])(
+    'delivers the replies when the over-long line is split across segments (%s)',
+    async (_, handler) => {
+      const { client, peer, received } = await session(handler);
+      client.write(`${fifty}xxxxxxxx`);
+      await new Promise((resolve) => client.once('data', resolve));
+      client.write('x'.repeat(100));
+      expect(await received).toBe(fiftyShouted);
+      expectOneClientMistake(peer, 'FrameTooLong');
+    },
+  );
 });

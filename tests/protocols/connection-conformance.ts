@@ -10,6 +10,7 @@ import {
   type LogEvent,
   type StreamProtocol,
 } from '../../lib/index.js';
+import { readAll } from '../helpers.js';
 
 /**
  * Make two connected ends, `[client, server]`. When `serverHandler` is given
@@ -23,12 +24,7 @@ export type MakeConnectionPair = (
 
 const decoder = new TextDecoder();
 
-/** Everything `conn` yields until its clean end, as a string. */
-export async function readAll(conn: AsyncIterable<Uint8Array>): Promise<string> {
-  let text = '';
-  for await (const chunk of conn) text += decoder.decode(chunk, { stream: true });
-  return text + decoder.decode();
-}
+export { readAll };
 
 /** Read until at least `n` bytes arrived (or the end); returns them as a string. */
 export async function readAtLeast(conn: AsyncIterable<Uint8Array>, n: number): Promise<string> {

@@ -2,6 +2,7 @@ import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import {
   type Address,
+  Clock,
   ConnectionAborted,
   ConnectionDone,
   ConnectionLost,
@@ -13,6 +14,7 @@ import {
   type IPushProducer,
   type ITransport,
   type LogEvent,
+  lines,
   memoryTransportPair,
   type StreamProtocol,
   StreamConnection,
@@ -344,5 +346,62 @@ describe('StreamConnection failures', () => {
     void conn.startTLS({});
     await expect(conn.startTLS({})).rejects.toThrow('handshake failed');
     await turns(2);
+  });
+});
+
+describe('StreamConnection: the graceful close after a framing error', () => {
+  const shout: StreamProtocol = async function* (conn) {
+    for await (const line of lines(conn, { encoding: 'utf8', maxLength: 16 })) {
+      yield `${line.toUpperCase()}\r\n`;
+    }
+  };
+
+  /** A connection running `shout` on a StringTransport (whose close never completes by itself). */
+  async function afterFramingError(options: { closeTimeout?: number } = {}) {
+    const clock = new Clock();
+    const transport = new StringTransport();
+    const conn = new StreamConnection(shout, { ...options, clock });
+    const events: LogEvent[] = [];
+    const collect = (e: LogEvent) => events.push(e);
+    globalLogPublisher.addObserver(collect);
+    conn.makeConnection(transport);
+    conn.dataReceived(new TextEncoder().encode(`hi\r\n${'x'.repeat(40)}`));
+    await turns(5);
+    globalLogPublisher.removeObserver(collect);
+    return { clock, transport, conn, events };
+  }
+
+  it('flushes what was yielded, closes gracefully, and aborts a peer that never reads at closeTimeout', async () => {
+    const { clock, transport, conn, events } = await afterFramingError({ closeTimeout: 5 });
+    expect(transport.value().toString()).toBe('HI\r\n');
+    expect(transport.disconnecting).toBe(true);
+    expect(transport.disconnected).toBe(false);
+    const collect = (e: LogEvent) => events.push(e);
+    globalLogPublisher.addObserver(collect);
+    try {
+      clock.advance(4.9);
+      expect(transport.disconnected).toBe(false);
+      clock.advance(0.1);
+    } finally {
+      globalLogPublisher.removeObserver(collect);
+    }
+    expect(transport.disconnected).toBe(true); // abortConnection()
+    const line = events.find((e) => String(e.log_format).startsWith('aborting the connection'));
+    expect(line).toMatchObject({ peer: expect.any(String), timeout: 5, log_level: 'info' });
+    conn.connectionLost(new Failure(new ConnectionLost()));
+    expect(clock.getDelayedCalls()).toEqual([]);
+  });
+
+  it('defaults to 30 s, and cancels its deadline when the close completes first', async () => {
+    const { clock, transport, conn } = await afterFramingError();
+    expect(clock.getDelayedCalls().map((c) => c.getTime())).toEqual([30]);
+    conn.connectionLost(new Failure(new ConnectionDone()));
+    expect(clock.getDelayedCalls()).toEqual([]);
+    clock.advance(60);
+    expect(transport.disconnected).toBe(false);
+  });
+
+  it('rejects a negative closeTimeout', () => {
+    expect(() => new StreamConnection(shout, { closeTimeout: -1 })).toThrow(RangeError);
   });
 });

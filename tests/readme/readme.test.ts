@@ -1,5 +1,6 @@
 // The README's examples, run as written (ports made ephemeral).
 import { afterEach, describe, expect, it } from 'vitest';
+import { readAll, serve, stopServing } from '../helpers.js';
 import {
   Clock,
   connect,
@@ -8,11 +9,8 @@ import {
   Deferred,
   deferLater,
   type Failure,
-  type IListeningPort,
-  type InetAddress,
   LineReceiver,
   lines,
-  listen,
   type StreamProtocol,
   webSocketServer,
 } from '../../lib/index.js';
@@ -33,21 +31,11 @@ class Shout extends LineReceiver {
   }
 }
 
-async function readAll(conn: AsyncIterable<Uint8Array>): Promise<string> {
-  const parts: Uint8Array[] = [];
-  for await (const chunk of conn) parts.push(chunk);
-  return Buffer.concat(parts).toString('utf8');
-}
+afterEach(stopServing);
 
-const ports: IListeningPort[] = [];
-afterEach(async () => {
-  await Promise.all(ports.splice(0).map((p) => p.stopListening()));
-});
-
-async function serve(handler: Parameters<typeof listen>[1]): Promise<number> {
-  const port = await listen('tcp:0:interface=127.0.0.1', handler);
-  ports.push(port);
-  return (port.getHost() as InetAddress).port;
+/** Serve `handler` on 127.0.0.1; its port. */
+async function servePort(handler: Parameters<typeof serve>[0]): Promise<number> {
+  return (await serve(handler)).port;
 }
 
 describe('README examples', () => {
@@ -55,7 +43,7 @@ describe('README examples', () => {
     const echo: StreamProtocol = async function* (conn) {
       for await (const chunk of conn) yield chunk;
     };
-    const port = await serve(echo);
+    const port = await servePort(echo);
     const conn = await connect(`tcp:host=127.0.0.1:port=${port}`);
     await conn.end('ping');
     expect(await readAll(conn)).toBe('ping');
@@ -67,7 +55,7 @@ describe('README examples', () => {
   ] as const)(
     'the %s shout server answers in upper case and closes on quit',
     async (_, handler) => {
-      const port = await serve(handler);
+      const port = await servePort(handler);
       const conn = await connect(`tcp:host=127.0.0.1:port=${port}`);
       await conn.write('hello\r\nworld\r\nquit\r\n');
       expect(await readAll(conn)).toBe('HELLO\r\nWORLD\r\n');
@@ -110,7 +98,7 @@ describe('README examples', () => {
   });
 
   it('a WebSocket echo server answers a woven client', async () => {
-    const port = await serve(
+    const port = await servePort(
       webSocketServer(async function* (ws) {
         for await (const message of ws) yield message;
       }),

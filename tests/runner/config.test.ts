@@ -172,11 +172,11 @@ describe('the woven command', () => {
     );
     expect(code).toBe(0);
     const row = (key: string) => stdout.split('\n').find((l) => l.startsWith(`  --${key} `));
-    expect(row('shutdown-timeout')).toMatch(/\s3\s+from command line$/);
-    expect(row('log-level')).toMatch(/\swarn\s+from WOVEN_LOG_LEVEL$/);
-    expect(row('workers')).toMatch(/\s2\s+from .*woven\.json$/);
-    expect(row('host')).toMatch(/\s127\.0\.0\.2\s+from WOVEN_HOST$/);
-    expect(row('dest-port')).toMatch(/\s9\s+from command line$/);
+    expect(row('shutdown-timeout')).toMatch(/\s3\s+from flag$/);
+    expect(row('log-level')).toMatch(/\swarn\s+from environment WOVEN_LOG_LEVEL$/);
+    expect(row('workers')).toMatch(/\s2\s+from config file .*woven\.json$/);
+    expect(row('host')).toMatch(/\s127\.0\.0\.2\s+from environment WOVEN_HOST$/);
+    expect(row('dest-port')).toMatch(/\s9\s+from flag$/);
     expect(row('port')).toMatch(/\stcp:8001\s+from default$/);
   });
 

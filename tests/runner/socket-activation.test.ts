@@ -1,14 +1,26 @@
 // systemd socket activation through the real CLI: a launcher binds real
 // listening sockets, passes them as fd 3, 4, ... with LISTEN_FDS/LISTEN_PID/
 // LISTEN_FDNAMES set (as systemd does), and execs `woven`.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AdoptedStreamServerEndpoint, AlreadyListened, reactor } from '../../lib/index.js';
 import { killAll, readUntil, runWoven, WovenProcess } from './woven-process.js';
 
 const LAUNCHER = join(import.meta.dirname, '..', 'fixtures', 'socket-activate.py');
+
+/** Whether systemd's own test launcher is installed. */
+function hasSystemdSocketActivate(): boolean {
+  try {
+    execFileSync('systemd-socket-activate', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
 let dir: string;
 const sockets: Socket[] = [];
 
@@ -92,6 +104,24 @@ describe('systemd: endpoint', () => {
     expect(await woven.exitCode()).toBe(0);
   });
 
+  it.skipIf(!hasSystemdSocketActivate())(
+    "is started by systemd's own systemd-socket-activate, which passes the socket on the first connection",
+    async () => {
+      const path = join(dir, 'activated.sock');
+      const woven = new WovenProcess(
+        ['--log-format', 'json', 'echo', '--port', 'systemd:domain=UNIX:name=web'],
+        { launcher: ['systemd-socket-activate', '-l', path, '--fdname=web'] },
+      );
+      for (let i = 0; i < 100 && !existsSync(path); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(await echoes({ path }, 'first connection')).toBe('first connection');
+      await woven.waitForLine(/listening on/);
+      woven.signal('SIGTERM');
+      expect(await woven.exitCode()).toBe(0);
+    },
+  );
+
   it('is bad usage (exit 2) without socket activation, saying why', async () => {
     const plain = await runWoven(['echo', '--port', 'systemd:domain=INET:index=0'], {
       env: { ...process.env, LISTEN_PID: undefined, LISTEN_FDS: undefined },
@@ -103,5 +133,15 @@ describe('systemd: endpoint', () => {
     });
     expect(other.code).toBe(2);
     expect(other.stderr).toMatch(/LISTEN_PID is 1, not this process/);
+  });
+});
+
+describe('AdoptedStreamServerEndpoint', () => {
+  it('fails with CannotListenError on a descriptor that is no socket, and listens only once', async () => {
+    const endpoint = new AdoptedStreamServerEndpoint(reactor, 1_000_000, 'INET');
+    await expect(endpoint.listen(async () => {})).rejects.toMatchObject({
+      name: 'CannotListenError',
+    });
+    await expect(endpoint.listen(async () => {})).rejects.toBeInstanceOf(AlreadyListened);
   });
 });

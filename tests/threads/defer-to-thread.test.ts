@@ -1,4 +1,8 @@
 import { execFile } from 'node:child_process';
+import { getEventListeners } from 'node:events';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -37,6 +41,24 @@ describe('deferToThread', () => {
     await expect(d.asPromise()).rejects.toBeInstanceOf(CancelledError);
   });
 
+  it('takes { signal } first: an abort terminates the task with an AbortError, a result removes the listener', async () => {
+    const ac = new AbortController();
+    expect(await deferToThread({ signal: ac.signal }, { module: tasks, name: 'add' }, 1, 2)).toBe(
+      3,
+    );
+    expect(await deferToThread({ signal: ac.signal }, tasks, 'add', 2, 2)).toBe(4);
+    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(0);
+    const d = deferToThread({ signal: ac.signal }, { module: tasks, name: 'spin' });
+    await new Promise((resolve) => setImmediate(resolve));
+    const reason = new Error('enough');
+    ac.abort(reason);
+    const error = await d.asPromise().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CancelledError);
+    expect((error as Error).name).toBe('AbortError');
+    expect((error as Error).cause).toBe(reason);
+    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(0);
+  });
+
   it('deferToThreadPool runs on the given pool', async () => {
     const pool = new ThreadPool({ maxThreads: 1 });
     pool.start();
@@ -52,21 +74,37 @@ describe('deferToThread', () => {
   });
 
   it('never holds the process open: a script that used it exits by itself', async () => {
-    const script = fileURLToPath(new URL('../fixtures/defer-to-thread-exit.ts', import.meta.url));
-    const { stdout, code } = await new Promise<{ stdout: string; code: number | null }>(
-      (resolve) => {
-        const child = execFile(
-          process.execPath,
-          ['--import', 'tsx', script],
-          { timeout: 20_000 },
-          (error, out) => {
-            resolve({ stdout: out, code: error ? ((error as { code?: number }).code ?? -1) : 0 });
-          },
-        );
-        child.stdin?.end();
-      },
-    );
+    const { stdout, code } = await runExitFixture(process.env);
     expect(stdout).toBe('result 42\n');
     expect(code).toBe(0);
   }, 30_000);
+
+  it('loads its worker from the package, writing nothing into the temporary directory', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'woven-tmpdir-'));
+    try {
+      const env = { ...process.env, TMPDIR: tmp, TMP: tmp, TEMP: tmp };
+      const { stdout, code } = await runExitFixture(env);
+      expect(stdout).toBe('result 42\n');
+      expect(code).toBe(0);
+      expect(readdirSync(tmp).filter((name) => name.startsWith('woven'))).toEqual([]);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }, 30_000);
 });
+
+/** Run the deferToThread fixture in a child process with `env`; its stdout and exit code. */
+function runExitFixture(env: NodeJS.ProcessEnv): Promise<{ stdout: string; code: number | null }> {
+  const script = fileURLToPath(new URL('../fixtures/defer-to-thread-exit.ts', import.meta.url));
+  return new Promise((resolve) => {
+    const child = execFile(
+      process.execPath,
+      ['--import', 'tsx', script],
+      { timeout: 20_000, env },
+      (error, out) => {
+        resolve({ stdout: out, code: error ? ((error as { code?: number }).code ?? -1) : 0 });
+      },
+    );
+    child.stdin?.end();
+  });
+}

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  Clock,
-  Deferred,
-  type Failure,
-  LoopingCall,
-  LoopingCallStateError,
-  reactor,
-} from '../../lib/index.js';
+import { failureOf } from '../helpers.js';
+import { Clock, Deferred, LoopingCall, LoopingCallStateError, reactor } from '../../lib/index.js';
 
 class TestException extends Error {}
 
@@ -24,14 +18,6 @@ function countingOn(clock: Clock, fn: (count: number) => unknown): LoopingCall<[
   const lc = LoopingCall.withCount(fn);
   lc.clock = clock;
   return lc;
-}
-
-function failureOf(d: Deferred<unknown>): Failure | undefined {
-  let failure: Failure | undefined;
-  d.addErrback((f: Failure) => {
-    failure = f;
-  });
-  return failure;
 }
 
 describe('LoopingCall', () => {

@@ -71,6 +71,7 @@ export class Recorder extends Protocol {
   readonly lost = deferred<Failure>();
   reason: Failure | undefined;
   lostCount = 0;
+  #waiters: { bytes: number; resolve: (text: string) => void }[] = [];
 
   override connectionMade(): void {
     this.made.resolve();
@@ -78,6 +79,16 @@ export class Recorder extends Protocol {
 
   override dataReceived(data: Uint8Array): void {
     this.received.push(Buffer.from(data));
+    const size = this.text().length;
+    const ready = this.#waiters.filter((w) => size >= w.bytes);
+    this.#waiters = this.#waiters.filter((w) => size < w.bytes);
+    for (const w of ready) w.resolve(this.text());
+  }
+
+  /** Resolves with the text received once it is `n` bytes long, or longer. */
+  receivedAtLeast(n: number): Promise<string> {
+    if (this.text().length >= n) return Promise.resolve(this.text());
+    return new Promise((resolve) => this.#waiters.push({ bytes: n, resolve }));
   }
 
   override connectionLost(reason: Failure): void {

@@ -107,8 +107,7 @@ describe('listenTCP', () => {
     const p = await server;
     // Reset once the server has read the data (a reset racing unread data
     // reads, on Linux, as data then a clean EOF, for raw node:net too).
-    for (let i = 0; i < 1000 && p.received.length === 0; i++)
-      await new Promise((r) => setImmediate(r));
+    await p.receivedAtLeast(1);
     socket.resetAndDestroy();
     const reason = await p.lost.promise;
     expect(reason.check(ConnectionDone)).toBeNull();

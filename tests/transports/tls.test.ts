@@ -29,10 +29,8 @@ const res = new Resources();
 afterEach(() => res.closeAll());
 
 /** Wait until `recorder` has received `n` bytes. */
-async function received(recorder: Recorder, n: number): Promise<string> {
-  for (let i = 0; i < 1000 && recorder.text().length < n; i++)
-    await new Promise((r) => setTimeout(r, 2));
-  return recorder.text();
+function received(recorder: Recorder, n: number): Promise<string> {
+  return recorder.receivedAtLeast(n);
 }
 
 describe('listenSSL / connectSSL', () => {

@@ -1,5 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readlinkSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,6 +108,35 @@ describe('listenUNIX / connectUNIX', () => {
     await factory.lost.promise;
     await port.stopListening();
     expect(existsSync(`${p}.lock`)).toBe(false);
+  });
+
+  it('with wantPID, refuses a regular file at the path and leaves it as it was', async () => {
+    const p = path();
+    writeFileSync(p, 'not yours');
+    const error = await reactor.listenUNIX(p, Echo, 50, 0o666, true).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CannotListenError);
+    expect((error as CannotListenError).message).toContain(`${p} exists and is not a socket`);
+    expect(readFileSync(p, 'utf8')).toBe('not yours');
+    expect(existsSync(`${p}.lock`)).toBe(false);
+  });
+
+  it('with wantPID, refuses the live socket of a server that holds no lock, which keeps serving', async () => {
+    const p = path();
+    const other = net.createServer((s) => s.on('error', () => {}).end('still mine')); // woven's probe resets
+    await new Promise<void>((resolve) => other.listen(p, resolve));
+    res.onClose(() => new Promise((resolve) => other.close(resolve)));
+    const error = await reactor.listenUNIX(p, Echo, 50, 0o666, true).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CannotListenError);
+    expect((error as CannotListenError).message).toContain(`another server is listening on ${p}`);
+    const reply = await new Promise<string>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      net
+        .connect({ path: p })
+        .on('data', (c: Buffer) => chunks.push(c))
+        .on('end', () => resolve(Buffer.concat(chunks).toString()))
+        .on('error', reject);
+    });
+    expect(reply).toBe('still mine');
   });
 
   it('with checkPID, fails with BadFileError when no live server holds the lock', async () => {

@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { readAll } from '../helpers.js';
 import { describe, expect, it } from 'vitest';
 import {
   Clock,
@@ -12,12 +13,6 @@ import {
 } from '../../lib/index.js';
 
 const text = (chunks: Uint8Array[]): string => Buffer.concat(chunks).toString('utf8');
-
-async function readAll(conn: AsyncIterable<Uint8Array>): Promise<string> {
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of conn) chunks.push(chunk);
-  return text(chunks);
-}
 
 /** A client endpoint handing out an in-memory connection (no socket). */
 function endpointOf(conn: Connection): IStreamClientEndpoint {

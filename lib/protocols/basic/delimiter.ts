@@ -1,19 +1,19 @@
 // Tests: tests/protocols/basic/line-receiver.test.ts, tests/protocols/basic/line-only-receiver.test.ts
 import { Buffer } from 'node:buffer';
-import { type BytesLike, FrameTooLong, toBuffer, toDelimiter } from '../framing/index.js';
+import { FrameTooLong, toDelimiter } from '../framing/index.js';
+import { type Data, type ITransport, toBytes } from '../transport.js';
 import { logClientMistake } from '../client-mistake.js';
-import type { ITransport } from '../transport.js';
 
 /**
  * The bytes of a protocol's `delimiter` attribute, converted once per value
  * (the attribute may be a string or bytes, and may change at any time).
  */
 export class DelimiterCache {
-  #value: BytesLike | null = null;
+  #value: Data | null = null;
   #bytes: Buffer = Buffer.alloc(0);
 
   /** `delimiter` as bytes (the same object while the value is unchanged). */
-  bytes(delimiter: BytesLike): Buffer {
+  bytes(delimiter: Data): Buffer {
     if (delimiter !== this.#value) {
       this.#bytes = toDelimiter(delimiter);
       this.#value = delimiter;
@@ -22,13 +22,26 @@ export class DelimiterCache {
   }
 }
 
-/** `line` followed by `delimiter`, in one buffer (one write). */
-export function withDelimiter(line: BytesLike, delimiter: Buffer): Buffer {
-  const bytes = toBuffer(line);
-  const out = Buffer.allocUnsafe(bytes.length + delimiter.length);
+/**
+ * `line` followed by `delimiter`, as one piece (one write): a string when
+ * both are strings (the transport then encodes it once, with the rest of the
+ * turn's writes), else one buffer. `delimiterBytes` is `delimiter` as bytes.
+ */
+export function withDelimiter(line: Data, delimiter: Data, delimiterBytes: Buffer): Data {
+  if (typeof line === 'string' && typeof delimiter === 'string' && !isLowSurrogate(delimiter)) {
+    return line + delimiter;
+  }
+  const bytes = toBytes(line);
+  const out = Buffer.allocUnsafe(bytes.length + delimiterBytes.length);
   bytes.copy(out, 0);
-  delimiter.copy(out, bytes.length);
+  delimiterBytes.copy(out, bytes.length);
   return out;
+}
+
+/** Whether `text` starts with a low surrogate, which joined to a string ending in a high one would encode differently. */
+function isLowSurrogate(text: string): boolean {
+  const c = text.charCodeAt(0);
+  return c >= 0xdc00 && c <= 0xdfff;
 }
 
 /** True when `transport` says it is closing (Twisted's `transport.disconnecting`). */

@@ -1,14 +1,13 @@
 // Tests: tests/protocols/basic/int-string-receiver.test.ts
 import type { Buffer } from 'node:buffer';
 import {
-  type BytesLike,
   ChunkQueue,
   encodeLengthPrefixed,
   FrameTooLong,
   type PrefixBytes,
   peekLength,
-  toBuffer,
 } from '../framing/index.js';
+import { type Data, toBytes } from '../transport.js';
 import { notImplemented } from './not-implemented.js';
 import { PausableProtocol } from './pausable.js';
 import { logClientMistake } from '../client-mistake.js';
@@ -44,8 +43,8 @@ export class IntNStringReceiver extends PausableProtocol {
     return this.#queue.peek(this.#queue.size);
   }
 
-  set recvd(data: BytesLike) {
-    this.#queue.replace(toBuffer(data));
+  set recvd(data: Data) {
+    this.#queue.replace(toBytes(data));
   }
 
   /** Parse received bytes and deliver each complete string (unless paused). */
@@ -91,7 +90,7 @@ export class IntNStringReceiver extends PausableProtocol {
    * Send `data` (a string means its UTF-8 bytes) with its length prefix, in
    * one write; throws `StringTooLongError` if it does not fit the prefix.
    */
-  sendString(data: BytesLike): void {
+  sendString(data: Data): void {
     const frame = encodeLengthPrefixed(data, this.prefixLength);
     this.transport?.write(frame);
   }

@@ -1,5 +1,6 @@
 // Tests: tests/protocols/basic/line-only-receiver.test.ts
-import { type BytesLike, ChunkQueue } from '../framing/index.js';
+import { ChunkQueue } from '../framing/index.js';
+import type { Data } from '../transport.js';
 import { Protocol } from '../protocol.js';
 import { closeOnLongLine, DelimiterCache, isDisconnecting, withDelimiter } from './delimiter.js';
 import { notImplemented } from './not-implemented.js';
@@ -9,7 +10,9 @@ import { notImplemented } from './not-implemented.js';
  * {@link LineReceiver} without raw mode or pausing. Lines longer than
  * {@link MAX_LENGTH} go to {@link lineLengthExceeded} (which closes the
  * connection by default); delivery stops once the transport is
- * disconnecting.
+ * disconnecting. Its length rule is Twisted's `LineOnlyReceiver`'s, not
+ * `LineReceiver`'s: the over-long line alone goes to the hook, and an
+ * unterminated buffer is too long as soon as it exceeds `MAX_LENGTH`.
  *
  * @example
  * ```ts
@@ -21,7 +24,7 @@ import { notImplemented } from './not-implemented.js';
  */
 export class LineOnlyReceiver extends Protocol {
   /** The line delimiter (a string means its UTF-8 bytes). Default `'\r\n'`. */
-  delimiter: BytesLike = '\r\n';
+  delimiter: Data = '\r\n';
   /** Longest line accepted, in bytes, delimiter excluded. Default 16384. */
   MAX_LENGTH = 16384;
 
@@ -50,8 +53,10 @@ export class LineOnlyReceiver extends Protocol {
   }
 
   /** Send `line` (a string means its UTF-8 bytes) followed by the delimiter, in one write. */
-  sendLine(line: BytesLike): void {
-    this.transport?.write(withDelimiter(line, this.#delimiter.bytes(this.delimiter)));
+  sendLine(line: Data): void {
+    this.transport?.write(
+      withDelimiter(line, this.delimiter, this.#delimiter.bytes(this.delimiter)),
+    );
   }
 
   /** Called with an over-long line (or unterminated buffer). Closes the connection by default. */

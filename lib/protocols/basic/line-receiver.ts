@@ -1,9 +1,13 @@
 // Tests: tests/protocols/basic/line-receiver.test.ts
 import type { Buffer } from 'node:buffer';
-import { type BytesLike, ChunkQueue, toBuffer } from '../framing/index.js';
+import { ChunkQueue, FrameTooLong, takeUntil } from '../framing/index.js';
+import { type Data, toBytes } from '../transport.js';
 import { closeOnLongLine, DelimiterCache, isDisconnecting, withDelimiter } from './delimiter.js';
 import { notImplemented } from './not-implemented.js';
 import { PausableProtocol } from './pausable.js';
+
+/** What {@link LineReceiver}'s line taker returns for a line over `MAX_LENGTH`. */
+const TOO_LONG = Symbol('too long');
 
 /**
  * A protocol that receives lines and/or raw data, as Twisted's
@@ -26,7 +30,7 @@ import { PausableProtocol } from './pausable.js';
  */
 export class LineReceiver extends PausableProtocol {
   /** The line delimiter (a string means its UTF-8 bytes). Default `'\r\n'`. */
-  delimiter: BytesLike = '\r\n';
+  delimiter: Data = '\r\n';
   /** Longest line accepted, in bytes, delimiter excluded. Default 16384. */
   MAX_LENGTH = 16384;
 
@@ -57,17 +61,9 @@ export class LineReceiver extends PausableProtocol {
           if (why) return why;
           continue;
         }
-        const delimiter = this.#delimiter.bytes(this.delimiter);
-        const i = queue.find(delimiter);
-        if (i < 0) {
-          if (queue.size >= this.MAX_LENGTH + delimiter.length) {
-            return this.lineLengthExceeded(queue.takeAll());
-          }
-          return undefined;
-        }
-        if (i > this.MAX_LENGTH) return this.lineLengthExceeded(queue.takeAll());
-        const line = queue.take(i);
-        queue.skip(delimiter.length);
+        const line = this.#takeLine();
+        if (line === null) return undefined;
+        if (line === TOO_LONG) return this.lineLengthExceeded(queue.takeAll());
         const why = this.lineReceived(line);
         if (why || isDisconnecting(this.transport)) return why;
       }
@@ -77,14 +73,24 @@ export class LineReceiver extends PausableProtocol {
     }
   }
 
+  /** The next buffered line, `null` if none is complete, {@link TOO_LONG} past `MAX_LENGTH` (`takeUntil`'s rule). */
+  #takeLine(): Buffer | null | typeof TOO_LONG {
+    try {
+      return takeUntil(this.#queue, this.#delimiter.bytes(this.delimiter), this.MAX_LENGTH);
+    } catch (error) {
+      if (error instanceof FrameTooLong) return TOO_LONG;
+      throw error;
+    }
+  }
+
   /**
    * Switch to line mode. From `rawDataReceived`, pass the bytes you did not
    * use as `extra`: they are parsed for lines (do not pass `extra` from
    * `lineReceived`).
    */
-  setLineMode(extra?: BytesLike): unknown {
+  setLineMode(extra?: Data): unknown {
     this.#lineMode = true;
-    if (extra !== undefined && extra.length > 0) return this.dataReceived(toBuffer(extra));
+    if (extra !== undefined && extra.length > 0) return this.dataReceived(toBytes(extra));
     return undefined;
   }
 
@@ -109,8 +115,10 @@ export class LineReceiver extends PausableProtocol {
   }
 
   /** Send `line` (a string means its UTF-8 bytes) followed by the delimiter, in one write. */
-  sendLine(line: BytesLike): void {
-    this.transport?.write(withDelimiter(line, this.#delimiter.bytes(this.delimiter)));
+  sendLine(line: Data): void {
+    this.transport?.write(
+      withDelimiter(line, this.delimiter, this.#delimiter.bytes(this.delimiter)),
+    );
   }
 
   /**

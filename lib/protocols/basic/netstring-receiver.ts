@@ -1,13 +1,7 @@
 // Tests: tests/protocols/basic/netstring-receiver.test.ts
-import {
-  type BytesLike,
-  ChunkQueue,
-  encodeNetstring,
-  FramingError,
-  takeNetstring,
-} from '../framing/index.js';
+import { ChunkQueue, encodeNetstring, FramingError, takeNetstring } from '../framing/index.js';
+import type { Data, ITransport } from '../transport.js';
 import { Protocol } from '../protocol.js';
-import type { ITransport } from '../transport.js';
 import { notImplemented } from './not-implemented.js';
 import { logClientMistake } from '../client-mistake.js';
 
@@ -42,7 +36,7 @@ export class NetstringReceiver extends Protocol {
   }
 
   /** Send `data` (a string means its UTF-8 bytes) as one netstring. */
-  sendString(data: BytesLike): void {
+  sendString(data: Data): void {
     this.transport?.write(encodeNetstring(data));
   }
 

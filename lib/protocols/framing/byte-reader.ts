@@ -1,12 +1,13 @@
 // Tests: tests/protocols/framing/byte-reader.test.ts
 import type { Buffer } from 'node:buffer';
-import { type ByteSource, type BytesLike, ChunkQueue } from './chunk-queue.js';
+import { type ByteSource, ChunkQueue } from './chunk-queue.js';
+import type { Data } from '../transport.js';
 import { takeUntil, toDelimiter } from './lines.js';
 
 /** Options of {@link ByteReader}. */
 export interface ByteReaderOptions {
   /** What {@link ByteReader.readLine} reads up to. Default `'\r\n'`. */
-  delimiter?: BytesLike;
+  delimiter?: Data;
   /** Default longest frame for `readLine`/`readUntil`, in bytes. Default 16384. */
   maxLength?: number;
 }
@@ -59,7 +60,7 @@ export class ByteReader implements AsyncIterable<Uint8Array> {
   }
 
   /** The bytes before the next `delimiter`, which is consumed; `null` at a clean end. */
-  readUntil(delimiter: BytesLike, options: ReadLimitOptions = {}): Promise<Uint8Array | null> {
+  readUntil(delimiter: Data, options: ReadLimitOptions = {}): Promise<Uint8Array | null> {
     return this.#readUntil(
       toDelimiter(delimiter),
       options.maxLength ?? this.#maxLength,

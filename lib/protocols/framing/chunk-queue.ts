@@ -1,14 +1,13 @@
 // Internal: the byte buffer shared by every framing in this folder.
 // Tests: tests/protocols/framing/byte-reader.test.ts, tests/protocols/framing/frame-stream.test.ts (through its users)
 import { Buffer } from 'node:buffer';
+import { isThenable } from '../../defer/index.js';
+import { type Data, toBytes } from '../transport.js';
 import { type ChunkSink, isDirectChunkReader, readDirect } from './direct-read.js';
 import { UnexpectedEOF } from './errors.js';
 
-/** Bytes to send or match: a string means its UTF-8 bytes. */
-export type BytesLike = Uint8Array | string;
-
 /** What the framings read from: chunks of bytes (strings are taken as UTF-8). */
-export type ByteSource = AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
+export type ByteSource = AsyncIterable<Data> | Iterable<Data>;
 
 /** Receives the outcome of a {@link ChunkQueue.pullNow} that had to wait: exactly one call. */
 export interface PullSink {
@@ -18,21 +17,10 @@ export interface PullSink {
   pullFailed(error: unknown): void;
 }
 
-function isThenable<T>(x: T | PromiseLike<T>): x is PromiseLike<T> {
-  return typeof (x as PromiseLike<T> | null)?.then === 'function';
-}
-
 const EMPTY = Buffer.alloc(0);
 /** Chunks smaller than this are copied together rather than queued one by one. */
 const SMALL_CHUNK = 512;
 const ACCUMULATOR_SIZE = 16384;
-
-/** A `Buffer` view of `data` (no copy for bytes; UTF-8 encoding for strings). */
-export function toBuffer(data: BytesLike): Buffer {
-  if (typeof data === 'string') return Buffer.from(data, 'utf8');
-  if (Buffer.isBuffer(data)) return data;
-  return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-}
 
 /**
  * A FIFO of received chunks with the synchronous operations framings need
@@ -85,7 +73,7 @@ export class ChunkQueue {
     if (this.#size > 0 && n < SMALL_CHUNK) {
       this.#append(data);
     } else {
-      this.#chunks.push(toBuffer(data));
+      this.#chunks.push(toBytes(data));
       this.#accQueued = false;
     }
     this.#size += n;
@@ -208,7 +196,7 @@ export class ChunkQueue {
       this.#ended = true;
       return false;
     }
-    this.push(toBuffer(r.value));
+    this.push(toBytes(r.value));
     return true;
   }
 

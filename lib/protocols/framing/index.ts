@@ -1,5 +1,5 @@
 export { ByteReader, type ByteReaderOptions, type ReadLimitOptions } from './byte-reader.js';
-export { type ByteSource, type BytesLike, ChunkQueue, toBuffer } from './chunk-queue.js';
+export { type ByteSource, ChunkQueue } from './chunk-queue.js';
 export {
   FrameTooLong,
   FramingError,

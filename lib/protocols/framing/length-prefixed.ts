@@ -1,6 +1,7 @@
 // Tests: tests/protocols/framing/length-prefixed.test.ts
 import { Buffer } from 'node:buffer';
-import { type ByteSource, type BytesLike, type ChunkQueue, toBuffer } from './chunk-queue.js';
+import type { ByteSource, ChunkQueue } from './chunk-queue.js';
+import { type Data, toBytes } from '../transport.js';
 import { FrameTooLong, StringTooLongError } from './errors.js';
 import { type BatchOption, framesOf } from './frame-stream.js';
 
@@ -93,9 +94,9 @@ export function lengthPrefixed(
  * encodeLengthPrefixed('foo', 2); // 00 03 66 6f 6f
  * ```
  */
-export function encodeLengthPrefixed(data: BytesLike, prefixBytes: PrefixBytes = 4): Uint8Array {
+export function encodeLengthPrefixed(data: Data, prefixBytes: PrefixBytes = 4): Uint8Array {
   checkPrefixBytes(prefixBytes);
-  const payload = toBuffer(data);
+  const payload = toBytes(data);
   const limit = 2 ** (8 * prefixBytes);
   if (payload.length >= limit) {
     throw new StringTooLongError(

@@ -1,13 +1,14 @@
 // Tests: tests/protocols/framing/lines.test.ts
 import type { Buffer } from 'node:buffer';
-import { type ByteSource, type BytesLike, type ChunkQueue, toBuffer } from './chunk-queue.js';
+import type { ByteSource, ChunkQueue } from './chunk-queue.js';
+import { type Data, toBytes } from '../transport.js';
 import { FrameTooLong } from './errors.js';
 import { type BatchOption, framesOf } from './frame-stream.js';
 
 /** Options of {@link lines}. */
 export interface LinesOptions extends BatchOption {
   /** What ends a line (a string means its UTF-8 bytes). Default `'\r\n'`. */
-  delimiter?: BytesLike;
+  delimiter?: Data;
   /** Longest line accepted, in bytes, delimiter excluded. Default 16384. */
   maxLength?: number;
   /** When given, lines are decoded to strings with this encoding. */
@@ -20,8 +21,8 @@ export interface LinesOptions extends BatchOption {
 }
 
 /** A delimiter as bytes; an empty delimiter is a `RangeError`. */
-export function toDelimiter(delimiter: BytesLike): Buffer {
-  const bytes = toBuffer(delimiter);
+export function toDelimiter(delimiter: Data): Buffer {
+  const bytes = toBytes(delimiter);
   if (bytes.length === 0) throw new RangeError('a delimiter must not be empty');
   return bytes;
 }

@@ -1,6 +1,7 @@
 // Tests: tests/protocols/framing/netstrings.test.ts
 import { Buffer } from 'node:buffer';
-import { type ByteSource, type BytesLike, type ChunkQueue, toBuffer } from './chunk-queue.js';
+import type { ByteSource, ChunkQueue } from './chunk-queue.js';
+import { type Data, toBytes } from '../transport.js';
 import { FrameTooLong, FramingError } from './errors.js';
 import { type BatchOption, framesOf } from './frame-stream.js';
 
@@ -108,8 +109,8 @@ export function netstrings(
  * encodeNetstring('hello'); // the bytes of "5:hello,"
  * ```
  */
-export function encodeNetstring(data: BytesLike): Uint8Array {
-  const payload = toBuffer(data);
+export function encodeNetstring(data: Data): Uint8Array {
+  const payload = toBytes(data);
   const header = `${payload.length}:`;
   const out = Buffer.allocUnsafe(header.length + payload.length + 1);
   out.write(header, 0, 'latin1');

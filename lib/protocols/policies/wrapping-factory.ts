@@ -19,9 +19,9 @@ import { ProtocolWrapper } from './protocol-wrapper.js';
  * @example
  * ```ts
  * class Spy extends WrappingFactory {
- *   override wrapProtocol(p: Protocol) {
+ *   override wrapProtocol(p: Protocol, addr: Address) {
  *     console.log('new connection');
- *     return super.wrapProtocol(p);
+ *     return super.wrapProtocol(p, addr);
  *   }
  * }
  * await listen('tcp:8000', new Spy(Echo));

@@ -269,6 +269,14 @@ describe('LineReceiver', () => {
     expect(t.value().toString()).toBe('héllo\r\nx\r\n');
     expect(writes).toBe(2);
   });
+
+  it('encodes a string line and a string delimiter each on its own (no surrogate pair across them)', () => {
+    const p = new LineReceiver();
+    p.delimiter = '\udc00\n'; // a lone low surrogate: U+FFFD in UTF-8, as is the line's lone high one
+    const [, t] = connected(p);
+    p.sendLine('a\ud800');
+    expect(t.value()).toEqual(Buffer.concat([Buffer.from('a\ud800'), Buffer.from('\udc00\n')]));
+  });
 });
 
 describe('LineReceiver.lineLengthExceeded', () => {

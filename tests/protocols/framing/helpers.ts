@@ -42,12 +42,7 @@ export function source(chunks: (Uint8Array | string)[]) {
   return { iterable, state };
 }
 
-/** Collect an async iterable into an array. */
-export async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of it) out.push(x);
-  return out;
-}
+export { collect } from '../../helpers.js';
 
 /** Bytes of a string (UTF-8) as a Buffer, for comparisons. */
 export const b = (s: string) => Buffer.from(s, 'utf8');

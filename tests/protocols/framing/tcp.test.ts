@@ -1,16 +1,15 @@
 // Integration: the framings over real TCP sockets on 127.0.0.1.
 import { Buffer } from 'node:buffer';
 import { afterEach, describe, expect, it } from 'vitest';
+import { serve, stopServing } from '../../helpers.js';
 import {
   ByteReader,
   type Connection,
   connect,
   encodeNetstring,
   Factory,
-  type InetAddress,
   LineReceiver,
   lines,
-  listen,
   netstrings,
   type StreamProtocol,
 } from '../../../lib/index.js';
@@ -20,11 +19,10 @@ afterEach(async () => {
   for (const f of cleanups.splice(0).reverse()) await f();
 });
 
-async function serve(handler: Parameters<typeof listen>[1]): Promise<string> {
-  const port = await listen('tcp:0:interface=127.0.0.1', handler);
-  cleanups.push(() => port.stopListening());
-  const { port: n } = port.getHost() as InetAddress;
-  return `tcp:127.0.0.1:${n}`;
+afterEach(stopServing);
+
+async function serveDesc(handler: Parameters<typeof serve>[0]): Promise<string> {
+  return (await serve(handler)).desc;
 }
 
 async function dial(desc: string): Promise<Connection> {
@@ -38,7 +36,7 @@ describe('framing over TCP', () => {
     const server: StreamProtocol = async function* (conn) {
       for await (const line of lines(conn, { encoding: 'utf8' })) yield `pong ${line}\r\n`;
     };
-    const conn = await dial(await serve(server));
+    const conn = await dial(await serveDesc(server));
     const requests = Array.from({ length: 16 }, (_, i) => `ping ${i}\r\n`).join('');
     await conn.write(requests);
     const replies: string[] = [];
@@ -56,7 +54,7 @@ describe('framing over TCP', () => {
       const body = await reader.readExactly(Number(header.split(' ')[1]));
       yield encodeNetstring(body!);
     };
-    const conn = await dial(await serve(server));
+    const conn = await dial(await serveDesc(server));
     await conn.write('LEN 11\r\nhello');
     await conn.write(' world');
     const [reply] = await (async () => {
@@ -74,7 +72,7 @@ describe('framing over TCP', () => {
         this.sendLine(line);
       }
     }
-    const desc = await serve(Factory.forProtocol(Echo));
+    const desc = await serveDesc(Factory.forProtocol(Echo));
     const good = await dial(desc);
     const bad = await dial(desc);
     await bad.write(`${'x'.repeat(100)}\r\n`);

@@ -166,6 +166,23 @@ describe('every contract error is an Error subclass with a stable name and code'
     expect(bad).toEqual([]);
   });
 
+  it('every exported Error subclass is a WovenError with an ERR_ code of its own', () => {
+    const owners = new Map<string, string[]>();
+    const bad: string[] = [];
+    for (const [name, value] of Object.entries(exported)) {
+      if (typeof value !== 'function' || !(value.prototype instanceof Error)) continue;
+      const code = (value.prototype as { code?: unknown }).code;
+      const isWoven = value === woven.WovenError || value.prototype instanceof woven.WovenError;
+      // AbortError keeps Node's own code, ABORT_ERR, as Node's APIs reject with it.
+      const pattern = name === 'AbortError' ? /^ABORT_ERR$/ : /^ERR_[A-Z0-9_]+$/;
+      if (!isWoven || !pattern.test(String(code))) bad.push(name);
+      owners.set(String(code), [...(owners.get(String(code)) ?? []), name]);
+    }
+    expect(bad).toEqual([]);
+    const shared = [...owners].filter(([, names]) => names.length > 1);
+    expect(shared.map(([code, names]) => `${code}: ${names.join(', ')}`)).toEqual([]);
+  });
+
   it('ConnectionRefusedError, ConnectTimeoutError and DNSLookupError are ConnectErrors', () => {
     for (const sub of [
       woven.ConnectionRefusedError,

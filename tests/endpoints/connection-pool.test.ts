@@ -1,0 +1,233 @@
+// ConnectionPool against a real TCP server that counts its connections:
+// never more than `max`, idle ones reused, failed or closed ones not, aborted
+// waiters leave the queue, timeouts on a Clock, close() closes everything.
+import { getEventListeners } from 'node:events';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  AbortError,
+  Clock,
+  type Connection,
+  ConnectionPool,
+  type IListeningPort,
+  type InetAddress,
+  listen,
+  PoolClosedError,
+  TimeoutError,
+} from '../../lib/index.js';
+
+const ports: IListeningPort[] = [];
+const pools: ConnectionPool[] = [];
+
+afterEach(async () => {
+  await Promise.all(pools.splice(0).map((p) => p.close()));
+  await Promise.all(ports.splice(0).map((p) => p.stopListening()));
+});
+
+/** An echo server that counts connections: made so far, open now, most open at once. */
+async function countingServer() {
+  const stats = { made: 0, open: 0, peak: 0 };
+  const closedOnce: (() => void)[] = [];
+  const port = await listen('tcp:0:interface=127.0.0.1', async function* (conn: Connection) {
+    stats.made += 1;
+    stats.open += 1;
+    stats.peak = Math.max(stats.peak, stats.open);
+    try {
+      for await (const chunk of conn) yield chunk;
+    } finally {
+      stats.open -= 1;
+      for (const f of closedOnce.splice(0)) f();
+    }
+  });
+  ports.push(port);
+  const address = `tcp:127.0.0.1:${(port.getHost() as InetAddress).port}`;
+  /** Resolves once the server has `n` connections open (checked on each close). */
+  const openBecomes = async (n: number) => {
+    for (let i = 0; i < 100 && stats.open !== n; i += 1) {
+      await new Promise<void>((resolve) => {
+        closedOnce.push(resolve);
+        setTimeout(resolve, 50);
+      });
+    }
+  };
+  return { stats, address, openBecomes };
+}
+
+function pool(address: string, options: ConstructorParameters<typeof ConnectionPool>[1]) {
+  const p = new ConnectionPool(address, options);
+  pools.push(p);
+  return p;
+}
+
+/** One request: write `text`, read the echo (break leaves the connection open). */
+async function ask(conn: Connection, text: string): Promise<string> {
+  await conn.write(text);
+  let got = '';
+  for await (const chunk of conn) {
+    got += Buffer.from(chunk).toString();
+    if (got.length >= text.length) break;
+  }
+  return got;
+}
+
+function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { open, opened };
+}
+
+describe('ConnectionPool', () => {
+  it('runs 30 requests over at most max connections, reusing idle ones', async () => {
+    const server = await countingServer();
+    const p = pool(server.address, { max: 3 });
+    const replies = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => p.run((conn) => ask(conn, `req${i}`))),
+    );
+    expect(replies).toEqual(Array.from({ length: 30 }, (_, i) => `req${i}`));
+    expect(server.stats.peak).toBeLessThanOrEqual(3);
+    expect(server.stats.made).toBeLessThanOrEqual(3);
+    expect([p.size, p.idle, p.waiting]).toEqual([server.stats.made, server.stats.made, 0]);
+    await p.run((conn) => ask(conn, 'again'));
+    expect(server.stats.made).toBeLessThanOrEqual(3);
+  });
+
+  it('an aborted waiter leaves the queue at once, and its listener is removed', async () => {
+    const server = await countingServer();
+    const p = pool(server.address, { max: 1 });
+    const hold = gate();
+    const first = p.run(async (conn) => {
+      await ask(conn, 'a');
+      await hold.opened;
+    });
+    const ac = new AbortController();
+    const waiter = p.run((conn) => ask(conn, 'never'), { signal: ac.signal });
+    const next = p.run((conn) => ask(conn, 'b'));
+    expect(p.waiting).toBe(2);
+    ac.abort('changed my mind');
+    expect(p.waiting).toBe(1);
+    const error = await waiter.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AbortError);
+    expect((error as AbortError).cause).toBe('changed my mind');
+    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(0);
+    hold.open();
+    await first;
+    expect(await next).toBe('b');
+    expect(server.stats.made).toBe(1);
+  });
+
+  it('does not reuse a connection whose run failed, nor one the server closed', async () => {
+    const server = await countingServer();
+    const p = pool(server.address, { max: 1 });
+    await expect(
+      p.run(async (conn) => {
+        await ask(conn, 'x');
+        throw new RangeError('bad reply');
+      }),
+    ).rejects.toBeInstanceOf(RangeError);
+    expect(await p.run((conn) => ask(conn, 'y'))).toBe('y');
+    expect(server.stats.made).toBe(2);
+    await server.openBecomes(1);
+    await p.run(async (conn) => {
+      await ask(conn, 'z');
+      await conn.end(); // the server's echo ends too: the connection closes
+      await conn.closed;
+    });
+    expect(p.size).toBe(0);
+    expect(await p.run((conn) => ask(conn, 'w'))).toBe('w');
+    expect(server.stats.made).toBe(3);
+  });
+
+  it('fails a run with a TimeoutError past acquireTimeout (on the clock)', async () => {
+    const server = await countingServer();
+    const clock = new Clock();
+    const p = pool(server.address, { max: 1, acquireTimeout: 5, clock });
+    const hold = gate();
+    const holding = gate();
+    const first = p.run(async (conn) => {
+      await ask(conn, 'a');
+      holding.open();
+      await hold.opened;
+    });
+    await holding.opened;
+    const late = p.run((conn) => ask(conn, 'late'));
+    clock.advance(5);
+    await expect(late).rejects.toBeInstanceOf(TimeoutError);
+    expect(p.waiting).toBe(0);
+    hold.open();
+    await first;
+  });
+
+  it('closes idle connections after idleTimeout, and beyond maxIdle at once', async () => {
+    const server = await countingServer();
+    const clock = new Clock();
+    const p = pool(server.address, { max: 3, maxIdle: 1, idleTimeout: 10, clock });
+    const hold = gate();
+    const runs = ['a', 'b', 'c'].map((t) =>
+      p.run(async (conn) => {
+        const reply = await ask(conn, t);
+        await hold.opened;
+        return reply;
+      }),
+    );
+    await server.openBecomes(3);
+    hold.open();
+    expect(await Promise.all(runs)).toEqual(['a', 'b', 'c']);
+    expect(p.idle).toBe(1);
+    await server.openBecomes(1);
+    expect(server.stats.open).toBe(1);
+    clock.advance(10);
+    expect(p.idle).toBe(0);
+    await server.openBecomes(0);
+    expect(server.stats.open).toBe(0);
+  });
+
+  it('aborting while fn runs aborts its connection; the run fails with an AbortError', async () => {
+    const server = await countingServer();
+    const p = pool(server.address, { max: 1 });
+    const ac = new AbortController();
+    const run = p.run(
+      async (conn) => {
+        await ask(conn, 'a');
+        ac.abort('stop');
+        for await (const _ of conn) {
+          // the abort ends this
+        }
+      },
+      { signal: ac.signal },
+    );
+    const error = await run.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AbortError);
+    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(0);
+    expect(await p.run((conn) => ask(conn, 'b'))).toBe('b');
+    expect(server.stats.made).toBe(2);
+  });
+
+  it('close() fails waiting runs, closes every connection, and refuses new runs', async () => {
+    const server = await countingServer();
+    const p = pool(server.address, { max: 1 });
+    const hold = gate();
+    const busy = p.run(async (conn) => {
+      await ask(conn, 'a');
+      await hold.opened;
+    });
+    const waiting = p.run((conn) => ask(conn, 'w'));
+    await server.openBecomes(1);
+    const closing = p.close();
+    await expect(waiting).rejects.toBeInstanceOf(PoolClosedError);
+    hold.open();
+    await busy;
+    await closing;
+    await server.openBecomes(0);
+    expect(server.stats.open).toBe(0);
+    await expect(p.run((conn) => ask(conn, 'x'))).rejects.toBeInstanceOf(PoolClosedError);
+  });
+
+  it('rejects limits that make no sense', () => {
+    expect(() => new ConnectionPool('tcp:127.0.0.1:1', { max: 0 })).toThrow(RangeError);
+    expect(() => new ConnectionPool('tcp:127.0.0.1:1', { max: 2, maxIdle: 3 })).toThrow(RangeError);
+    expect(() => new ConnectionPool('tcp:127.0.0.1:1', { max: 1, idleTimeout: -1 })).toThrow(
+      RangeError,
+    );
+  });
+});

@@ -151,6 +151,19 @@ describe('web: timeouts a client cannot outlast', () => {
   });
 });
 
+describe('web: request targets', () => {
+  it('answers an absolute-form target (RFC 9112) and 400s one that does not parse', async () => {
+    const port = await start();
+    const ask = async (target: string) => {
+      const s = await open(port);
+      s.write(`GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+      return (await readUntil(s, (b) => b.includes('\r\n\r\n'))).toString('latin1');
+    };
+    expect(await ask('http://localhost/a.txt')).toMatch(/^HTTP\/1\.1 200 /);
+    expect(await ask('http://[bad')).toMatch(/^HTTP\/1\.1 400 /);
+  });
+});
+
 describe('web: --path and symlinks', () => {
   it('refuses with 403 what resolves outside the root, serves links inside it', async () => {
     const port = await start();

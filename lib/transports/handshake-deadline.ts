@@ -1,6 +1,7 @@
 // Tests: tests/transports/tls-handshake-timeout.test.ts
 import type { TLSSocket } from 'node:tls';
 import { Logger } from '../log/index.js';
+import { TLSError } from './errors.js';
 
 const log = new Logger('woven.transports.tls');
 
@@ -25,9 +26,7 @@ export function handshakeDeadline(
       timeout: ms / 1000,
       tlsCode: 'ERR_TLS_HANDSHAKE_TIMEOUT',
     });
-    const error = Object.assign(new Error('TLS handshake timeout'), {
-      code: 'ERR_TLS_HANDSHAKE_TIMEOUT',
-    });
+    const error = new TLSError('TLS handshake timeout', { osError: 'ERR_TLS_HANDSHAKE_TIMEOUT' });
     socket.destroy(error);
   }, ms);
   timer.unref();

@@ -258,6 +258,14 @@ export {
   ThreadWorkerError,
 } from './threads/index.js';
 
+// --- metrics ---
+export {
+  METRIC_NAMES,
+  OUTGOING_PORT_LABEL,
+  type RegisterMetricsOptions,
+  registerMetrics,
+} from './metrics/index.js';
+
 // --- websocket ---
 export {
   type ConnectWebSocketOptions,

@@ -3,6 +3,7 @@
 // Commands on stdin: `mem` prints its memory (after a GC when --expose-gc),
 // `cpu` the CPU seconds it has used, `lateness` how late a 10 ms interval
 // timer ran since the previous `lateness` (for the fairness benchmark).
+// WOVEN_BENCH_MONITOR=subscriber|metrics runs it monitored (see monitoring.ts).
 //
 // Every server sets TCP_NODELAY, as woven's transports do, so that raw Node
 // and woven are compared with the same socket options.
@@ -19,6 +20,7 @@ import {
 } from '../../lib/index.js';
 import { pong, pongAll } from './ping.js';
 import { lateness } from './lateness.js';
+import { startMonitoring } from './monitoring.js';
 
 class Echo extends Protocol {
   override dataReceived(data: Uint8Array): void {
@@ -169,6 +171,7 @@ if (!start) {
   console.error(`unknown server ${kind}; one of ${Object.keys(servers).join(', ')}`);
   process.exit(2);
 }
+startMonitoring(process.env.WOVEN_BENCH_MONITOR);
 const { globalLogPublisher } = await import('../../lib/index.js');
 globalLogPublisher.addObserver(() => {}); // keep the benchmark's stdout clean
 const port = await start();

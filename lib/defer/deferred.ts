@@ -584,7 +584,8 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
     this.#next = this.#end = 0;
     const steps = this.#steps!;
     this.#steps = null;
-    if (steps.length <= MAX_SPARE_SLOTS && spareSteps.length < MAX_SPARE_ARRAYS) spareSteps.push(steps);
+    if (steps.length <= MAX_SPARE_SLOTS && spareSteps.length < MAX_SPARE_ARRAYS)
+      spareSteps.push(steps);
   }
 
   /** Run one step on the current result; false when the chain is now paused. */

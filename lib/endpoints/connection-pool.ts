@@ -44,11 +44,26 @@ class Attempt {
   /** The connection once acquired, aborted when the caller aborts. */
   conn: Connection | undefined;
 
+  readonly #timeout: number;
+  readonly #clock: IReactorTime;
+
   constructor(caller: AbortSignal | undefined, timeout: number, clock: IReactorTime) {
     this.#caller = caller;
+    this.#timeout = timeout;
+    this.#clock = clock;
     caller?.addEventListener('abort', this);
-    this.#timer = clock.callLater(timeout, () => {
-      this.#controller.abort(new TimeoutError(`no connection within ${timeout}s (acquireTimeout)`));
+  }
+
+  /**
+   * Start the acquire timeout, when the run has to wait (queued, or
+   * connecting): a run served at once by an idle connection sets no timer.
+   */
+  waits(): void {
+    if (this.#timer !== undefined || this.conn !== undefined) return;
+    this.#timer = this.#clock.callLater(this.#timeout, () => {
+      this.#controller.abort(
+        new TimeoutError(`no connection within ${this.#timeout}s (acquireTimeout)`),
+      );
     });
   }
 
@@ -88,7 +103,8 @@ class Attempt {
 
 interface Idle {
   readonly conn: Connection;
-  readonly timer: IDelayedCall;
+  /** When it became idle, on the pool's clock. */
+  readonly since: number;
 }
 
 /**
@@ -130,7 +146,10 @@ export class ConnectionPool {
   readonly #clock: IReactorTime;
   readonly #queue: JobQueue;
   readonly #open = new Set<Connection>();
+  /** Oldest first; runs take the newest. */
   readonly #idle: Idle[] = [];
+  /** The one timer that closes idle connections once their time is up. */
+  #sweep: IDelayedCall | undefined;
   #closed = false;
 
   /**
@@ -190,8 +209,9 @@ export class ConnectionPool {
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(AbortError.fromSignal(signal));
     const attempt = new Attempt(signal, this.acquireTimeout, this.#clock);
-    return this.#queue
-      .run(() => this.#serve(fn, attempt), { signal: attempt.signal })
+    const outcome = this.#queue.run(() => this.#serve(fn, attempt), { signal: attempt.signal });
+    if (this.#queue.waiting > 0) attempt.waits(); // queued: the job did not start at once
+    return outcome
       .catch((error: unknown) => {
         throw attempt.failure(error);
       })
@@ -206,7 +226,8 @@ export class ConnectionPool {
   async close(): Promise<void> {
     this.#closed = true;
     this.#queue.clear(new PoolClosedError('the pool was closed'));
-    for (const { timer } of this.#idle.splice(0)) if (timer.active()) timer.cancel();
+    this.#idle.length = 0;
+    this.#stopSweep();
     const open = [...this.#open];
     await Promise.all(open.map((conn) => conn.close()));
   }
@@ -217,7 +238,7 @@ export class ConnectionPool {
   }
 
   async #serve<T>(fn: (conn: Connection) => Promise<T>, attempt: Attempt): Promise<T> {
-    const conn = await this.#acquire(attempt.signal);
+    const conn = this.#takeIdle() ?? (await this.#connect(attempt));
     attempt.acquired(conn);
     let result: T;
     try {
@@ -231,14 +252,19 @@ export class ConnectionPool {
     return result;
   }
 
-  /** An idle connection still open (the most recently used), or a new one. */
-  async #acquire(signal: AbortSignal): Promise<Connection> {
+  /** An idle connection still open (the most recently used), if any. */
+  #takeIdle(): Connection | undefined {
     for (let idle = this.#idle.pop(); idle !== undefined; idle = this.#idle.pop()) {
-      if (idle.timer.active()) idle.timer.cancel();
       if (!idle.conn.signal.aborted) return idle.conn;
     }
+    return undefined;
+  }
+
+  /** A new connection (the acquire timeout runs meanwhile). */
+  async #connect(attempt: Attempt): Promise<Connection> {
     if (this.#closed) throw new PoolClosedError('the pool was closed');
-    const conn = await connect(this.#target, this.#reactor, { signal });
+    attempt.waits();
+    const conn = await connect(this.#target, this.#reactor, { signal: attempt.signal });
     this.#open.add(conn);
     void conn.closed.then(() => this.#forget(conn));
     if (this.#closed) {
@@ -255,11 +281,8 @@ export class ConnectionPool {
       void conn.close();
       return;
     }
-    const timer = this.#clock.callLater(this.idleTimeout, () => {
-      this.#dropIdle(conn);
-      void conn.close();
-    });
-    this.#idle.push({ conn, timer });
+    this.#idle.push({ conn, since: this.#clock.seconds() });
+    this.#sweep ??= this.#clock.callLater(this.idleTimeout, () => this.#sweepIdle());
   }
 
   /** A connection is gone: it leaves the pool (and the idle list). */
@@ -270,8 +293,26 @@ export class ConnectionPool {
 
   #dropIdle(conn: Connection): void {
     const at = this.#idle.findIndex((idle) => idle.conn === conn);
-    if (at < 0) return;
-    const [idle] = this.#idle.splice(at, 1);
-    if (idle!.timer.active()) idle!.timer.cancel();
+    if (at >= 0) this.#idle.splice(at, 1);
+  }
+
+  /** Close the connections idle for `idleTimeout`; wait for the next oldest. */
+  #sweepIdle(): void {
+    this.#sweep = undefined;
+    const now = this.#clock.seconds();
+    while (this.#idle.length > 0 && this.#idle[0]!.since + this.idleTimeout <= now) {
+      void this.#idle.shift()!.conn.close();
+    }
+    const oldest = this.#idle[0];
+    if (oldest !== undefined) {
+      this.#sweep = this.#clock.callLater(oldest.since + this.idleTimeout - now, () =>
+        this.#sweepIdle(),
+      );
+    }
+  }
+
+  #stopSweep(): void {
+    if (this.#sweep?.active()) this.#sweep.cancel();
+    this.#sweep = undefined;
   }
 }

@@ -94,7 +94,8 @@ export class DatagramProtocol {
 
   /** Attach to `transport` and start ({@link doStart}). Called by ports, not by users. */
   makeConnection(transport: IUDPTransport): void {
-    if (this.transport !== null) throw new ProtocolInUseError(`${this.logPrefix()} already has a transport`);
+    if (this.transport !== null)
+      throw new ProtocolInUseError(`${this.logPrefix()} already has a transport`);
     this.transport = transport;
     this.doStart();
   }

@@ -128,23 +128,25 @@ export class StreamConnection
   readonly #batchMax: number;
   readonly #allowHalfOpen: boolean;
 
-  // Read side: chunks received and not yet read, and readers waiting for one.
-  #chunks: Uint8Array[] = [];
+  // Read side: chunks received and not yet read, and readers waiting for one
+  // (the arrays, as the write side's objects, are made on first need).
+  #chunks: Uint8Array[] | null = null;
   #buffered = 0;
-  #waiters: ChunkSink[] = [];
+  #waiters: ChunkSink[] | null = null;
   #readPaused = false;
   /** Set when no more data will arrive: a ConnectionDone (clean) or the loss error. */
   #readEnd: Error | null = null;
 
   // Write side.
   #writePaused = false;
-  #drainWaiters: (() => void)[] = [];
+  /** Writers waiting for the transport to drain (made on first need: idle connections are many). */
+  #drainWaiters: (() => void)[] | null = null;
   #writeClosed = false;
   /** What the generator yielded and was not yet handed to the transport. */
-  readonly #batch = new WriteBuffer();
+  #batch: WriteBuffer | null = null;
   #batchScheduled = false;
   /** This turn's work: past the budget, writers and the generator wait for the next turn. */
-  readonly #budget = new TurnBudget();
+  #budget: TurnBudget | null = null;
 
   // Lifecycle.
   #lost: Error | null = null;
@@ -191,11 +193,12 @@ export class StreamConnection
   /** Queues `data` for the reader, pausing the transport when too much is waiting. */
   override dataReceived(data: Uint8Array): void {
     if (this.#stopReason !== undefined) return; // the server is stopping: reading has ended
-    const waiter = this.#waiters.shift();
+    const waiter = this.#waiters?.shift();
     if (waiter) {
       waiter.chunk(data);
       return;
     }
+    if (this.#chunks === null) this.#chunks = [];
     this.#chunks.push(data);
     this.#buffered += data.byteLength;
     if (this.#buffered > this.#readHigh && !this.#readPaused && this.#lost === null) {
@@ -229,7 +232,7 @@ export class StreamConnection
     this.connected = false;
     if (this.#closeDeadline?.active()) this.#closeDeadline.cancel();
     this.#writeClosed = true;
-    this.#batch.clear();
+    this.#batch?.clear();
     if (this.#readEnd === null) this.#endReading(error);
     this.#resumeWriting();
     this.#controller?.abort(error);
@@ -314,10 +317,10 @@ export class StreamConnection
     if (this.#writeClosed) return rejected(new ConnectionClosedError());
     const signal = options?.signal;
     if (signal?.aborted) return rejected(AbortError.fromSignal(signal));
-    if (!this.#batch.empty) this.#flush();
+    if (this.#batched()) this.#flush();
     this.transport!.write(data);
     if (this.#writePaused) return signal === undefined ? this.#drained() : this.#drainedOr(signal);
-    return this.#budget.spend(sizeOf(data)) ? RESOLVED : nextTurn();
+    return this.#turnBudget().spend(sizeOf(data)) ? RESOLVED : nextTurn();
   }
 
   /** {@link #drained}, or an `AbortError` when `signal` aborts first (harmless if unawaited). */
@@ -330,7 +333,7 @@ export class StreamConnection
   /** Half-close after flushing: send `data` if given, then EOF. Reading goes on. */
   end(data?: Data): Promise<void> {
     if (this.#writeClosed) return data === undefined ? RESOLVED : this.write(data);
-    if (!this.#batch.empty) this.#flush();
+    if (this.#batched()) this.#flush();
     const transport = this.transport!;
     if (data !== undefined) transport.write(data);
     this.#writeClosed = true;
@@ -342,7 +345,7 @@ export class StreamConnection
   /** Close gracefully after flushing; resolves once the connection is gone. */
   close(): Promise<void> {
     if (this.#lost === null) {
-      if (!this.#batch.empty) this.#flush();
+      if (this.#batched()) this.#flush();
       this.#writeClosed = true;
       this.transport?.loseConnection();
     }
@@ -354,7 +357,7 @@ export class StreamConnection
     if (this.#lost !== null) return;
     if (reason !== undefined && this.#abortReason === undefined) this.#abortReason = reason;
     this.#writeClosed = true;
-    this.#batch.clear();
+    this.#batch?.clear();
     this.transport?.abortConnection();
   }
 
@@ -404,7 +407,7 @@ export class StreamConnection
     if (!isTLSTransport(transport)) {
       return rejected(new TypeError('this transport does not support startTLS'));
     }
-    if (!this.#batch.empty) this.#flush();
+    if (this.#batched()) this.#flush();
     const unread = this.#takeUnread(pending);
     const started = transport.startTLS(options, unread);
     started.catch(noop); // a handshake failure reaches whoever awaits, and crashes nobody
@@ -414,7 +417,7 @@ export class StreamConnection
   // --- internals ---
 
   #read(): Promise<IteratorResult<Uint8Array>> {
-    const chunk = this.#chunks.shift();
+    const chunk = this.#chunks?.shift();
     if (chunk !== undefined) {
       this.#consumed(chunk);
       return Promise.resolve({ value: chunk, done: false });
@@ -423,13 +426,13 @@ export class StreamConnection
     if (end !== null) return end instanceof ConnectionDone ? Promise.resolve(DONE) : rejected(end);
     this.#beforeWaiting();
     return new Promise((resolve, reject) => {
-      this.#waiters.push(new PromiseSink(resolve, reject));
+      this.#wait(new PromiseSink(resolve, reject));
     });
   }
 
   /** {@link readDirect}: {@link #read} without promises (used by the framings). */
   #readDirect(sink: ChunkSink): Uint8Array | null | undefined {
-    const chunk = this.#chunks.shift();
+    const chunk = this.#chunks?.shift();
     if (chunk !== undefined) {
       this.#consumed(chunk);
       return chunk;
@@ -440,7 +443,7 @@ export class StreamConnection
       throw end;
     }
     this.#beforeWaiting();
-    this.#waiters.push(sink);
+    this.#wait(sink);
     return undefined;
   }
 
@@ -451,7 +454,7 @@ export class StreamConnection
 
   /** The reader is about to wait for input: what was yielded meanwhile goes out now. */
   #beforeWaiting(): void {
-    if (!this.#batch.empty) this.#flush();
+    if (this.#batched()) this.#flush();
     if (this.#readPaused) this.#resumeReading();
   }
 
@@ -461,25 +464,33 @@ export class StreamConnection
     if (this.#lost === null) this.transport!.resumeProducing();
   }
 
+  /** Queue `sink` for the next chunk. */
+  #wait(sink: ChunkSink): void {
+    if (this.#waiters === null) this.#waiters = [];
+    this.#waiters.push(sink);
+  }
+
   #endReading(error: Error): void {
     this.#readEnd = error;
     const waiters = this.#waiters;
-    if (waiters.length === 0) return;
-    this.#waiters = [];
+    if (waiters === null || waiters.length === 0) return;
+    this.#waiters = null;
     const outcome = error instanceof ConnectionDone ? null : error;
     for (const w of waiters) w.end(outcome);
   }
 
   #takeUnread(pending: Uint8Array | undefined): Uint8Array | undefined {
-    if (this.#chunks.length === 0) return pending;
-    const parts = pending ? [pending, ...this.#chunks] : this.#chunks;
-    this.#chunks = [];
+    const chunks = this.#chunks;
+    if (chunks === null || chunks.length === 0) return pending;
+    const parts = pending ? [pending, ...chunks] : chunks;
+    this.#chunks = null;
     this.#buffered = 0;
     return Buffer.concat(parts);
   }
 
   #drained(): Promise<void> {
     return new Promise((resolve) => {
+      if (this.#drainWaiters === null) this.#drainWaiters = [];
       this.#drainWaiters.push(resolve);
     });
   }
@@ -487,20 +498,32 @@ export class StreamConnection
   #resumeWriting(): void {
     this.#writePaused = false;
     const waiters = this.#drainWaiters;
-    if (waiters.length === 0) return;
-    this.#drainWaiters = [];
+    if (waiters === null) return;
+    this.#drainWaiters = null;
     for (const w of waiters) w();
   }
 
+  /** Whether yielded data waits in the batch. */
+  #batched(): boolean {
+    return this.#batch !== null && !this.#batch.empty;
+  }
+
+  /** This turn's work, counted from the first write or yield on. */
+  #turnBudget(): TurnBudget {
+    if (this.#budget === null) this.#budget = new TurnBudget();
+    return this.#budget;
+  }
+
   #enqueue(value: Data): void {
+    if (this.#batch === null) this.#batch = new WriteBuffer();
     this.#batch.push(value);
-    this.#budget.spend(sizeOf(value), 1);
+    this.#turnBudget().spend(sizeOf(value), 1);
     if (this.#batch.size >= this.#batchMax) this.#flush();
   }
 
   /** Flush the batch in the next turn of the event loop, unless it goes out before. */
   #flushSoon(): void {
-    if (!this.#batch.empty && !this.#batchScheduled) {
+    if (this.#batched() && !this.#batchScheduled) {
       this.#batchScheduled = true;
       const due = StreamConnection.#flushDue;
       if (due.length === 0) setImmediate(StreamConnection.#flushLater);
@@ -517,14 +540,14 @@ export class StreamConnection
     StreamConnection.#flushDue = [];
     for (const conn of due) {
       conn.#batchScheduled = false;
-      if (!conn.#batch.empty && !conn.#writeClosed) conn.#flush();
+      if (conn.#batched() && !conn.#writeClosed) conn.#flush();
     }
   }
 
   /** Hand what the generator yielded to the transport: one write, or one `writeSequence` of large pieces. */
   #flush(): void {
     const transport = this.transport!;
-    this.#batch.drainInto(
+    this.#batch?.drainInto(
       (data) => transport.write(data),
       (parts) => transport.writeSequence(parts),
     );
@@ -579,8 +602,8 @@ export class StreamConnection
    */
   #pumpNext(pump: Pump): void {
     if (this.#lost !== null) return; // connectionLost called gen.return()
-    if (this.#writePaused || this.#budget.exhausted) {
-      if (!this.#batch.empty) this.#flush();
+    if (this.#writePaused || this.#budget?.exhausted) {
+      if (this.#batched()) this.#flush();
       (this.#writePaused ? this.#drained() : nextTurn()).then(pump.resume);
       return;
     }

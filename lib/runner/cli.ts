@@ -19,6 +19,8 @@ import {
   resolveOptions,
 } from './config.js';
 import { reopenOnSignal } from './log-reopen.js';
+import { type Monitor, serveWorkerMetrics, startMonitoring } from './monitoring.js';
+import { reactor } from '../time/index.js';
 import { loadServiceFile } from './run-file.js';
 
 /** The runner's own options, before the service name. */
@@ -41,6 +43,10 @@ const RUNNER_OPTIONS = {
   config: {
     type: 'string',
     description: 'read option values from this JSON file (keys: option names)',
+  },
+  metrics: {
+    type: 'string',
+    description: 'serve /metrics, /healthz and /readyz on this endpoint (e.g. tcp:9100)',
   },
   version: { type: 'boolean', description: 'print the version and exit' },
 } as const;
@@ -230,21 +236,46 @@ async function fileTarget(args: readonly string[], runner: AnyResolved & { layer
   return { service: await buildService('woven run', () => loadServiceFile(file, rest)) };
 }
 
+/** The `--metrics` endpoint of this process: none in a worker (it answers its primary instead). */
+async function monitorFor(options: RunnerValues): Promise<Monitor | undefined> {
+  if (options.metrics === undefined) return undefined;
+  if (isWorker()) {
+    serveWorkerMetrics();
+    return undefined;
+  }
+  try {
+    return await startMonitoring(options.metrics, { aggregateWorkers: options.workers > 1 });
+  } catch (error) {
+    throw new Exit(1, `woven: --metrics ${options.metrics}: ${(error as Error).message}`);
+  }
+}
+
 /** Run `service` in this process, or supervise workers running it. */
 async function runTarget(service: IService, options: RunnerValues): Promise<number> {
   const shutdownTimeout = options['shutdown-timeout'];
-  if (options.workers > 1 && !isWorker()) {
-    return await runWorkers({
-      workers: options.workers,
+  const monitor = await monitorFor(options);
+  try {
+    if (options.workers > 1 && !isWorker()) {
+      return await runWorkers({
+        workers: options.workers,
+        shutdownTimeout,
+        pidfile: options.pidfile,
+        onStarted: () => monitor?.ready(),
+        onStopping: () => monitor?.stopping(),
+      });
+    }
+    reactor.addSystemEventTrigger('before', 'shutdown', () => monitor?.stopping());
+    return await runService(service, {
       shutdownTimeout,
-      pidfile: options.pidfile,
+      pidfile: isWorker() ? undefined : options.pidfile,
+      onStarted: () => {
+        announceStarted();
+        monitor?.ready();
+      },
     });
+  } finally {
+    await monitor?.close();
   }
-  return await runService(service, {
-    shutdownTimeout,
-    pidfile: isWorker() ? undefined : options.pidfile,
-    onStarted: announceStarted,
-  });
 }
 
 const isHelpFlag = (a: string) => a === '--help' || a === '-h';

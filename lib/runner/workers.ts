@@ -14,6 +14,10 @@ export interface RunWorkersOptions {
   pidfile?: string;
   /** Seconds to wait before replacing a worker that died (default 1). */
   restartDelay?: number;
+  /** Called once every worker of the first generation has started its service. */
+  onStarted?: () => void;
+  /** Called when the stop begins (a signal, or a worker that failed to start). */
+  onStopping?: () => void;
 }
 
 /** The message a worker sends its primary once its service has started. */
@@ -44,7 +48,7 @@ function exitWithin(worker: Worker, timeout: number): Promise<void> {
  * time on a reload, and stopped together.
  */
 class WorkerPool {
-  readonly #options: Required<Omit<RunWorkersOptions, 'pidfile'>>;
+  readonly #options: Required<Omit<RunWorkersOptions, 'pidfile' | 'onStarted' | 'onStopping'>>;
   readonly live = new Set<Worker>();
   /** Workers being replaced or stopped on purpose: their exit is not a death. */
   readonly #retiring = new Set<Worker>();
@@ -53,7 +57,10 @@ class WorkerPool {
   /** Called when a worker of the first generation fails before it listens. */
   readonly #onFailedStart: () => void;
 
-  constructor(options: Required<Omit<RunWorkersOptions, 'pidfile'>>, onFailedStart: () => void) {
+  constructor(
+    options: Required<Omit<RunWorkersOptions, 'pidfile' | 'onStarted' | 'onStopping'>>,
+    onFailedStart: () => void,
+  ) {
     this.#options = options;
     this.#onFailedStart = onFailedStart;
   }
@@ -169,7 +176,8 @@ export async function runWorkers(options: RunWorkersOptions): Promise<number> {
     },
     failedStart,
   );
-  for (let i = 0; i < options.workers; i++) pool.fork();
+  const first = Array.from({ length: options.workers }, () => pool.fork().ready);
+  void Promise.all(first).then((started) => started.every(Boolean) && options.onStarted?.());
   let signalled: (signal: NodeJS.Signals) => void = () => {};
   const onSignal = new Promise<NodeJS.Signals>((resolve) => {
     signalled = resolve;
@@ -183,6 +191,7 @@ export async function runWorkers(options: RunWorkersOptions): Promise<number> {
   process.on('SIGTERM', signalled);
   process.on('SIGHUP', onReload);
   const outcome = await Promise.race([onSignal, startFailed]);
+  options.onStopping?.();
   if (outcome === 'failed') log.info('stopping the other workers');
   else log.info('received {signal}, stopping workers', { signal: outcome });
   await pool.stopAll();

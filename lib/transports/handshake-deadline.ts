@@ -26,8 +26,7 @@ export function handshakeDeadline(
       timeout: ms / 1000,
       tlsCode: 'ERR_TLS_HANDSHAKE_TIMEOUT',
     });
-    const error = new TLSError('TLS handshake timeout', { osError: 'ERR_TLS_HANDSHAKE_TIMEOUT' });
-    socket.destroy(error);
+    socket.destroy(new TLSError('TLS handshake timeout', { osError: 'ERR_TLS_HANDSHAKE_TIMEOUT' }));
   }, ms);
   timer.unref();
   return () => clearTimeout(timer);

@@ -59,7 +59,6 @@ function makeReconnector({
 const transportOf = (p: App | undefined) => p?.transport as unknown as FakeTransport;
 const lose = (p: App | undefined) => p?.connectionLost(new Failure(new Error('lost')));
 
-
 describe('ClientService (Twisted state machine)', () => {
   it('connects when started', () => {
     const { cq, service } = makeReconnector();

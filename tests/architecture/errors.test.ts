@@ -2,23 +2,14 @@
 // subclasses with a stable name and code (or, for a bad argument, Node's
 // TypeError/RangeError), never a plain `Error`. The exported classes
 // themselves are checked in exports.test.ts.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-
-const libDir = resolve(import.meta.dirname, '../../lib');
+import { libDir, sourceFiles } from './lib-files.js';
 
 /** Plain errors that are not woven's to type: an assertion no input can reach. */
 const allowed = new Set(["runner/cli.ts: new Error('unreachable: help flags were removed')"]);
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name === 'testing' ? [] : sourceFiles(path);
-    return entry.name.endsWith('.ts') ? [path] : [];
-  });
-}
 
 /** Every `new Error(…)` of a file, as `file: source text`. */
 function plainErrors(path: string): string[] {
@@ -45,7 +36,7 @@ function plainErrors(path: string): string[] {
 
 describe('errors', () => {
   it('library code (testing aside) creates no plain Error', () => {
-    const files = sourceFiles(libDir);
+    const files = sourceFiles(libDir, ['testing']);
     expect(files.length).toBeGreaterThan(100);
     const found = files.flatMap(plainErrors).filter((e) => !allowed.has(e));
     expect(found).toEqual([]);

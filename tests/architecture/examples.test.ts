@@ -3,27 +3,17 @@
 // names it uses from 'woven' (and 'woven/testing'). An example may lean on
 // context it does not show (`conn`, `d`, a user's `Echo` class): such free
 // names are declared `any`, so what is checked is every use of woven itself.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
-
-const root = resolve(import.meta.dirname, '../..');
-const libDir = join(root, 'lib');
+import { libDir, root, sourceFiles } from './lib-files.js';
 
 interface Example {
   /** `<area>_<file>_<line>.mts`, after the line its `@example` stands on. */
   readonly file: string;
   readonly code: string;
-}
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(path);
-    return entry.name.endsWith('.ts') ? [path] : [];
-  });
 }
 
 /** The ```ts blocks under `@example` tags, with the comment's ` * ` margins removed. */
@@ -110,7 +100,11 @@ const options: ts.CompilerOptions = {
   types: ['node'],
   typeRoots: [join(root, 'node_modules/@types')],
   baseUrl: root,
-  paths: { woven: ['lib/index.ts'], 'woven/testing': ['lib/testing/index.ts'] },
+  paths: {
+    woven: ['lib/index.ts'],
+    'woven/testing': ['lib/testing/index.ts'],
+    'prom-client': ['node_modules/prom-client/index.d.ts'],
+  },
 };
 
 /** Type-check `files` (in `dir`); the diagnostics of the example files, by file. */

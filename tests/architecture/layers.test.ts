@@ -3,17 +3,16 @@
 // across areas names the other area's index (`../<area>/index.js`), never a
 // file inside it.
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-
-const libDir = resolve(import.meta.dirname, '../../lib');
+import { libDir, sourceFiles } from './lib-files.js';
 
 /** The layers, top first; an area may import only areas on lower layers. */
 const layers: readonly (readonly string[])[] = [
   ['runner'],
   ['plugins'],
-  ['app', 'websocket'],
+  ['app', 'websocket', 'metrics'],
   ['endpoints'],
   ['transports'],
   ['protocols', 'threads'],
@@ -35,14 +34,6 @@ interface Import {
   readonly toArea: string;
   /** The imported file, relative to lib/. */
   readonly target: string;
-}
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(path);
-    return entry.name.endsWith('.ts') ? [path] : [];
-  });
 }
 
 /** The area of a path relative to lib/: its first folder, or '' for lib/index.ts. */

@@ -1,19 +1,10 @@
 // The `// Tests:` header of a lib/ file names the test files that cover it;
 // each named file must exist, so the header stays a true map from code to
 // its tests.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const root = resolve(import.meta.dirname, '../..');
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(path);
-    return entry.name.endsWith('.ts') ? [path] : [];
-  });
-}
+import { libDir, root, sourceFiles } from './lib-files.js';
 
 /** The test paths a file's `// Tests:` lines name. */
 function namedTests(path: string): string[] {
@@ -24,7 +15,7 @@ function namedTests(path: string): string[] {
 }
 
 describe('// Tests: headers', () => {
-  const files = sourceFiles(join(root, 'lib'));
+  const files = sourceFiles(libDir);
 
   it('are on most files', () => {
     expect(files.filter((f) => namedTests(f).length > 0).length).toBeGreaterThan(100);

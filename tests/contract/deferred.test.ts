@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import {
   AlreadyCalledError,
   CancelledError,
-  Clock,
   Deferred,
   DeferredList,
   DeferredLock,
@@ -19,7 +18,6 @@ import {
   QueueUnderflow,
   race,
   succeed,
-  TimeoutError,
 } from '../../lib/index.js';
 
 /** The current result of a fired Deferred, consumed so nothing is reported as unhandled. */
@@ -199,34 +197,6 @@ describe('Deferred pause, chaining and timeouts', () => {
 
   it('result exposes the current result', () => {
     expect(succeed(7).result).toBe(7);
-  });
-
-  it('addTimeout turns the cancel into a TimeoutError after the given seconds', () => {
-    const clock = new Clock();
-    const d = new Deferred<number>().addTimeout(1.5, clock);
-    clock.advance(1.4);
-    expect(d.called).toBe(false);
-    clock.advance(0.1);
-    expect((outcome(d).value as Failure).check(TimeoutError)).toBe(TimeoutError);
-  });
-
-  it('addTimeout with onTimeoutCancel uses its result', () => {
-    const clock = new Clock();
-    const d = new Deferred<number>().addTimeout(
-      2,
-      clock,
-      (_v: unknown, seconds: number) => seconds,
-    );
-    clock.advance(2);
-    expect(outcome(d).value).toBe(2);
-  });
-
-  it('addTimeout cancels its timer when the Deferred fires first', () => {
-    const clock = new Clock();
-    const d = new Deferred<number>().addTimeout(2, clock);
-    expect(clock.getDelayedCalls()).toHaveLength(1);
-    d.callback(1);
-    expect(clock.getDelayedCalls()).toHaveLength(0);
   });
 });
 

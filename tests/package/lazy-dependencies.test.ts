@@ -41,7 +41,7 @@ describe('lazy dependencies', () => {
     const used = await loadedAfter(`
       w.webSocketServer(async () => {});
       new w.ThreadPool().start();
-      (await import(${JSON.stringify(join(ROOT, 'lib', 'plugins', 'builtins', 'web.ts'))})).staticFiles('.');
+      (await import(${JSON.stringify(join(ROOT, 'lib', 'plugins', 'builtins', 'static-files.ts'))})).staticFiles('.');
     `);
     expect(used).toEqual(LAZY);
   });

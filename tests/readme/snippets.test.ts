@@ -76,6 +76,12 @@ beforeAll(() => {
   // As an installed package: `import ... from 'woven'` resolves to this repository's build.
   mkdirSync(join(dir, 'node_modules'));
   symlinkSync(ROOT, join(dir, 'node_modules', 'woven'), 'dir');
+  // woven's own dependency, which npm hoists beside it (the metrics snippet imports it).
+  symlinkSync(
+    join(ROOT, 'node_modules', 'prom-client'),
+    join(dir, 'node_modules', 'prom-client'),
+    'dir',
+  );
   writeFileSync(join(dir, 'main.mjs'), 'await import(process.argv[2]);\nprocess.exit(0);\n');
   writeFileSync(
     join(dir, 'tsconfig.json'),

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { failureOf } from '../helpers.js';
-import {
-  Clock,
-  Deferred,
-  LoopingCall,
-  LoopingCallStateError,
-  reactor,
-} from '../../lib/index.js';
+import { Clock, Deferred, LoopingCall, LoopingCallStateError, reactor } from '../../lib/index.js';
 
 class TestException extends Error {}
 

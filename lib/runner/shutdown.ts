@@ -1,5 +1,10 @@
 // Tests: tests/runner/cli.test.ts
-import { connectionHolders, type IService, type OpenConnections } from '../app/index.js';
+import {
+  connectionHolders,
+  type IService,
+  type OpenConnections,
+  StreamServerEndpointService,
+} from '../app/index.js';
 import { Logger } from '../log/index.js';
 import { ServerStoppingError } from '../protocols/index.js';
 import { describe } from './describe.js';
@@ -23,10 +28,23 @@ async function stopThenClose(service: IService, reason: Error): Promise<boolean>
     ok = false;
   }
   const holders = connectionHolders(service);
+  if (!ok) await stopLeftListening(holders);
   const open = openCount(holders);
   if (open > 0) log.info('closing {count} open connections', { count: open });
   await Promise.all(holders.map((h) => h.closeConnections(reason)));
   return ok;
+}
+
+/**
+ * After a failed stop (a service that rejected before stopping its
+ * children, say): stop every listening service it left running, so that no
+ * port stays open while the connections close.
+ */
+async function stopLeftListening(holders: readonly OpenConnections[]): Promise<void> {
+  const left = holders.filter(
+    (h): h is StreamServerEndpointService => h instanceof StreamServerEndpointService && h.running,
+  );
+  await Promise.allSettled(left.map((s) => s.stopService()));
 }
 
 /**

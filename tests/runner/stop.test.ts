@@ -6,7 +6,14 @@ import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { connectTo, heldConnection, killAll, STOP_PLUGINS, WovenProcess } from './woven-process.js';
+import {
+  connectTo,
+  heldConnection,
+  killAll,
+  readUntil,
+  STOP_PLUGINS,
+  WovenProcess,
+} from './woven-process.js';
 
 let dir: string;
 const sockets: Socket[] = [];
@@ -89,6 +96,29 @@ describe('a stop that rejects', () => {
     await expect(connectTo(port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
     held.destroy();
     expect(await woven.exitCode(5_000)).toBe(0); // every connection closed in time
+  });
+
+  it('closes the port of a child its parent left running when the parent’s own stop rejects', async () => {
+    const plugin = join(import.meta.dirname, '..', 'fixtures', 'failing-parent-plugin.mjs');
+    const woven = new WovenProcess([
+      '--plugin',
+      plugin,
+      '--log-format',
+      'json',
+      '--shutdown-timeout',
+      '30',
+      'failparent',
+    ]);
+    const port = await woven.listeningPort();
+    const held = await connectTo(port);
+    sockets.push(held);
+    await readUntil(held, (b) => b.toString() === 'held\n');
+    woven.signal('SIGTERM');
+    await woven.waitForLine(/flushing the queue failed/);
+    await woven.waitForLine(/closing 1 open connections/);
+    await expect(connectTo(port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    held.destroy();
+    expect(await woven.exitCode(5_000)).toBe(1); // the stop failed
   });
 });
 

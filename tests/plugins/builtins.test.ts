@@ -1,5 +1,4 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import {
   type StreamServerEndpointService,
 } from '../../lib/index.js';
 import { connectTo, readUntil } from '../runner/woven-process.js';
+import { httpGet } from './http-get.js';
 
 const LOCAL = 'tcp:0:interface=127.0.0.1';
 let builtins: Map<string, ServicePlugin>;
@@ -116,21 +116,8 @@ describe('the web built-in', () => {
     return () => rmSync(root, { recursive: true, force: true });
   });
 
-  function get(path: string, headers: Record<string, string> = {}) {
-    return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>(
-      (resolve, reject) => {
-        const req = request({ host: '127.0.0.1', port, path, headers, agent: false }, (res) => {
-          let body = '';
-          res.setEncoding('utf8').on('data', (c: string) => {
-            body += c;
-          });
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-        });
-        req.on('error', reject);
-        req.end();
-      },
-    );
-  }
+  const get = (path: string, headers: Record<string, string> = {}) =>
+    httpGet(port, path, { headers });
 
   it('serves files with their content types', async () => {
     port = await start('web', { path: join(root, 'site') });

@@ -1,5 +1,4 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import {
   type StreamServerEndpointService,
 } from '../../lib/index.js';
 import { connectTo, readUntil } from '../runner/woven-process.js';
+import { httpGet, type Reply } from './http-get.js';
 
 const services: IService[] = [];
 const sockets: Socket[] = [];
@@ -84,24 +84,8 @@ async function logged<T>(during: () => Promise<T>): Promise<[LogEvent[], T]> {
   }
 }
 
-interface Reply {
-  status: number;
-  headers: Record<string, unknown>;
-  body: string;
-}
-
 function get(port: number, path: string, method = 'GET'): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (c: string) => {
-        body += c;
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
+  return httpGet(port, path, { method });
 }
 
 describe('web: timeouts a client cannot outlast', () => {

@@ -2,48 +2,16 @@
 // bytes (reading pauses, the peer is held back by TCP), and the largest
 // message is 1 MiB by default on both sides (ws's own default is 100 MiB).
 import { once } from 'node:events';
-import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocket, WebSocketServer } from 'ws';
+import { describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
 import {
   connectWebSocket,
   DEFAULT_MAX_PAYLOAD,
   DEFAULT_MAX_UNREAD_BYTES,
-  type IListeningPort,
-  listen,
   type WebSocketConnection,
-  type WebSocketHandler,
-  webSocketServer,
 } from '../../lib/index.js';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function serve(
-  handler: WebSocketHandler,
-  options?: Parameters<typeof webSocketServer>[1],
-): Promise<string> {
-  const port: IListeningPort = await listen(
-    'tcp:0:interface=127.0.0.1',
-    webSocketServer(handler, options),
-  );
-  cleanups.push(() => port.stopListening());
-  const { port: number } = port.getHost() as { port: number };
-  return `ws://127.0.0.1:${number}`;
-}
-
-async function wsClient(url: string, options?: ConstructorParameters<typeof WebSocket>[2]) {
-  const client = new WebSocket(url, options);
-  cleanups.push(async () => {
-    if (client.readyState !== WebSocket.CLOSED) {
-      client.terminate();
-      await once(client, 'close');
-    }
-  });
-  await once(client, 'open');
-  return client;
-}
+import { cleanups, serve, wsClient } from './helpers.js';
 
 /** Wait (bounded) until `ready()` holds. */
 async function until(ready: () => boolean, what: string): Promise<void> {

@@ -2,8 +2,8 @@ import { once } from 'node:events';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { unhandledRejectionsDuring } from '../helpers.js';
-import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocket, WebSocketServer } from 'ws';
+import { describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
 import {
   CancelledError,
   type Connection,
@@ -11,7 +11,6 @@ import {
   globalLogPublisher,
   HandshakeTimeoutError,
   type LogEvent,
-  type IListeningPort,
   listen,
   quoteStringArgument,
   type WebSocketConnection,
@@ -19,46 +18,7 @@ import {
   webSocketServer,
 } from '../../lib/index.js';
 
-const cleanups: (() => unknown)[] = [];
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function serve(
-  handler: WebSocketHandler,
-  options?: Parameters<typeof webSocketServer>[1],
-): Promise<string> {
-  const port: IListeningPort = await listen(
-    'tcp:0:interface=127.0.0.1',
-    webSocketServer(handler, options),
-  );
-  cleanups.push(() => port.stopListening());
-  const { port: number } = port.getHost() as { port: number };
-  return `ws://127.0.0.1:${number}`;
-}
-
-async function open(
-  url: string,
-  options?: Parameters<typeof connectWebSocket>[1],
-): Promise<WebSocketConnection> {
-  const ws = await connectWebSocket(url, options);
-  cleanups.push(() => ws.close());
-  return ws;
-}
-
-/** A `ws` library client, closed after the test. */
-async function wsClient(url: string, protocols?: string[]): Promise<WebSocket> {
-  const client = new WebSocket(url, protocols);
-  cleanups.push(async () => {
-    if (client.readyState !== WebSocket.CLOSED) {
-      client.terminate();
-      await once(client, 'close');
-    }
-  });
-  await once(client, 'open');
-  return client;
-}
+import { cleanups, open, serve, wsClient } from './helpers.js';
 
 const echo: WebSocketHandler = async function* (ws) {
   for await (const message of ws) yield message;

@@ -58,6 +58,45 @@ export interface StreamConnectionOptions {
 /** Default of {@link StreamConnectionOptions.closeTimeout}, in seconds. */
 export const DEFAULT_CLOSE_TIMEOUT = 30;
 
+/** {@link StreamConnectionOptions} with the defaults filled in. */
+interface Settings {
+  readonly readHigh: number;
+  readonly batchMax: number;
+  readonly allowHalfOpen: boolean;
+  readonly closeTimeout: number;
+  readonly clock: IReactorTime;
+}
+
+const NO_OPTIONS: StreamConnectionOptions = Object.freeze({});
+
+function settingsOf(options: StreamConnectionOptions): Settings {
+  const closeTimeout = options.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT;
+  if (!(closeTimeout >= 0)) {
+    throw new RangeError(
+      `closeTimeout must be a non-negative number of seconds, not ${closeTimeout}`,
+    );
+  }
+  return {
+    readHigh: options.readHighWaterMark ?? 65536,
+    batchMax: options.batchBytes ?? 65536,
+    allowHalfOpen: options.allowHalfOpen ?? false,
+    closeTimeout,
+    clock: options.clock ?? reactor,
+  };
+}
+
+/** Settings per options object: a factory's connections share one. */
+const settingsCache = new WeakMap<StreamConnectionOptions, Settings>();
+
+function settingsFor(options: StreamConnectionOptions): Settings {
+  let settings = settingsCache.get(options);
+  if (settings === undefined) {
+    settings = settingsOf(options);
+    settingsCache.set(options, settings);
+  }
+  return settings;
+}
+
 /** A `next()` of the chunk iterator waiting for a chunk. */
 class PromiseSink implements ChunkSink {
   readonly resolve: (r: IteratorResult<Uint8Array>) => void;
@@ -124,9 +163,8 @@ export class StreamConnection
   implements Connection, IHalfCloseableProtocol, IServerStoppingProtocol, AsyncIterable<Uint8Array>
 {
   readonly #handler: StreamProtocol | undefined;
-  readonly #readHigh: number;
-  readonly #batchMax: number;
-  readonly #allowHalfOpen: boolean;
+  /** The options, defaults filled in (one object shared by every connection without options). */
+  readonly #settings: Settings;
 
   // Read side: chunks received and not yet read, and readers waiting for one
   // (the arrays, as the write side's objects, are made on first need).
@@ -159,8 +197,6 @@ export class StreamConnection
   #awaitingHandler = false;
   /** Why {@link serverStopping} was called, until the connection is lost. */
   #stopReason: Error | undefined;
-  readonly #closeTimeout: number;
-  readonly #clock: IReactorTime;
   /** The abort due if the graceful close after a framing error takes too long. */
   #closeDeadline: IDelayedCall | undefined;
 
@@ -168,18 +204,10 @@ export class StreamConnection
    * @param handler the stream protocol to run once connected; without one,
    *   the connection stays open until closed through its methods.
    */
-  constructor(handler?: StreamProtocol, options: StreamConnectionOptions = {}) {
+  constructor(handler?: StreamProtocol, options: StreamConnectionOptions = NO_OPTIONS) {
     super();
     this.#handler = handler;
-    this.#readHigh = options.readHighWaterMark ?? 65536;
-    this.#batchMax = options.batchBytes ?? 65536;
-    this.#allowHalfOpen = options.allowHalfOpen ?? false;
-    this.#closeTimeout = options.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT;
-    if (!(this.#closeTimeout >= 0))
-      throw new RangeError(
-        `closeTimeout must be a non-negative number of seconds, not ${this.#closeTimeout}`,
-      );
-    this.#clock = options.clock ?? reactor;
+    this.#settings = settingsFor(options);
   }
 
   // --- Protocol side (called by the transport) ---
@@ -201,7 +229,7 @@ export class StreamConnection
     if (this.#chunks === null) this.#chunks = [];
     this.#chunks.push(data);
     this.#buffered += data.byteLength;
-    if (this.#buffered > this.#readHigh && !this.#readPaused && this.#lost === null) {
+    if (this.#buffered > this.#settings.readHigh && !this.#readPaused && this.#lost === null) {
       this.#readPaused = true;
       this.transport!.pauseProducing();
     }
@@ -218,7 +246,7 @@ export class StreamConnection
     if (this.#lost !== null) return;
     if (this.#writeClosed)
       this.transport!.loseConnection(); // both halves are done
-    else if (!this.#generator && !this.#allowHalfOpen) this.close();
+    else if (!this.#generator && !this.#settings.allowHalfOpen) this.close();
   }
 
   /** Our write side was half-closed; nothing to do. */
@@ -449,7 +477,7 @@ export class StreamConnection
 
   #consumed(chunk: Uint8Array): void {
     this.#buffered -= chunk.byteLength;
-    if (this.#readPaused && this.#buffered <= this.#readHigh / 2) this.#resumeReading();
+    if (this.#readPaused && this.#buffered <= this.#settings.readHigh / 2) this.#resumeReading();
   }
 
   /** The reader is about to wait for input: what was yielded meanwhile goes out now. */
@@ -518,7 +546,7 @@ export class StreamConnection
     if (this.#batch === null) this.#batch = new WriteBuffer();
     this.#batch.push(value);
     this.#turnBudget().spend(sizeOf(value), 1);
-    if (this.#batch.size >= this.#batchMax) this.#flush();
+    if (this.#batch.size >= this.#settings.batchMax) this.#flush();
   }
 
   /** Flush the batch in the next turn of the event loop, unless it goes out before. */
@@ -664,12 +692,13 @@ export class StreamConnection
   #closeWithin(reason: Error): void {
     void this.close();
     if (this.#lost !== null) return;
-    this.#closeDeadline = this.#clock.callLater(this.#closeTimeout, () => {
+    const { clock, closeTimeout } = this.#settings;
+    this.#closeDeadline = clock.callLater(closeTimeout, () => {
       log.info(
         'aborting the connection from {peer}: its replies were not read within {timeout} s',
         {
           peer: describePeer(this.transport?.getPeer()),
-          timeout: this.#closeTimeout,
+          timeout: closeTimeout,
         },
       );
       this.abort(reason);

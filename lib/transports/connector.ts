@@ -188,14 +188,18 @@ export class Connector implements IConnector {
       buildError = error;
       log.failure('Error in {factory}.buildProtocol', error, { factory: this.factory.logPrefix() });
     }
-    const transport = new SocketTransport(socket, protocol ?? new Protocol(), {
-      isServer: false,
-      kind: spec.kind,
-      unixPath:
-        spec.kind === 'UNIX' && spec.destination.type === 'UNIX' ? spec.destination.name : null,
+    const transport = new SocketTransport(
+      socket,
+      protocol ?? new Protocol(),
+      {
+        isServer: false,
+        kind: spec.kind,
+        unixPath:
+          spec.kind === 'UNIX' && spec.destination.type === 'UNIX' ? spec.destination.name : null,
+        onLost: (reason) => this.#lost(reason),
+      },
       peer,
-      onLost: (reason) => this.#lost(reason),
-    });
+    );
     this.#transport = transport;
     transport.start();
     if (buildError !== undefined) transport.abortConnection();

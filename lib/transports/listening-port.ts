@@ -11,7 +11,7 @@ import {
 } from '../protocols/index.js';
 import type { ListenMessage } from './connection-events.js';
 import { CannotListenError, NotListeningError } from './errors.js';
-import { SocketTransport } from './socket-transport.js';
+import { SocketTransport, type SocketTransportOptions } from './socket-transport.js';
 
 const log = new Logger('woven.transports.port');
 
@@ -63,6 +63,8 @@ export class ListeningPort {
   readonly #open = new Set<Protocol>();
   /** Called whenever the last open connection closes. */
   #drained: (() => void)[] = [];
+  /** What every transport this port accepts is made with (one object for them all). */
+  #transportOptions: SocketTransportOptions | null = null;
 
   private constructor(server: Server, factory: Factory, spec: ListenSpec) {
     this.#server = server;
@@ -178,17 +180,15 @@ export class ListeningPort {
       socket.destroy();
       return;
     }
-    const accepted = protocol;
-    this.#open.add(accepted);
-    const transport = new SocketTransport(socket, accepted, {
+    this.#open.add(protocol);
+    this.#transportOptions ??= {
       isServer: true,
       kind,
       unixPath: this.#spec.listen.path ?? null,
-      peer,
       listener: this.getHost(),
-      onLost: () => this.#closed(accepted),
-    });
-    transport.start();
+      onLost: (_reason, lost) => this.#closed(lost),
+    };
+    new SocketTransport(socket, protocol, this.#transportOptions, peer).start();
   }
 
   #closed(protocol: Protocol): void {

@@ -27,7 +27,7 @@ import { TLSUpgrade } from './start-tls.js';
 const log = new Logger('woven.transports.socket');
 
 /** Something told when a {@link SocketTransport}'s connection is gone (a port or connector). */
-export type LostListener = (reason: Failure) => void;
+export type LostListener = (reason: Failure, protocol: Protocol) => void;
 
 /** How a {@link SocketTransport} reports its addresses and role. */
 export interface SocketTransportOptions {
@@ -37,9 +37,7 @@ export interface SocketTransportOptions {
   kind: 'TCP' | 'UNIX';
   /** For Unix sockets: the path of the listening socket (the server's name). */
   unixPath?: string | null;
-  /** The peer's address, when already known (it is then not asked of the socket again). */
-  peer?: Address;
-  /** Called once, after the protocol's `connectionLost`. */
+  /** Called once, after the protocol's `connectionLost`, with its reason and the protocol. */
   onLost?: LostListener;
   /** For accepted connections: the listening port's address (reported to diagnostics). */
   listener?: Address;
@@ -96,7 +94,7 @@ export class SocketTransport implements ITLSTransport {
   readonly #producer = new ProducerSlot();
   #pullScheduled = false;
   /** What was written and not yet handed to the socket. */
-  readonly #out = new WriteBuffer();
+  #out: WriteBuffer | null = null;
   #flushScheduled = false;
   /** Inside the protocol's `dataReceived`: writes go out when it returns. */
   #receiving = false;
@@ -112,12 +110,16 @@ export class SocketTransport implements ITLSTransport {
   #host: Address | undefined = undefined;
   #peer: Address | undefined = undefined;
 
-  constructor(socket: Socket, protocol: Protocol, options: SocketTransportOptions) {
+  /**
+   * @param options how it reports itself; may be shared by many transports (a port's connections).
+   * @param peer the peer's address, when already known (it is then not asked of the socket again).
+   */
+  constructor(socket: Socket, protocol: Protocol, options: SocketTransportOptions, peer?: Address) {
     this.#socket = socket;
     this.#protocol = protocol as HalfCloseable;
     this.#options = options;
     this.#tls = socket instanceof tls.TLSSocket;
-    this.#peer = options.peer;
+    this.#peer = peer;
     SocketTransport.#attach(socket, this);
   }
 
@@ -253,7 +255,7 @@ export class SocketTransport implements ITLSTransport {
     if (channels.connectionClosed.hasSubscribers) {
       publishClosed(this, this.#options.listener ?? null, reason);
     }
-    this.#options.onLost?.(failure);
+    this.#options.onLost?.(failure, this.#protocol);
   }
 
   /** The socket has taken what it buffered: let the producer go on. */
@@ -264,7 +266,7 @@ export class SocketTransport implements ITLSTransport {
 
   /** Bytes waiting to be sent: ours and the socket's. */
   #bufferedBytes(): number {
-    return this.#out.size + this.#socket.writableLength;
+    return (this.#out?.size ?? 0) + this.#socket.writableLength;
   }
 
   #maybeResume(): void {
@@ -293,7 +295,7 @@ export class SocketTransport implements ITLSTransport {
 
   /** Hand what was written this turn to the socket now, in as few writes as pays. */
   #flush(): void {
-    if (this.#out.empty || this.#lost) return;
+    if (this.#out === null || this.#out.empty || this.#lost) return;
     const socket = this.#socket;
     this.#out.drainInto(
       (data) => socket.write(data),
@@ -344,6 +346,7 @@ export class SocketTransport implements ITLSTransport {
    */
   write(data: Data): void {
     if (this.#writeClosed || this.#lost) return;
+    this.#out ??= new WriteBuffer();
     this.#out.push(data);
     this.#scheduleFlush();
     this.#checkHighWater();
@@ -352,6 +355,7 @@ export class SocketTransport implements ITLSTransport {
   /** Send every chunk of `data`, in order (joined with this turn's other writes). */
   writeSequence(data: Iterable<Data>): void {
     if (this.#writeClosed || this.#lost) return;
+    this.#out ??= new WriteBuffer();
     for (const chunk of data) this.#out.push(chunk);
     this.#scheduleFlush();
     this.#checkHighWater();
@@ -417,7 +421,7 @@ export class SocketTransport implements ITLSTransport {
     if (this.#lost) return;
     this.#abortReason ??= new ConnectionAborted();
     this.#writeClosed = true;
-    this.#out.clear();
+    this.#out?.clear();
     this.#keepAddresses();
     const socket = this.#socket;
     if (socket.destroyed) return;

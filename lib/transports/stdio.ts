@@ -114,18 +114,22 @@ export class StdioPort {
     this.closed = new Promise<void>((resolve) => {
       lost = resolve;
     });
-    this.#transport = new SocketTransport(pipeSocket(stdin, stdout), protocol, {
-      isServer: true,
-      kind: 'UNIX',
-      unixPath: null,
-      peer: PIPE_ADDRESS,
-      listener: PIPE_ADDRESS,
-      onLost: () => {
-        this.#open = false;
-        factory.doStop();
-        lost();
+    this.#transport = new SocketTransport(
+      pipeSocket(stdin, stdout),
+      protocol,
+      {
+        isServer: true,
+        kind: 'UNIX',
+        unixPath: null,
+        listener: PIPE_ADDRESS,
+        onLost: () => {
+          this.#open = false;
+          factory.doStop();
+          lost();
+        },
       },
-    });
+      PIPE_ADDRESS,
+    );
     this.#transport.start();
   }
 

@@ -294,6 +294,22 @@ export class ChunkQueue {
     return out;
   }
 
+  /**
+   * Remove the first `n` bytes (`n <= size`) and return them decoded with
+   * `encoding`, straight from the received chunk when they lie in one
+   * (decoding a range of a chunk costs less than decoding a view of it).
+   */
+  takeText(n: number, encoding: BufferEncoding): string {
+    const first = this.#chunks[0];
+    const head = this.#head;
+    const text =
+      first !== undefined && head + n <= first.length
+        ? first.toString(encoding, head, head + n)
+        : this.peek(n).toString(encoding);
+    this.skip(n);
+    return text;
+  }
+
   /** The first `n` bytes, left in the buffer (a view when contiguous, else a copy). */
   peek(n: number): Buffer {
     const first = this.#chunks[0];

@@ -28,22 +28,47 @@ export function toDelimiter(delimiter: Data): Buffer {
 }
 
 /**
- * Take the bytes up to the first `delimiter` off the queue, consuming the
- * delimiter; `null` if no delimiter is buffered yet. Throws
- * {@link FrameTooLong} once the frame is certain to be longer than
- * `maxLength` (as Twisted's LineReceiver: `maxLength + delimiter.length`
- * bytes without a delimiter, or a delimiter found past `maxLength`).
+ * The length of the line at the front of the queue, `delimiter` excluded,
+ * or -1 if no delimiter is buffered yet. Throws {@link FrameTooLong} once
+ * the line is certain to be longer than `maxLength` (as Twisted's
+ * LineReceiver: `maxLength + delimiter.length` bytes without a delimiter,
+ * or a delimiter found past `maxLength`).
  */
-export function takeUntil(queue: ChunkQueue, delimiter: Buffer, maxLength: number): Buffer | null {
+export function lineLength(queue: ChunkQueue, delimiter: Buffer, maxLength: number): number {
   const i = queue.find(delimiter);
   if (i < 0) {
     if (queue.size >= maxLength + delimiter.length) {
       throw tooLong(queue.offset, maxLength, queue.size, 'without a delimiter');
     }
-    return null;
+    return -1;
   }
   if (i > maxLength) throw tooLong(queue.offset, maxLength, i, 'before its delimiter');
+  return i;
+}
+
+/**
+ * Take the bytes up to the first `delimiter` off the queue, consuming the
+ * delimiter; `null` if no delimiter is buffered yet. Throws
+ * {@link FrameTooLong} past `maxLength` ({@link lineLength}'s rule).
+ */
+export function takeUntil(queue: ChunkQueue, delimiter: Buffer, maxLength: number): Buffer | null {
+  const i = lineLength(queue, delimiter, maxLength);
+  if (i < 0) return null;
   const line = queue.take(i);
+  queue.skip(delimiter.length);
+  return line;
+}
+
+/** As {@link takeUntil}, the line decoded with `encoding` straight from the received bytes. */
+function takeTextUntil(
+  queue: ChunkQueue,
+  delimiter: Buffer,
+  maxLength: number,
+  encoding: BufferEncoding,
+): string | null {
+  const i = lineLength(queue, delimiter, maxLength);
+  if (i < 0) return null;
+  const line = queue.takeText(i, encoding);
   queue.skip(delimiter.length);
   return line;
 }
@@ -73,6 +98,20 @@ function lineTaker(options: LinesOptions): (queue: ChunkQueue) => Buffer | null 
   }
   const delimiter = toDelimiter(options.delimiter ?? '\r\n');
   return (q) => takeUntil(q, delimiter, maxLength);
+}
+
+/** The function taking one line off a queue as a string decoded with `encoding`, for `options`. */
+function textLineTaker(
+  options: LinesOptions,
+  encoding: BufferEncoding,
+): (queue: ChunkQueue) => string | null {
+  if (options.anyNewline) {
+    const take = lineTaker(options);
+    return (q) => take(q)?.toString(encoding) ?? null;
+  }
+  const maxLength = options.maxLength ?? 16384;
+  const delimiter = toDelimiter(options.delimiter ?? '\r\n');
+  return (q) => takeTextUntil(q, delimiter, maxLength, encoding);
 }
 
 function tooLong(offset: number, maxLength: number, length: number, how: string): FrameTooLong {
@@ -129,9 +168,7 @@ export function lines(
   source: ByteSource,
   options: LinesOptions = {},
 ): AsyncGenerator<Uint8Array | string | (Uint8Array | string)[], void, undefined> {
-  const take = lineTaker(options);
   const encoding = options.encoding;
-  if (encoding === undefined) return framesOf(source, take, 'line', options.batch);
-  const decode = (q: ChunkQueue) => take(q)?.toString(encoding) ?? null;
-  return framesOf<string>(source, decode, 'line', options.batch);
+  if (encoding === undefined) return framesOf(source, lineTaker(options), 'line', options.batch);
+  return framesOf<string>(source, textLineTaker(options, encoding), 'line', options.batch);
 }

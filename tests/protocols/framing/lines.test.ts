@@ -104,6 +104,23 @@ describe('lines', () => {
     );
   });
 
+  it('decodes UTF-8 lines cut anywhere, inside characters too, batched or not (property)', async () => {
+    const line = fc.string({ unit: 'grapheme', maxLength: 12 }).filter((t) => !/[\r\n]/.test(t));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(line, { maxLength: 12 }),
+        fc.array(fc.nat(), { maxLength: 30 }),
+        async (ls, cuts) => {
+          const data = Buffer.from(ls.map((l) => `${l}\n`).join(''));
+          const opts = { delimiter: '\n', encoding: 'utf8' as const };
+          expect(await collect(lines(cutAt(data, cuts), opts))).toEqual(ls);
+          const batches = await collect(lines(cutAt(data, cuts), { ...opts, batch: true }));
+          expect(batches.flat()).toEqual(ls);
+        },
+      ),
+    );
+  });
+
   it('finds multi-byte delimiters with partial matches across any chunking (property)', async () => {
     await fc.assert(
       fc.asyncProperty(

@@ -63,7 +63,7 @@ export class Bandwidth {
     return this.#held.has(lane);
   }
 
-  /** Pass everything `lane` holds at once, whatever the pace (its connection is ending). */
+  /** Pass everything `lane` holds at once, whatever the pace; the lane is not told (see {@link Lane.hold}). */
   flush(lane: Lane): void {
     for (const chunk of this.#take(lane)) this.#pass(lane, chunk, true);
   }

@@ -5,7 +5,13 @@ import type { Address } from '../address.js';
 import type { Handler } from '../connection.js';
 import type { Protocol } from '../protocol.js';
 import type { Failure } from '../../failure/index.js';
-import { type Data, type IPullProducer, type IPushProducer, toBytes } from '../transport.js';
+import {
+  type Data,
+  type IPullProducer,
+  type IPushProducer,
+  type ITransport,
+  toBytes,
+} from '../transport.js';
 import { sizeOf } from '../write-buffer.js';
 import { Bandwidth, type Lane } from './bandwidth.js';
 import { ProtocolWrapper } from './protocol-wrapper.js';
@@ -196,6 +202,21 @@ export class ThrottlingProtocol extends ProtocolWrapper {
     }
     this.#factory.registerRead(data.byteLength);
     super.dataReceived(data);
+  }
+
+  /** As {@link ProtocolWrapper.makeConnection}; a `startTLS` first sends the held writes, which precede it. */
+  override makeConnection(transport: ITransport): void {
+    super.makeConnection(transport);
+    const startTLS = this.startTLS;
+    if (startTLS === undefined) return;
+    this.startTLS = (options, pending) => {
+      const writes = this.#pacing.writes;
+      if (writes?.holds(this.#writeLane)) {
+        writes.flush(this.#writeLane);
+        this.#holdWrites(false);
+      }
+      return startTLS(options, pending);
+    };
   }
 
   /** Close once the held writes have passed. */

@@ -6,6 +6,8 @@ import {
   Clock,
   type Connection,
   Factory,
+  type IPullProducer,
+  type ITLSTransport,
   memoryTransportPair,
   Protocol,
   StringTransportWithDisconnection,
@@ -177,6 +179,7 @@ describe('ThrottlingFactory pacing (Clock, in-memory transports)', () => {
     port.wrappedProtocol.transport!.write(Buffer.alloc(10 * LIMIT));
     port.wrappedProtocol.transport!.loseConnection();
     expect(tr.value().byteLength).toBe(LIMIT / 10); // a tenth of a second's worth
+    expect(tr.disconnecting).toBe(false); // the close waits for the held writes
     const arrivals = timeline(clock, 11, () => tr.value().byteLength);
     expectNear(arrivals.at(5), 5 * LIMIT, LIMIT / 10); // within one tick's worth
     expectNear(doneAt(arrivals, 10 * LIMIT), 9.9, 0.1);
@@ -236,6 +239,44 @@ describe('ThrottlingFactory pacing (Clock, in-memory transports)', () => {
     expect([a.tr.value().byteLength, b.tr.value().byteLength]).toEqual([LIMIT, LIMIT]);
   });
 
+  it('a pull producer is asked for more only once the held writes passed', () => {
+    const clock = new Clock();
+    const tServer = new ThrottlingFactory(Quiet, { clock, writeLimit: LIMIT });
+    const { port, tr } = connected(tServer);
+    let asked = 0;
+    const producer: IPullProducer = {
+      resumeProducing: () => {
+        asked += 1;
+        port.wrappedProtocol.transport!.write(Buffer.alloc(LIMIT));
+      },
+      stopProducing: () => {},
+    };
+    port.wrappedProtocol.transport!.registerProducer(producer, false);
+    const transportSide = tr.producer as IPullProducer;
+    transportSide.resumeProducing(); // the transport asks: a second's worth is written
+    transportSide.resumeProducing(); // and asks again at once: it waits
+    expect(asked).toBe(1);
+    pump(clock, 0.85);
+    expect(asked).toBe(1);
+    pump(clock, 1.05);
+    expect(asked).toBe(2);
+  });
+
+  it('startTLS sends the held writes first: they precede the handshake', async () => {
+    const clock = new Clock();
+    const tServer = new ThrottlingFactory(Quiet, { clock, writeLimit: LIMIT });
+    const port = tServer.buildProtocol(peer('127.0.0.1')) as ThrottlingProtocol;
+    const tr = new TLSRecordingTransport();
+    tr.protocol = port;
+    port.makeConnection(tr);
+    const transport = port.wrappedProtocol.transport as ITLSTransport;
+    transport.write(Buffer.alloc(LIMIT));
+    expect(tr.value().byteLength).toBe(LIMIT / 10);
+    await transport.startTLS({});
+    expect(tr.sentBeforeTLS).toBe(LIMIT);
+    expect(clock.getDelayedCalls().filter((c) => c.getTime() < 1)).toHaveLength(0);
+  });
+
   it('received bytes still held are delivered before the connection is lost', async () => {
     const clock = new Clock();
     const sink = new Sink();
@@ -267,6 +308,15 @@ function serving(protocol: Protocol): Factory {
 function expectNear(value: number | undefined, expected: number, tolerance: number): void {
   expect(value).toBeDefined();
   expect(Math.abs(value! - expected)).toBeLessThanOrEqual(tolerance + 1e-9);
+}
+
+/** Records how much was written when `startTLS` was called. */
+class TLSRecordingTransport extends StringTransportWithDisconnection {
+  sentBeforeTLS: number | undefined;
+  startTLS(): Promise<void> {
+    this.sentBeforeTLS = this.value().byteLength;
+    return Promise.resolve();
+  }
 }
 
 /** Counts what it receives. */

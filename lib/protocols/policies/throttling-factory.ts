@@ -25,7 +25,7 @@ export interface ThrottlingOptions {
   maxConnectionCount?: number;
   /** The most bytes per second read over all connections. */
   readLimit?: number | null;
-  /** The most bytes per second written over all connections (by streaming producers: see {@link ThrottlingFactory}). */
+  /** The most bytes per second written over all connections. */
   writeLimit?: number | null;
   /** The clock the bandwidth is measured on (default: the global `reactor`). */
   clock?: IReactorTime;

@@ -18,6 +18,7 @@ import {
   publishHandlerFailure,
   type StartTLSOptions,
   WriteBuffer,
+  flushNow,
 } from '../protocols/index.js';
 import { publishClosed, publishOpened } from './connection-events.js';
 import { errorMessage, TLSError } from './errors.js';
@@ -327,6 +328,11 @@ export class SocketTransport implements ITLSTransport {
       t.#flushScheduled = false;
       t.#flush();
     }
+  }
+
+  /** Hand what was written to the socket now (see `flushNow`). */
+  [flushNow](): void {
+    this.#flush();
   }
 
   // --- ITransport ---

@@ -36,11 +36,18 @@ export class PoolClosedError extends WovenError {
   }
 }
 
-/** What a `run` waits with: its caller's signal, and the acquire timeout, as one signal. */
+/**
+ * What a `run` waits with: its caller's signal and the acquire timeout, as
+ * one signal. The controller and the timer are made only when the run has
+ * to wait (queued, or connecting): a run served at once by an idle
+ * connection costs neither.
+ */
 class Attempt {
-  readonly #controller = new AbortController();
+  #controller: AbortController | undefined;
   readonly #caller: AbortSignal | undefined;
   #timer: IDelayedCall | undefined;
+  #aborted = false;
+  #reason: unknown;
   /** The connection once acquired, aborted when the caller aborts. */
   conn: Connection | undefined;
 
@@ -54,28 +61,32 @@ class Attempt {
     caller?.addEventListener('abort', this);
   }
 
-  /**
-   * Start the acquire timeout, when the run has to wait (queued, or
-   * connecting): a run served at once by an idle connection sets no timer.
-   */
+  /** Start the acquire timeout: the run has to wait for its connection. */
   waits(): void {
     if (this.#timer !== undefined || this.conn !== undefined) return;
     this.#timer = this.#clock.callLater(this.#timeout, () => {
-      this.#controller.abort(
-        new TimeoutError(`no connection within ${this.#timeout}s (acquireTimeout)`),
-      );
+      this.#abort(new TimeoutError(`no connection within ${this.#timeout}s (acquireTimeout)`));
     });
   }
 
   /** Aborts once the caller aborts, or the acquire times out. */
   get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      if (this.#aborted) this.#controller.abort(this.#reason);
+    }
     return this.#controller.signal;
+  }
+
+  /** Throw the abort or timeout, if one happened. */
+  throwIfAborted(): void {
+    if (this.#aborted) throw this.#reason;
   }
 
   /** The caller aborted: stop waiting, or abort the connection in use. */
   handleEvent(): void {
     const error = AbortError.fromSignal(this.#caller!);
-    this.#controller.abort(error);
+    this.#abort(error);
     this.conn?.abort(error);
   }
 
@@ -87,7 +98,7 @@ class Attempt {
 
   /** What the run fails with: the abort or timeout if one happened, else `error`. */
   failure(error: unknown): unknown {
-    return this.signal.aborted ? this.signal.reason : error;
+    return this.#aborted ? this.#reason : error;
   }
 
   dispose(): void {
@@ -95,10 +106,23 @@ class Attempt {
     this.#stopTimer();
   }
 
+  #abort(reason: unknown): void {
+    if (this.#aborted) return;
+    this.#aborted = true;
+    this.#reason = reason;
+    this.#controller?.abort(reason);
+  }
+
   #stopTimer(): void {
     if (this.#timer?.active()) this.#timer.cancel();
     this.#timer = undefined;
   }
+}
+
+/** The first waiting run, waiting for a slot to free. */
+interface NextInLine {
+  readonly grant: () => void;
+  readonly fail: (error: Error) => void;
 }
 
 interface Idle {
@@ -112,7 +136,9 @@ interface Idle {
  * idle connection, or a new one, and takes it back when `fn` settles. At
  * most `max` connections are open; further runs wait, first come first
  * served, on a p-queue (aborting a waiting run's `signal` takes it out of
- * the queue at once). A connection that closed, or whose `fn` failed, is
+ * the queue at once); a run that finds a free slot and nobody waiting
+ * skips the queue, and the acquire timeout is armed only for a run that
+ * waits (queued, or connecting). A connection that closed, or whose `fn` failed, is
  * never handed out again (a failed one is aborted: its state is unknown);
  * idle ones beyond `maxIdle` or idle for `idleTimeout` seconds are closed.
  * Aborting `signal` while `fn` runs aborts its connection, and the run
@@ -144,7 +170,11 @@ export class ConnectionPool {
   readonly #target: string | IStreamClientEndpoint;
   readonly #reactor: IReactorNetwork;
   readonly #clock: IReactorTime;
-  readonly #queue: JobQueue;
+  /** The waiting runs, in order (p-queue); the first of them waits in {@link #nextInLine}. */
+  readonly #queue = new JobQueue({ concurrency: 1 });
+  #nextInLine: NextInLine | undefined;
+  /** Runs holding one of the `max` slots: connecting, or running `fn`. */
+  #busy = 0;
   readonly #open = new Set<Connection>();
   /** Oldest first; runs take the newest. */
   readonly #idle: Idle[] = [];
@@ -178,7 +208,6 @@ export class ConnectionPool {
     this.#target = endpoint;
     this.#reactor = options.reactor ?? defaultReactor;
     this.#clock = options.clock ?? defaultClock;
-    this.#queue = new JobQueue({ concurrency: max });
   }
 
   /** Connections open: busy and idle. */
@@ -193,7 +222,7 @@ export class ConnectionPool {
 
   /** Runs waiting for a connection. */
   get waiting(): number {
-    return this.#queue.waiting;
+    return this.#queue.waiting + (this.#nextInLine === undefined ? 0 : 1);
   }
 
   /**
@@ -209,13 +238,21 @@ export class ConnectionPool {
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(AbortError.fromSignal(signal));
     const attempt = new Attempt(signal, this.acquireTimeout, this.#clock);
-    const outcome = this.#queue.run(() => this.#serve(fn, attempt), { signal: attempt.signal });
-    if (this.#queue.waiting > 0) attempt.waits(); // queued: the job did not start at once
-    return outcome
-      .catch((error: unknown) => {
-        throw attempt.failure(error);
-      })
-      .finally(() => attempt.dispose());
+    if (this.#busy < this.max && this.waiting === 0) {
+      // The fast path: a free slot and nobody ahead, so no queue.
+      this.#busy += 1;
+      return this.#serve(fn, attempt);
+    }
+    attempt.waits();
+    return this.#queue
+      .run(() => this.#slot(attempt), { signal: attempt.signal })
+      .then(
+        () => this.#serve(fn, attempt),
+        (error: unknown) => {
+          attempt.dispose();
+          throw attempt.failure(error);
+        },
+      );
   }
 
   /**
@@ -226,6 +263,7 @@ export class ConnectionPool {
   async close(): Promise<void> {
     this.#closed = true;
     this.#queue.clear(new PoolClosedError('the pool was closed'));
+    this.#nextInLine?.fail(new PoolClosedError('the pool was closed'));
     this.#idle.length = 0;
     this.#stopSweep();
     const open = [...this.#open];
@@ -237,19 +275,66 @@ export class ConnectionPool {
     return this.close();
   }
 
-  async #serve<T>(fn: (conn: Connection) => Promise<T>, attempt: Attempt): Promise<T> {
-    const conn = this.#takeIdle() ?? (await this.#connect(attempt));
-    attempt.acquired(conn);
-    let result: T;
-    try {
-      result = await fn(conn);
-    } catch (error) {
-      conn.abort(error);
-      throw error;
+  /**
+   * The first waiting run's turn in the queue: resolves once it holds a
+   * slot (at once if one is free), rejects when it aborts or the pool closes.
+   */
+  #slot(attempt: Attempt): Promise<void> {
+    if (this.#busy < this.max) {
+      this.#busy += 1;
+      return Promise.resolve();
     }
-    if (attempt.signal.aborted) throw attempt.signal.reason;
-    this.#release(conn);
-    return result;
+    const signal = attempt.signal;
+    return new Promise<void>((resolve, reject) => {
+      const settle = (): void => {
+        this.#nextInLine = undefined;
+        signal.removeEventListener('abort', onAbort);
+      };
+      const onAbort = (): void => {
+        settle();
+        reject(signal.reason);
+      };
+      this.#nextInLine = {
+        grant: () => {
+          settle();
+          resolve();
+        },
+        fail: (error) => {
+          settle();
+          reject(error);
+        },
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** A run gives its slot back: to the first waiting run, if there is one. */
+  #free(): void {
+    if (this.#nextInLine !== undefined) this.#nextInLine.grant();
+    else this.#busy -= 1;
+  }
+
+  /** Run `fn` on a connection, holding a slot, which is freed when it settles. */
+  async #serve<T>(fn: (conn: Connection) => Promise<T>, attempt: Attempt): Promise<T> {
+    try {
+      const conn = this.#takeIdle() ?? (await this.#connect(attempt));
+      attempt.acquired(conn);
+      let result: T;
+      try {
+        result = await fn(conn);
+      } catch (error) {
+        conn.abort(error);
+        throw error;
+      }
+      attempt.throwIfAborted();
+      this.#release(conn);
+      return result;
+    } catch (error) {
+      throw attempt.failure(error);
+    } finally {
+      attempt.dispose();
+      this.#free();
+    }
   }
 
   /** An idle connection still open (the most recently used), if any. */

@@ -223,6 +223,47 @@ describe('ConnectionPool', () => {
     await expect(p.run((conn) => ask(conn, 'x'))).rejects.toBeInstanceOf(PoolClosedError);
   });
 
+  it('a run served by an idle connection arms no acquire timer', async () => {
+    const server = await countingServer();
+    const clock = new Clock();
+    const p = pool(server.address, { max: 2, idleTimeout: 10, clock });
+    await p.run((conn) => ask(conn, 'a'));
+    const sweep = clock.getDelayedCalls();
+    expect(sweep).toHaveLength(1); // the idle sweep only
+    const during = await p.run(async (conn) => {
+      await ask(conn, 'b');
+      return clock.getDelayedCalls();
+    });
+    expect(during).toEqual(sweep);
+    expect(server.stats.made).toBe(1);
+  });
+
+  it('runs start in the order they came, and a new one does not overtake waiting ones', async () => {
+    const server = await countingServer();
+    const p = pool(server.address, { max: 1 });
+    const order: string[] = [];
+    const hold = gate();
+    const first = p.run(async (conn) => {
+      await ask(conn, 'first');
+      await hold.opened;
+    });
+    const queued = ['a', 'b'].map((t) =>
+      p.run(async (conn) => {
+        order.push(t);
+        return ask(conn, t);
+      }),
+    );
+    hold.open();
+    await first;
+    const late = p.run(async (conn) => {
+      order.push('late');
+      return ask(conn, 'late');
+    });
+    expect(await Promise.all([...queued, late])).toEqual(['a', 'b', 'late']);
+    expect(order).toEqual(['a', 'b', 'late']);
+    expect(server.stats.made).toBe(1);
+  });
+
   it('rejects limits that make no sense', () => {
     expect(() => new ConnectionPool('tcp:127.0.0.1:1', { max: 0 })).toThrow(RangeError);
     expect(() => new ConnectionPool('tcp:127.0.0.1:1', { max: 2, maxIdle: 3 })).toThrow(RangeError);

@@ -53,7 +53,7 @@ export class ProtocolWrapper extends Protocol implements ITransport, IServerStop
   /** Attach to `transport`, mirroring its optional abilities, then connect the wrapped protocol. */
   override makeConnection(transport: ITransport): void {
     if (typeof transport.loseWriteConnection === 'function') {
-      this.loseWriteConnection = () => transport.loseWriteConnection!();
+      this.loseWriteConnection = () => this.halfCloseWrites();
     }
     if (isTLSTransport(transport)) {
       this.startTLS = (options, pending) => transport.startTLS(options, pending);
@@ -96,6 +96,11 @@ export class ProtocolWrapper extends Protocol implements ITransport, IServerStop
 
   loseConnection(): void {
     this.transport!.loseConnection();
+  }
+
+  /** What `loseWriteConnection` does: half-close the transport (a policy may delay it). */
+  protected halfCloseWrites(): void {
+    this.transport!.loseWriteConnection!();
   }
 
   abortConnection(): void {

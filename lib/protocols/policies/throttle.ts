@@ -4,6 +4,7 @@ import { reactor } from '../../time/index.js';
 import type { Address } from '../address.js';
 import type { Connection, WriteOptions } from '../connection.js';
 import { type Data, type StartTLSOptions, toBytes } from '../transport.js';
+import { TokenBucket } from './token-bucket.js';
 
 /** Options of {@link throttle}; a missing limit means none. */
 export interface ThrottleOptions {
@@ -16,19 +17,18 @@ export interface ThrottleOptions {
 }
 
 /**
- * Paces bytes at `rate` per second on `clock` (a virtual-schedule token
- * bucket): each chunk moves a due time forward by its size over the rate,
- * and whoever spends waits until then. An idle spell earns at most one
- * second's worth of burst.
+ * Paces bytes at `rate` per second on `clock` (a {@link TokenBucket} that
+ * starts empty): whoever spends waits until the bytes are paid for. An idle
+ * spell earns at most one second's worth of burst.
  */
 class Pacer {
-  #due: number;
+  readonly #bucket: TokenBucket;
 
   constructor(
     readonly rate: number,
     readonly clock: IReactorTime,
   ) {
-    this.#due = clock.seconds();
+    this.#bucket = new TokenBucket(rate, clock, rate, 0);
   }
 
   /** The largest slice to send at once: a tenth of a second's worth, at least 1 byte. */
@@ -41,9 +41,7 @@ class Pacer {
    * of `signals` aborts (their listeners are removed either way).
    */
   spend(bytes: number, signals: readonly AbortSignal[]): Promise<void> {
-    const now = this.clock.seconds();
-    this.#due = Math.max(this.#due, now - 1) + bytes / this.rate;
-    const wait = this.#due - now;
+    const wait = this.#bucket.spend(bytes);
     if (wait <= 0 || signals.some((s) => s.aborted)) return Promise.resolve();
     return new Promise((resolve) => {
       const done = (): void => {

@@ -5,6 +5,9 @@ import { describe, expect, it } from 'vitest';
 import {
   Clock,
   type Connection,
+  Factory,
+  type IPullProducer,
+  type ITLSTransport,
   memoryTransportPair,
   Protocol,
   StringTransportWithDisconnection,
@@ -45,40 +48,47 @@ describe('ThrottlingFactory (Twisted ThrottlingTests)', () => {
     expect(tServer.writtenThisSecond).toBe(20);
   });
 
-  it('writeLimit: pauses the producer for the excess, then resumes it', () => {
+  // Twisted lets the 20 bytes through and pauses at the end of the second for
+  // the excess; woven paces within the second: a tenth of a second's worth
+  // (1 byte at 10 B/s) passes at once, the rest is held until it is due.
+  it('writeLimit: holds the writes past the pace, pausing the producer until they passed', () => {
     const clock = new Clock();
     const tServer = new ThrottlingFactory(Server, { clock, writeLimit: 10 });
     const { port, tr } = connected(tServer);
     port.producer = port.wrappedProtocol as Server;
     port.dataReceived(Buffer.from('0123456789'));
     port.dataReceived(Buffer.from('abcdefghij'));
-    expect(tr.value().toString()).toBe('0123456789abcdefghij');
-    expect(tServer.writtenThisSecond).toBe(20);
     const server = port.wrappedProtocol as Server;
-    expect(server.paused).toBe(false);
-    clock.advance(1.05);
-    expect(tServer.writtenThisSecond).toBe(0);
+    expect(tr.value().toString()).toBe('0');
+    expect(tServer.writtenThisSecond).toBe(1);
     expect(server.paused).toBe(true);
-    clock.advance(1.05);
-    expect(tServer.writtenThisSecond).toBe(0);
+    pump(clock, 0.95);
+    expect(tr.value().toString()).toBe('0123456789');
+    expect(server.paused).toBe(true);
+    pump(clock, 1.95);
+    expect(tr.value().toString()).toBe('0123456789abcdefghij');
     expect(server.paused).toBe(false);
+    pump(clock, 3.05);
+    expect(tServer.writtenThisSecond).toBe(0);
   });
 
-  it('readLimit: pauses the transport for the excess, then resumes it, every second', () => {
+  it('readLimit: holds the bytes past the pace, pausing the transport until they passed', () => {
     const clock = new Clock();
     const tServer = new ThrottlingFactory(Server, { clock, readLimit: 10 });
     const { port, tr } = connected(tServer);
-    for (let round = 0; round < 2; round += 1) {
+    for (const start of [0, 2]) {
+      pump(clock, start);
       tr.clear();
       port.dataReceived(Buffer.from('0123456789'));
       port.dataReceived(Buffer.from('abcdefghij'));
-      expect(tr.value().toString()).toBe('0123456789abcdefghij');
-      expect(tServer.readThisSecond).toBe(20);
-      clock.advance(1.05);
-      expect(tServer.readThisSecond).toBe(0);
+      expect(tr.value().toString()).toBe('0'); // the echo shows what reached the protocol
+      expect(tServer.readThisSecond).toBe(1);
       expect(tr.producerState).toBe('paused');
-      clock.advance(1.05);
-      expect(tServer.readThisSecond).toBe(0);
+      pump(clock, start + 0.95);
+      expect(tr.value().toString()).toBe('0123456789');
+      expect(tr.producerState).toBe('paused');
+      pump(clock, start + 1.95);
+      expect(tr.value().toString()).toBe('0123456789abcdefghij');
       expect(tr.producerState).toBe('producing');
     }
   });
@@ -159,41 +169,202 @@ describe('ThrottlingFactory pause bookkeeping', () => {
   });
 });
 
-describe('ThrottlingFactory around a stream protocol', () => {
-  it("holds the stream's writes while throttled (memory transports, Clock)", async () => {
+describe('ThrottlingFactory pacing (Clock, in-memory transports)', () => {
+  const LIMIT = 1000;
+
+  it('10 × writeLimit bytes written at once reach the transport over 10 s; the close waits', () => {
     const clock = new Clock();
-    let go!: () => void;
-    const later = new Promise<void>((resolve) => {
-      go = resolve;
-    });
-    let resolvedAt: number | undefined;
+    const tServer = new ThrottlingFactory(Quiet, { clock, writeLimit: LIMIT });
+    const { port, tr } = connected(tServer);
+    port.wrappedProtocol.transport!.write(Buffer.alloc(10 * LIMIT));
+    port.wrappedProtocol.transport!.loseConnection();
+    expect(tr.value().byteLength).toBe(LIMIT / 10); // a tenth of a second's worth
+    expect(tr.disconnecting).toBe(false); // the close waits for the held writes
+    const arrivals = timeline(clock, 11, () => tr.value().byteLength);
+    expectNear(arrivals.at(5), 5 * LIMIT, LIMIT / 10); // within one tick's worth
+    expectNear(doneAt(arrivals, 10 * LIMIT), 9.9, 0.1);
+    expect(tr.disconnecting).toBe(true);
+    expect(tServer.writtenThisSecond).toBeLessThanOrEqual(LIMIT);
+  });
+
+  it("a stream protocol's writes wait for the pace: 10 × writeLimit reach the peer in 10 s", async () => {
+    const clock = new Clock();
+    let wroteAt: number | undefined;
     const sender = async (conn: Connection) => {
-      await conn.write(Buffer.alloc(3000));
-      await later;
-      await conn.write(Buffer.alloc(10));
-      resolvedAt = clock.seconds();
+      for (let i = 0; i < 10; i += 1) await conn.write(Buffer.alloc(LIMIT));
+      wroteAt = clock.seconds();
       await conn.close();
     };
-    const tServer = new ThrottlingFactory(sender, { clock, writeLimit: 1000 });
+    const tServer = new ThrottlingFactory(sender, { clock, writeLimit: LIMIT });
+    const sink = new Sink();
     const [ct, st] = memoryTransportPair();
-    let received = 0;
-    class Sink extends Protocol {
-      override dataReceived(data: Uint8Array): void {
-        received += data.byteLength;
-      }
-    }
     st.attach(tServer.buildProtocol(peer('127.0.0.1'))!);
-    ct.attach(new Sink());
-    await settle();
-    expect(received).toBe(3000);
-    clock.advance(1); // 3000 bytes in a second at 1000/s: writes pause for 2 s
-    go();
-    for (let i = 0; i < 20 && resolvedAt === undefined; i += 1) {
-      await settle();
-      clock.advance(0.25);
-    }
-    expect(resolvedAt).toBe(3);
+    ct.attach(sink);
+    const arrivals = await asyncTimeline(clock, 11, () => sink.received);
+    expectNear(arrivals.at(5), 5 * LIMIT, LIMIT / 10);
+    expectNear(doneAt(arrivals, 10 * LIMIT), 9.9, 0.1);
+    expect(wroteAt).toBeGreaterThan(8.9);
     await Promise.all([st.lost, ct.lost]);
-    expect(received).toBe(3010);
+    expect(sink.received).toBe(10 * LIMIT);
+  });
+
+  it('10 × readLimit bytes sent at once reach the protocol over 10 s', async () => {
+    const clock = new Clock();
+    const sink = new Sink();
+    const tServer = new ThrottlingFactory(serving(sink), { clock, readLimit: LIMIT });
+    const [ct, st] = memoryTransportPair();
+    st.attach(tServer.buildProtocol(peer('127.0.0.1'))!);
+    ct.attach(new Protocol());
+    ct.write(Buffer.alloc(10 * LIMIT));
+    const arrivals = await asyncTimeline(clock, 11, () => sink.received);
+    expectNear(arrivals.at(5), 5 * LIMIT, LIMIT / 10);
+    expectNear(doneAt(arrivals, 10 * LIMIT), 9.9, 0.1);
+    ct.loseConnection();
+    await Promise.all([st.lost, ct.lost]);
+  });
+
+  it('connections share the limit, taking turns', () => {
+    const clock = new Clock();
+    const tServer = new ThrottlingFactory(Quiet, { clock, writeLimit: LIMIT });
+    const a = connected(tServer);
+    const b = connected(tServer);
+    a.port.wrappedProtocol.transport!.write(Buffer.alloc(LIMIT));
+    b.port.wrappedProtocol.transport!.write(Buffer.alloc(LIMIT));
+    pump(clock, 1.05);
+    const [sentA, sentB] = [a.tr.value().byteLength, b.tr.value().byteLength];
+    // A tenth of a second's worth at once (a's, it wrote first), then the pace.
+    expectNear(sentA + sentB, LIMIT / 10 + 1.05 * LIMIT, LIMIT / 10);
+    expectNear(sentA - LIMIT / 10, sentB, LIMIT / 20);
+    pump(clock, 2.05);
+    expect([a.tr.value().byteLength, b.tr.value().byteLength]).toEqual([LIMIT, LIMIT]);
+  });
+
+  it('a pull producer is asked for more only once the held writes passed', () => {
+    const clock = new Clock();
+    const tServer = new ThrottlingFactory(Quiet, { clock, writeLimit: LIMIT });
+    const { port, tr } = connected(tServer);
+    let asked = 0;
+    const producer: IPullProducer = {
+      resumeProducing: () => {
+        asked += 1;
+        port.wrappedProtocol.transport!.write(Buffer.alloc(LIMIT));
+      },
+      stopProducing: () => {},
+    };
+    port.wrappedProtocol.transport!.registerProducer(producer, false);
+    const transportSide = tr.producer as IPullProducer;
+    transportSide.resumeProducing(); // the transport asks: a second's worth is written
+    transportSide.resumeProducing(); // and asks again at once: it waits
+    expect(asked).toBe(1);
+    pump(clock, 0.85);
+    expect(asked).toBe(1);
+    pump(clock, 1.05);
+    expect(asked).toBe(2);
+  });
+
+  it('startTLS sends the held writes first: they precede the handshake', async () => {
+    const clock = new Clock();
+    const tServer = new ThrottlingFactory(Quiet, { clock, writeLimit: LIMIT });
+    const port = tServer.buildProtocol(peer('127.0.0.1')) as ThrottlingProtocol;
+    const tr = new TLSRecordingTransport();
+    tr.protocol = port;
+    port.makeConnection(tr);
+    const transport = port.wrappedProtocol.transport as ITLSTransport;
+    transport.write(Buffer.alloc(LIMIT));
+    expect(tr.value().byteLength).toBe(LIMIT / 10);
+    await transport.startTLS({});
+    expect(tr.sentBeforeTLS).toBe(LIMIT);
+    expect(clock.getDelayedCalls().filter((c) => c.getTime() < 1)).toHaveLength(0);
+  });
+
+  it('received bytes still held are delivered before the connection is lost', async () => {
+    const clock = new Clock();
+    const sink = new Sink();
+    const tServer = new ThrottlingFactory(serving(sink), { clock, readLimit: LIMIT });
+    const [ct, st] = memoryTransportPair();
+    st.attach(tServer.buildProtocol(peer('127.0.0.1'))!);
+    ct.attach(new Protocol());
+    ct.write(Buffer.alloc(5 * LIMIT));
+    await settle();
+    expect(sink.received).toBe(LIMIT / 10);
+    st.abortConnection();
+    await st.lost;
+    expect(sink.received).toBe(5 * LIMIT);
+    expect(clock.getDelayedCalls()).toHaveLength(0);
   });
 });
+
+/** Writes only what it is told to. */
+class Quiet extends Protocol {}
+
+/** A factory whose one protocol is `protocol`. */
+function serving(protocol: Protocol): Factory {
+  const factory = new Factory();
+  factory.buildProtocol = () => protocol;
+  return factory;
+}
+
+/** Within one tick (or `tolerance`) of `expected`. */
+function expectNear(value: number | undefined, expected: number, tolerance: number): void {
+  expect(value).toBeDefined();
+  expect(Math.abs(value! - expected)).toBeLessThanOrEqual(tolerance + 1e-9);
+}
+
+/** Records how much was written when `startTLS` was called. */
+class TLSRecordingTransport extends StringTransportWithDisconnection {
+  sentBeforeTLS: number | undefined;
+  startTLS(): Promise<void> {
+    this.sentBeforeTLS = this.value().byteLength;
+    return Promise.resolve();
+  }
+}
+
+/** Counts what it receives. */
+class Sink extends Protocol {
+  received = 0;
+  override dataReceived(data: Uint8Array): void {
+    this.received += data.byteLength;
+  }
+}
+
+const STEP = 0.05;
+
+/** Advance `clock` to `until` in small steps, as time passes. */
+function pump(clock: Clock, until: number): void {
+  while (clock.seconds() < until - 1e-9) clock.advance(Math.min(STEP, until - clock.seconds()));
+}
+
+/** `measure()` at every step for `seconds` (synchronous transports). */
+function timeline(clock: Clock, seconds: number, measure: () => number): Timeline {
+  const points: [number, number][] = [];
+  for (let t = 0; t <= seconds; t += STEP) {
+    pump(clock, t);
+    points.push([clock.seconds(), measure()]);
+  }
+  return new Timeline(points);
+}
+
+/** The same, letting in-memory transports deliver between steps. */
+async function asyncTimeline(clock: Clock, seconds: number, measure: () => number) {
+  const points: [number, number][] = [];
+  for (let t = 0; t <= seconds; t += STEP) {
+    pump(clock, t);
+    await settle();
+    points.push([clock.seconds(), measure()]);
+  }
+  return new Timeline(points);
+}
+
+/** Measurements over clock time. */
+class Timeline {
+  constructor(readonly points: [number, number][]) {}
+  /** The measurement at `time` (the last one taken by then). */
+  at(time: number): number {
+    return this.points.filter(([t]) => t <= time + 1e-9).at(-1)![1];
+  }
+}
+
+/** When the measurement first reached `total`. */
+function doneAt(timeline: Timeline, total: number): number | undefined {
+  return timeline.points.find(([, value]) => value >= total)?.[0];
+}

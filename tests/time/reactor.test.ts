@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   DelayedCall,
+  Deferred,
   globalLogPublisher,
   type LogEvent,
   Reactor,
@@ -427,5 +428,49 @@ describe('Reactor lifecycle', () => {
     await r.run();
     expect(r.running).toBe(false);
     expect(events).toEqual([]);
+  });
+});
+
+describe('Reactor system event triggers returning a Deferred', () => {
+  it("'before startup' triggers may return a Deferred that 'during' waits for", async () => {
+    const r = makeReactor();
+    const seen: string[] = [];
+    const gate = new Deferred<void>();
+    r.addSystemEventTrigger('before', 'startup', () => {
+      seen.push('before');
+      return gate;
+    });
+    r.addSystemEventTrigger('during', 'startup', () => seen.push('during'));
+    r.callWhenRunning(() => seen.push('running'));
+    const done = r.run();
+    expect(seen).toEqual(['before']);
+    gate.callback(undefined);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(seen).toEqual(['before', 'during', 'running']);
+    r.stop();
+    await done;
+  });
+
+  it('shutdown waits for a Deferred a before trigger returns, then runs the after phase', async () => {
+    const r = makeReactor();
+    const seen: string[] = [];
+    const gate = new Deferred<void>();
+    r.addSystemEventTrigger('before', 'shutdown', () => {
+      seen.push('before');
+      return gate;
+    });
+    r.addSystemEventTrigger('after', 'shutdown', () => seen.push('after'));
+    let stopped = false;
+    const done = r.run().then(() => {
+      stopped = true;
+    });
+    r.stop();
+    expect(seen).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(seen).toEqual(['before']);
+    expect(stopped).toBe(false);
+    gate.callback(undefined);
+    await done;
+    expect(seen).toEqual(['before', 'after']);
   });
 });

@@ -296,3 +296,25 @@ describe('Deferred cancel (basic)', () => {
     expect(d.result).toBe(1);
   });
 });
+
+describe('Deferred chain building', () => {
+  it('addCallback/addErrback/addBoth/addCallbacks return the same object', () => {
+    const d = new Deferred<number>();
+    expect(d.addCallback((x) => x)).toBe(d);
+    expect(d.addErrback((f) => f)).toBe(d);
+    expect(d.addBoth((x) => x)).toBe(d);
+    expect(d.addCallbacks((x) => x)).toBe(d);
+    d.callback(1);
+  });
+
+  it('extra arguments are passed after the result, to errbacks too', () => {
+    const e = observe(
+      fail(new Error('x')).addErrback((_f: Failure, tag: string) => tag, 'handled'),
+    );
+    expect(e.results).toEqual(['handled']);
+    const c = observe(
+      succeed(1).addCallbacks((x: number, y: number) => x * y, undefined, { callbackArgs: [10] }),
+    );
+    expect(c.results).toEqual([10]);
+  });
+});

@@ -17,7 +17,6 @@ export const integrationTests = [
   'tests/transports/**',
   'tests/websocket/**',
   'tests/app/client-service.test.ts',
-  'tests/contract/stream-protocols.test.ts',
   'tests/defer/aplus.test.ts',
   'tests/defer/deferred-list.test.ts',
   'tests/defer/unhandled.test.ts',

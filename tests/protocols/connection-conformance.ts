@@ -335,6 +335,32 @@ export function describeConnectionConformance(
       },
     );
 
+    it('runs the generator’s finally when it returns, and when it throws', async () => {
+      const finals: string[] = [];
+      const [returning] = await pair(async function* () {
+        try {
+          yield 'bye';
+        } finally {
+          finals.push('returned');
+        }
+      });
+      expect(await readAll(returning)).toBe('bye');
+      await returning.closed;
+      await collectLogs(async () => {
+        const [throwing, server] = await pair(async function* () {
+          try {
+            yield 'partial';
+            throw new Error('handler exploded');
+          } finally {
+            finals.push('threw');
+          }
+        });
+        await expectPeerLoss(throwing, peerSeesAbort);
+        await server.closed;
+      });
+      expect(finals.sort()).toEqual(['returned', 'threw']);
+    });
+
     it('delivers what the handler yields after the peer’s clean end (half-close)', async () => {
       const [client] = await pair(async function* (conn) {
         let n = 0;

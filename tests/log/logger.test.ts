@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   eventAsJSON,
@@ -5,6 +6,7 @@ import {
   Failure,
   formatEvent,
   globalLogPublisher,
+  jsonFileLogObserver,
   type LogEvent,
   Logger,
   LogLevelFilterPredicate,
@@ -109,5 +111,42 @@ describe('the text observer and peer-controlled bytes', () => {
     for (const raw of ['\r', '\x1b', '\x00', '\u2028']) expect(out).not.toContain(raw);
     expect(out.endsWith('\n')).toBe(true);
     expect(out.split('\n')).toHaveLength(2); // one line and its terminator
+  });
+});
+
+describe('Logger events', () => {
+  // The unit of log_time, not a timing: an event is stamped with the wall clock in seconds.
+  it('stamps log_time in seconds since the epoch', () => {
+    globalLogPublisher.addObserver(collect);
+    new Logger('stamp').info('now');
+    expect(Math.abs(collected[0]!.log_time - Date.now() / 1000)).toBeLessThan(60);
+  });
+
+  it('emit(level, ...) uses the given level', () => {
+    globalLogPublisher.addObserver(collect);
+    new Logger('emit').emit('warn', 'careful');
+    expect(collected[0]!.log_level).toBe('warn');
+  });
+});
+
+describe('jsonFileLogObserver', () => {
+  it('writes one JSON object per line', () => {
+    const chunks: string[] = [];
+    const stream = new Writable({
+      write(chunk, _enc, cb) {
+        chunks.push(String(chunk));
+        cb();
+      },
+    });
+    jsonFileLogObserver(stream)({
+      log_namespace: 'x',
+      log_level: 'info',
+      log_format: 'a {b}',
+      log_time: 1,
+      b: 2,
+    });
+    const text = chunks.join('');
+    expect(text.endsWith('\n')).toBe(true);
+    expect(JSON.parse(text.trim())).toMatchObject({ log_namespace: 'x', b: 2 });
   });
 });

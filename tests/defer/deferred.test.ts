@@ -318,3 +318,14 @@ describe('Deferred chain building', () => {
     expect(c.results).toEqual([10]);
   });
 });
+
+describe('Deferred cancel with a canceller that does not fire it', () => {
+  it('calls the canceller, then fails with CancelledError', () => {
+    const calls: unknown[] = [];
+    const d = new Deferred<number>((x) => calls.push(x));
+    const seen = observe(d);
+    d.cancel();
+    expect(calls).toEqual([d]);
+    expect(seen.failures[0]?.check(CancelledError)).toBe(CancelledError);
+  });
+});

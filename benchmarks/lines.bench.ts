@@ -36,7 +36,8 @@ const servers: BenchServer[] = [
   { name: 'raw node:net, one write per chunk', kind: 'raw-ping' },
   { name: 'Node `for await (chunk of socket)`', kind: 'node-for-await-ping' },
   { name: 'Node `readline` iterator', kind: 'node-readline-ping' },
-  { name: 'woven `LineReceiver`', kind: 'woven-linereceiver-ping' },
+  { name: 'woven `LineReceiver` (`encoding` set)', kind: 'woven-linereceiver-ping' },
+  { name: 'woven `LineReceiver`, byte lines', kind: 'woven-linereceiver-bytes-ping' },
   { name: 'woven `for await (line of lines(conn))` yield', kind: 'woven-stream-lines-ping' },
   { name: 'woven `lines(conn, { batch: true })`', kind: 'woven-stream-batch-ping' },
 ];

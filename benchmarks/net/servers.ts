@@ -30,7 +30,16 @@ class Echo extends Protocol {
 
 class Idle extends Protocol {}
 
+/** LineReceiver with `encoding` set: lines arrive as strings, as a text protocol would take them. */
 class PingLines extends LineReceiver {
+  override encoding = 'latin1' as const;
+  override lineReceived(line: string): void {
+    this.sendLine(pong(line));
+  }
+}
+
+/** LineReceiver with byte lines, each decoded by the protocol. */
+class PingByteLines extends LineReceiver {
   override lineReceived(line: Uint8Array): void {
     this.sendLine(
       pong(Buffer.from(line.buffer, line.byteOffset, line.byteLength).toString('latin1')),
@@ -132,6 +141,7 @@ const servers: Record<string, () => Promise<number>> = {
   'woven-idle': () => wovenServer(Idle),
   'woven-stream-idle': () => wovenServer(async (conn) => conn.closed),
   'woven-linereceiver-ping': () => wovenServer(PingLines),
+  'woven-linereceiver-bytes-ping': () => wovenServer(PingByteLines),
   'woven-stream-lines-ping': () => wovenServer(streamPingLines),
   'woven-stream-batch-ping': () => wovenServer(streamPingBatch),
   'raw-flood': () => rawServer(rawFlood),

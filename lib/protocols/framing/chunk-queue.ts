@@ -294,6 +294,39 @@ export class ChunkQueue {
     return out;
   }
 
+  /**
+   * Remove the first `n` bytes (`n <= size`) and return them decoded with
+   * `encoding`, straight from the received chunk when they lie in one
+   * (decoding a range of a chunk costs less than decoding a view of it).
+   */
+  takeText(n: number, encoding: BufferEncoding): string {
+    const text = this.peekText(n, encoding);
+    this.skip(n);
+    return text;
+  }
+
+  /** The first `n` bytes decoded with `encoding`, left in the buffer (see {@link takeText}). */
+  peekText(n: number, encoding: BufferEncoding): string {
+    const first = this.#chunks[0];
+    const head = this.#head;
+    if (first !== undefined && head + n <= first.length) {
+      return first.toString(encoding, head, head + n);
+    }
+    return this.peek(n).toString(encoding);
+  }
+
+  /**
+   * The number of bytes from the first buffered one through the end of the
+   * last `delim` lying wholly in the first chunk, or 0 if none does.
+   */
+  throughLastIn(delim: Buffer): number {
+    const first = this.#chunks[0];
+    if (first === undefined) return 0;
+    const d = delim.length;
+    const i = d === 1 ? first.lastIndexOf(delim[0]!) : first.lastIndexOf(delim, first.length - d);
+    return i < this.#head ? 0 : i + d - this.#head;
+  }
+
   /** The first `n` bytes, left in the buffer (a view when contiguous, else a copy). */
   peek(n: number): Buffer {
     const first = this.#chunks[0];

@@ -15,7 +15,7 @@ export {
   type PrefixBytes,
   peekLength,
 } from './length-prefixed.js';
-export { type LinesOptions, lines, takeUntil, toDelimiter } from './lines.js';
+export { type LinesOptions, lineLength, lines, takeUntil, toDelimiter } from './lines.js';
 export {
   encodeNetstring,
   type NetstringsOptions,

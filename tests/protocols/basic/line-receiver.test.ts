@@ -279,6 +279,54 @@ describe('LineReceiver', () => {
   });
 });
 
+describe('LineReceiver.encoding', () => {
+  class Texts extends LineReceiver {
+    override encoding = 'utf8' as const;
+    override MAX_LENGTH = 8;
+    lines: unknown[] = [];
+    override lineReceived(line: string) {
+      this.lines.push(line);
+    }
+  }
+
+  it('delivers strings decoded from the bytes, characters split across packets included', () => {
+    const data = Buffer.from('héllo\r\nwörld €\r\n\r\nrest');
+    for (let size = 1; size <= 9; size++) {
+      const [p] = connected(new Texts());
+      p.MAX_LENGTH = 64;
+      feed(p, data, size);
+      expect(p.lines).toEqual(['héllo', 'wörld €', '']);
+      expect(p.clearLineBuffer().toString()).toBe('rest');
+    }
+  });
+
+  it('counts MAX_LENGTH in bytes, not characters', () => {
+    const [p, t] = connected(new Texts());
+    p.dataReceived(Buffer.from('éééé\r\n')); // 8 bytes: accepted
+    expect(p.lines).toEqual(['éééé']);
+    p.dataReceived(Buffer.from('ééééé\r\n')); // 10 bytes: too long
+    expect(p.lines).toEqual(['éééé']);
+    expect(t.disconnecting).toBe(true);
+  });
+
+  it('still gives raw mode bytes', () => {
+    class Mixed extends Texts {
+      raw: Buffer[] = [];
+      override lineReceived(line: string) {
+        super.lineReceived(line);
+        this.setRawMode();
+      }
+      override rawDataReceived(data: Uint8Array) {
+        this.raw.push(Buffer.from(data));
+      }
+    }
+    const [p] = connected(new Mixed());
+    p.dataReceived(Buffer.from('go\r\nbytes'));
+    expect(p.lines).toEqual(['go']);
+    expect(Buffer.concat(p.raw).toString()).toBe('bytes');
+  });
+});
+
 describe('LineReceiver.lineLengthExceeded', () => {
   class Catcher extends LineReceiver {
     override MAX_LENGTH = 6;

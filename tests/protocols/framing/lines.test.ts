@@ -104,6 +104,61 @@ describe('lines', () => {
     );
   });
 
+  it('decodes UTF-8 lines cut anywhere, inside characters too, batched or not (property)', async () => {
+    const line = fc.string({ unit: 'grapheme', maxLength: 12 }).filter((t) => !/[\r\n]/.test(t));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(line, { maxLength: 12 }),
+        fc.array(fc.nat(), { maxLength: 30 }),
+        async (ls, cuts) => {
+          const data = Buffer.from(ls.map((l) => `${l}\n`).join(''));
+          const opts = { delimiter: '\n', encoding: 'utf8' as const };
+          expect(await collect(lines(cutAt(data, cuts), opts))).toEqual(ls);
+          const batches = await collect(lines(cutAt(data, cuts), { ...opts, batch: true }));
+          expect(batches.flat()).toEqual(ls);
+        },
+      ),
+    );
+  });
+
+  it('decodes text lines exactly as it decodes byte lines, errors and offsets included (property)', async () => {
+    /** The lines taken (byte lines decoded with `encoding`), and how it ended: the error's class and offset. */
+    const outcome = async (it: AsyncIterable<string | Uint8Array>, encoding: BufferEncoding) => {
+      const out: string[] = [];
+      try {
+        for await (const line of it) {
+          out.push(typeof line === 'string' ? line : Buffer.from(line).toString(encoding));
+        }
+        return { out, end: 'done' };
+      } catch (e) {
+        return { out, end: `${(e as Error).name} ${(e as FrameTooLong).offset}` };
+      }
+    };
+    const unit = fc.constantFrom('a', 'é', '€', '😀', '\r', '\n', '\uFFFD');
+    const piece = fc.oneof(
+      fc.string({ unit, maxLength: 8 }).map((t) => Buffer.from(t)),
+      fc.uint8Array({ maxLength: 8 }).map((u) => Buffer.from(u)),
+      fc.constantFrom('\n', '\r\n', 'ab').map((d) => Buffer.from(d)),
+    );
+    const bytes = fc.array(piece, { maxLength: 12 }).map((ps) => Buffer.concat(ps));
+    await fc.assert(
+      fc.asyncProperty(
+        bytes,
+        fc.array(fc.nat(), { maxLength: 10 }),
+        fc.integer({ min: 0, max: 12 }),
+        fc.constantFrom<BufferEncoding>('utf8', 'latin1'),
+        fc.constantFrom('\n', '\r\n', 'ab'),
+        async (data, cuts, maxLength, encoding, delimiter) => {
+          const opts = { maxLength, delimiter };
+          const asText = await outcome(lines(cutAt(data, cuts), { ...opts, encoding }), encoding);
+          const asBytes = await outcome(lines(cutAt(data, cuts), opts), encoding);
+          expect(asText).toEqual(asBytes);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
   it('finds multi-byte delimiters with partial matches across any chunking (property)', async () => {
     await fc.assert(
       fc.asyncProperty(

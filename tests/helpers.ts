@@ -5,7 +5,9 @@ import {
   type Deferred,
   Failure,
   type IListeningPort,
+  globalLogPublisher,
   type InetAddress,
+  type LogEvent,
   listen,
 } from '../lib/index.js';
 
@@ -45,6 +47,54 @@ export async function collect<T>(source: AsyncIterable<T>): Promise<T[]> {
 /** Everything `conn` yields until its clean end, as UTF-8 text. */
 export async function readAll(conn: AsyncIterable<Uint8Array>): Promise<string> {
   return Buffer.concat(await collect(conn)).toString('utf8');
+}
+
+const decoder = new TextDecoder();
+
+/** Read until at least `n` bytes arrived (or the end); returns them as UTF-8 text. */
+export async function readAtLeast(conn: AsyncIterable<Uint8Array>, n: number): Promise<string> {
+  let text = '';
+  let bytes = 0;
+  if (n <= 0) return text;
+  for await (const chunk of conn) {
+    text += decoder.decode(chunk, { stream: true });
+    bytes += chunk.byteLength;
+    if (bytes >= n) break;
+  }
+  return text + decoder.decode();
+}
+
+/** Resolves after `n` turns of the event loop (no timers). */
+export function turns(n = 1): Promise<void> {
+  return new Promise((resolve) => {
+    const step = (left: number): void => {
+      if (left === 0) resolve();
+      else setImmediate(step, left - 1);
+    };
+    step(n);
+  });
+}
+
+/** Record every event logged from now until `stop()`. */
+export function captureLog(): { events: LogEvent[]; stop: () => void } {
+  const events: LogEvent[] = [];
+  const observer = (e: LogEvent): void => {
+    events.push(e);
+  };
+  globalLogPublisher.addObserver(observer);
+  return { events, stop: () => globalLogPublisher.removeObserver(observer) };
+}
+
+/** The events logged while `fn` runs (it sees them as they come), and what it returned. */
+export async function loggedDuring<T>(
+  fn: (events: LogEvent[]) => Promise<T> | T,
+): Promise<[LogEvent[], T]> {
+  const log = captureLog();
+  try {
+    return [log.events, await fn(log.events)];
+  } finally {
+    log.stop();
+  }
 }
 
 const served: IListeningPort[] = [];

@@ -1,11 +1,6 @@
 // Shared by the endpoint tests that use real sockets and the TLS fixtures.
 import { join } from 'node:path';
-import {
-  type Connection,
-  Protocol,
-  quoteStringArgument,
-  type StreamProtocol,
-} from '../../lib/index.js';
+import { Protocol, quoteStringArgument, type StreamProtocol } from '../../lib/index.js';
 
 /** The directory of the test certificate (`localhost.crt`) and key (`localhost.key`). */
 export const fixtures = join(import.meta.dirname, '..', 'fixtures', 'tls');
@@ -43,14 +38,4 @@ export class Collector extends Protocol {
       });
     }
   }
-}
-
-/** Read from `conn` until `n` characters have arrived (or it ends). */
-export async function readAtLeast(conn: Connection, n: number): Promise<string> {
-  let text = '';
-  for await (const chunk of conn) {
-    text += Buffer.from(chunk).toString();
-    if (text.length >= n) break;
-  }
-  return text;
 }

@@ -6,11 +6,9 @@ import {
   ConnectionClosedError,
   ConnectionDone,
   ConnectionLost,
-  globalLogPublisher,
-  type LogEvent,
   type StreamProtocol,
 } from '../../lib/index.js';
-import { readAll } from '../helpers.js';
+import { loggedDuring, readAll, readAtLeast, turns } from '../helpers.js';
 
 /**
  * Make two connected ends, `[client, server]`. When `serverHandler` is given
@@ -24,31 +22,7 @@ export type MakeConnectionPair = (
 
 const decoder = new TextDecoder();
 
-export { readAll };
-
-/** Read until at least `n` bytes arrived (or the end); returns them as a string. */
-export async function readAtLeast(conn: AsyncIterable<Uint8Array>, n: number): Promise<string> {
-  let text = '';
-  let bytes = 0;
-  if (n <= 0) return text;
-  for await (const chunk of conn) {
-    text += decoder.decode(chunk, { stream: true });
-    bytes += chunk.byteLength;
-    if (bytes >= n) break;
-  }
-  return text + decoder.decode();
-}
-
-/** Resolves after `n` turns of the event loop (no timers). */
-export function turns(n: number): Promise<void> {
-  return new Promise((resolve) => {
-    const step = (left: number): void => {
-      if (left === 0) resolve();
-      else setImmediate(step, left - 1);
-    };
-    step(n);
-  });
-}
+export { readAll, readAtLeast, turns };
 
 /** Whether `p` is still pending after `n` event-loop turns. */
 async function pendingAfter(p: Promise<unknown>, n: number): Promise<boolean> {
@@ -63,21 +37,6 @@ async function pendingAfter(p: Promise<unknown>, n: number): Promise<boolean> {
   );
   await turns(n);
   return !settled;
-}
-
-/** Collect log events while `fn` runs (bounded by the test's timeout). */
-async function collectLogs(fn: (events: LogEvent[]) => Promise<void>): Promise<LogEvent[]> {
-  const events: LogEvent[] = [];
-  const observer = (e: LogEvent): void => {
-    events.push(e);
-  };
-  globalLogPublisher.addObserver(observer);
-  try {
-    await fn(events);
-  } finally {
-    globalLogPublisher.removeObserver(observer);
-  }
-  return events;
 }
 
 /** Options of {@link describeConnectionConformance}. */
@@ -272,7 +231,7 @@ export function describeConnectionConformance(
 
     it('logs and aborts when the generator throws', async () => {
       const boom = new Error('boom');
-      const events = await collectLogs(async () => {
+      const [events] = await loggedDuring(async () => {
         const [client, server] = await pair(async function* () {
           yield 'partial';
           throw boom;
@@ -346,7 +305,7 @@ export function describeConnectionConformance(
       });
       expect(await readAll(returning)).toBe('bye');
       await returning.closed;
-      await collectLogs(async () => {
+      await loggedDuring(async () => {
         const [throwing, server] = await pair(async function* () {
           try {
             yield 'partial';
@@ -381,7 +340,7 @@ export function describeConnectionConformance(
 
     it('logs and aborts when an async function handler rejects', async () => {
       const boom = new Error('async boom');
-      const events = await collectLogs(async () => {
+      const [events] = await loggedDuring(async () => {
         const [client] = await pair(async () => {
           throw boom;
         });

@@ -2,13 +2,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   DelayedCall,
   Deferred,
-  globalLogPublisher,
-  type LogEvent,
   Reactor,
   ReactorAlreadyRunning,
   ReactorNotRunning,
   reactor,
 } from '../../lib/index.js';
+import { captureLog } from '../helpers.js';
 
 // Reactor tests need real (short) timers: the Reactor is the real-time scheduler.
 
@@ -25,13 +24,6 @@ afterEach(() => {
     if (r.running) r.crash();
   }
 });
-
-function captureLog(): { events: LogEvent[]; stop: () => void } {
-  const events: LogEvent[] = [];
-  const observer = (e: LogEvent) => events.push(e);
-  globalLogPublisher.addObserver(observer);
-  return { events, stop: () => globalLogPublisher.removeObserver(observer) };
-}
 
 function timeoutCount(): number {
   return process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;

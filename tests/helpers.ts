@@ -1,5 +1,6 @@
 // The helpers every area's tests share: one home for each, instead of a copy
 // per file.
+import type { Channel } from 'node:diagnostics_channel';
 import { expect } from 'vitest';
 import {
   type Deferred,
@@ -95,6 +96,25 @@ export async function loggedDuring<T>(
   } finally {
     log.stop();
   }
+}
+
+/**
+ * The next message published on `channel` that `match` accepts: subscribed
+ * now, unsubscribed once it came (a wait on an event, bounded by the test's
+ * timeout, instead of polling).
+ */
+export function nextPublished<T>(
+  channel: Channel,
+  match: (message: T) => boolean = () => true,
+): Promise<T> {
+  return new Promise((resolve) => {
+    const onMessage = (message: unknown): void => {
+      if (!match(message as T)) return;
+      channel.unsubscribe(onMessage);
+      resolve(message as T);
+    };
+    channel.subscribe(onMessage);
+  });
 }
 
 const served: IListeningPort[] = [];

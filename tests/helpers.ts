@@ -117,6 +117,18 @@ export function nextPublished<T>(
   });
 }
 
+/** The next event logged that `match` accepts (observed from now on; the observer leaves once it came). */
+export function nextLogged(match: (event: LogEvent) => boolean): Promise<LogEvent> {
+  return new Promise((resolve) => {
+    const observer = (event: LogEvent): void => {
+      if (!match(event)) return;
+      globalLogPublisher.removeObserver(observer);
+      resolve(event);
+    };
+    globalLogPublisher.addObserver(observer);
+  });
+}
+
 const served: IListeningPort[] = [];
 
 /** A server on 127.0.0.1 and a free port, as a client description and a port number. */

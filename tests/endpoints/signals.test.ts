@@ -1,6 +1,6 @@
 // `{ signal }` on listen, connect, endpoint listen/connect and Connection.write:
 // each rejects like Node's aborted APIs and removes its listener when it settles.
-import { getEventListeners } from 'node:events';
+import { getEventListeners, once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   CancelledError,
@@ -139,7 +139,7 @@ describe('connect({ signal })', () => {
 
   it('looks aborted to Node: AbortSignal.timeout gives an AbortError caused by a TimeoutError', async () => {
     const signal = AbortSignal.timeout(1);
-    await new Promise((r) => setTimeout(r, 5));
+    await once(signal, 'abort');
     const error = await rejection(connect('tcp:127.0.0.1:1', { signal }));
     expect((error as Error).name).toBe('AbortError');
     expect(((error as Error).cause as Error).name).toBe('TimeoutError');

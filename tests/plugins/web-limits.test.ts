@@ -14,6 +14,7 @@ import {
   type LogEvent,
   type StreamServerEndpointService,
 } from '../../lib/index.js';
+import { nextLogged } from '../helpers.js';
 
 let root: string;
 const services: IService[] = [];
@@ -169,10 +170,9 @@ describe('web: files', () => {
 
   it('logs each request at info with method, path, status, bytes, duration and peer', async () => {
     const port = await web();
+    const logged = nextLogged((e) => e.status === 200);
     await raw(port, 'GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n');
-    for (let i = 0; i < 100 && !events.some((e) => e.status === 200); i++)
-      await new Promise((r) => setTimeout(r, 10));
-    const access = events.find((e) => e.status === 200)!;
+    const access = await logged;
     expect(access.log_level).toBe('info');
     expect(access).toMatchObject({ method: 'GET', path: '/a.txt', status: 200, bytes: 6 });
     expect(access.peer).toMatch(/^127\.0\.0\.1:\d+$/);

@@ -8,7 +8,13 @@ import {
   ConnectionLost,
   type StreamProtocol,
 } from '../../lib/index.js';
-import { loggedDuring, readAll, readAtLeast, turns } from '../helpers.js';
+import {
+  loggedDuring,
+  readAll,
+  readAtLeast,
+  turns,
+  unhandledRejectionsDuring,
+} from '../helpers.js';
 
 /**
  * Make two connected ends, `[client, server]`. When `serverHandler` is given
@@ -158,11 +164,14 @@ export function describeConnectionConformance(
 
     it('does not raise an unhandled rejection when nobody awaits a failed write', async () => {
       const [client, server] = await pair();
-      client.abort();
-      void client.write('ignored');
-      await server.closed;
-      void server.write('ignored too');
-      await turns(3);
+      const unhandled = await unhandledRejectionsDuring(async () => {
+        client.abort();
+        void client.write('ignored');
+        await server.closed;
+        void server.write('ignored too');
+        await turns(3);
+      });
+      expect(unhandled).toEqual([]);
     });
 
     it('closed resolves and signal aborts with ConnectionDone after close()', async () => {

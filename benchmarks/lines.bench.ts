@@ -40,6 +40,7 @@ const servers: BenchServer[] = [
   { name: 'woven `LineReceiver`, byte lines', kind: 'woven-linereceiver-bytes-ping' },
   { name: 'woven `for await (line of lines(conn))` yield', kind: 'woven-stream-lines-ping' },
   { name: 'woven `lines(conn, { batch: true })`', kind: 'woven-stream-batch-ping' },
+  { name: 'woven `for await (chunk of conn)`, split by hand', kind: 'woven-stream-chunk-ping' },
 ];
 if (await twistedAvailable()) {
   servers.push({ name: 'Twisted 22.4 LineReceiver', kind: 'twisted', python: twistedPing });

@@ -79,6 +79,18 @@ const streamPingLines: StreamProtocol = async function* (conn) {
   for await (const line of lines(conn, { encoding: 'latin1' })) yield `${pong(line)}\r\n`;
 };
 
+/** woven's own chunk iterator, lines split by hand as Node's `for await` peer does. */
+const streamPingChunks: StreamProtocol = async function* (conn) {
+  let rest = '';
+  for await (const chunk of conn) {
+    const r = pongAll(
+      rest + Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('latin1'),
+    );
+    rest = r.rest;
+    if (r.out) yield r.out;
+  }
+};
+
 const streamPingBatch: StreamProtocol = async function* (conn) {
   for await (const batch of lines(conn, { encoding: 'latin1', batch: true })) {
     let out = '';
@@ -144,6 +156,7 @@ const servers: Record<string, () => Promise<number>> = {
   'woven-linereceiver-bytes-ping': () => wovenServer(PingByteLines),
   'woven-stream-lines-ping': () => wovenServer(streamPingLines),
   'woven-stream-batch-ping': () => wovenServer(streamPingBatch),
+  'woven-stream-chunk-ping': () => wovenServer(streamPingChunks),
   'raw-flood': () => rawServer(rawFlood),
   'woven-yield-flood': () => wovenServer(streamYieldFlood),
   'woven-write-flood': () => wovenServer(streamWriteFlood),

@@ -72,6 +72,6 @@ export {
   TURN_BUDGET_STEPS,
   TurnBudget,
 } from './turn.js';
-export { COPY_BELOW, joinData, sizeOf, WriteBuffer } from './write-buffer.js';
+export { COPY_BELOW, flushNow, joinData, sizeOf, WriteBuffer } from './write-buffer.js';
 export * from './basic/index.js';
 export * from './framing/index.js';

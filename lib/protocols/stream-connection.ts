@@ -27,7 +27,7 @@ import {
   type StartTLSOptions,
 } from './transport.js';
 import { nextTurn, TurnBudget } from './turn.js';
-import { sizeOf, WriteBuffer } from './write-buffer.js';
+import { flushNow, sizeOf, WriteBuffer } from './write-buffer.js';
 
 const log = new Logger('woven.protocols');
 
@@ -551,6 +551,7 @@ export class StreamConnection
       (data) => transport.write(data),
       (parts) => transport.writeSequence(parts),
     );
+    (transport as { [flushNow]?: () => void })[flushNow]?.();
   }
 
   #run(handler: StreamProtocol): void {

@@ -1,6 +1,5 @@
 // Tests: tests/transports/tcp.test.ts, tests/transports/tls.test.ts, tests/transports/backpressure.test.ts
-import { isIP, type Socket } from 'node:net';
-import { Duplex } from 'node:stream';
+import type { Socket } from 'node:net';
 import * as tls from 'node:tls';
 import { Failure } from '../failure/index.js';
 import { diagnosticsChannels as channels, Logger } from '../log/index.js';
@@ -19,10 +18,11 @@ import {
   publishHandlerFailure,
   type StartTLSOptions,
   WriteBuffer,
+  flushNow,
 } from '../protocols/index.js';
-import { publishClosed, publishOpened, publishTLSFailure } from './connection-events.js';
-import { errorMessage, TLSError, toTLSError } from './errors.js';
-import { DEFAULT_HANDSHAKE_TIMEOUT, handshakeDeadline } from './handshake-deadline.js';
+import { publishClosed, publishOpened } from './connection-events.js';
+import { errorMessage, TLSError } from './errors.js';
+import { TLSUpgrade } from './start-tls.js';
 
 const log = new Logger('woven.transports.socket');
 
@@ -330,6 +330,11 @@ export class SocketTransport implements ITLSTransport {
     }
   }
 
+  /** Hand what was written to the socket now (see `flushNow`). */
+  [flushNow](): void {
+    this.#flush();
+  }
+
   // --- ITransport ---
 
   /**
@@ -517,96 +522,16 @@ export class SocketTransport implements ITLSTransport {
     const old = this.#socket;
     old.pause();
     SocketTransport.#detach(old);
-    const base = needsWrapper(old, pending) ? new PrefixedDuplex(old, pending) : old;
-    const {
-      isServer = this.#options.isServer,
-      handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT * 1000,
-      ...tlsOptions
-    } = options;
-    const secure = isServer
-      ? new tls.TLSSocket(base, { ...tlsOptions, isServer: true })
-      : tls.connect({ ...clientIdentity(tlsOptions, old), ...tlsOptions, socket: base });
+    const upgrade = new TLSUpgrade(old, options, pending, this.#options.isServer);
+    const secure = upgrade.socket;
     this.#socket = secure;
     this.#tls = true;
     SocketTransport.#attach(secure, this);
     if (this.#readPaused || this.#disconnecting) secure.pause();
-    const disarm = handshakeDeadline(secure, handshakeTimeout, old.remoteAddress);
-    return new Promise<void>((resolve, reject) => {
-      const done = (error?: Error) => {
-        disarm();
-        secure.off(isServer ? 'secure' : 'secureConnect', onSecure);
-        secure.off('error', done);
-        secure.off('close', onClose);
-        if (error) {
-          publishTLSFailure(error, old, isServer);
-          reject(toTLSError(error));
-        } else resolve();
-      };
-      const onSecure = () => done();
-      const onClose = () =>
-        done(
-          this.#error instanceof Error
-            ? this.#error
-            : connectionLostReason('connection closed during the TLS handshake'),
-        );
-      secure.once(isServer ? 'secure' : 'secureConnect', onSecure);
-      secure.once('error', done);
-      secure.once('close', onClose);
-    });
-  }
-}
-
-/** Default `host`/`servername` for a client-side `startTLS`: the peer's address. */
-function clientIdentity(options: tls.ConnectionOptions, socket: Socket): tls.ConnectionOptions {
-  const host = options.host ?? options.servername ?? socket.remoteAddress ?? 'localhost';
-  return isIP(host) !== 0 ? { host } : { host, servername: host };
-}
-
-function needsWrapper(socket: Socket, pending: Uint8Array | undefined): boolean {
-  return (
-    (pending !== undefined && pending.length > 0) ||
-    socket.readableLength > 0 ||
-    socket.writableLength > 0
-  );
-}
-
-/**
- * A duplex over a socket that first yields `pending` (bytes already read),
- * then the socket's own data: what TLS reads when `startTLS` got leftovers.
- */
-class PrefixedDuplex extends Duplex {
-  readonly #socket: Socket;
-
-  constructor(socket: Socket, pending: Uint8Array | undefined) {
-    super({ allowHalfOpen: true });
-    this.#socket = socket;
-    if (pending !== undefined && pending.length > 0) this.push(pending);
-    socket.on('data', (chunk: Buffer) => {
-      if (!this.push(chunk)) socket.pause();
-    });
-    socket.on('end', () => this.push(null));
-    socket.on('error', (error) => this.destroy(error));
-    socket.on('close', () => this.destroy());
-  }
-
-  override _read(): void {
-    this.#socket.resume();
-  }
-
-  override _write(
-    chunk: Buffer,
-    _encoding: BufferEncoding,
-    callback: (error?: Error | null) => void,
-  ): void {
-    this.#socket.write(chunk, callback);
-  }
-
-  override _final(callback: (error?: Error | null) => void): void {
-    this.#socket.end(callback);
-  }
-
-  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    this.#socket.destroy(error ?? undefined);
-    callback(error);
+    return upgrade.handshake(() =>
+      this.#error instanceof Error
+        ? this.#error
+        : connectionLostReason('connection closed during the TLS handshake'),
+    );
   }
 }

@@ -2,7 +2,8 @@
 import type { Buffer } from 'node:buffer';
 import { type ByteSource, ChunkQueue } from './chunk-queue.js';
 import type { Data } from '../transport.js';
-import { takeUntil, toDelimiter } from './lines.js';
+import { takeUntil } from './line-rule.js';
+import { toDelimiter } from './lines.js';
 
 /** Options of {@link ByteReader}. */
 export interface ByteReaderOptions {

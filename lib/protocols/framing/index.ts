@@ -15,7 +15,8 @@ export {
   type PrefixBytes,
   peekLength,
 } from './length-prefixed.js';
-export { type LinesOptions, lineLength, lines, takeUntil, toDelimiter } from './lines.js';
+export { lineLength, takeUntil } from './line-rule.js';
+export { type LinesOptions, lines, toDelimiter } from './lines.js';
 export {
   encodeNetstring,
   type NetstringsOptions,

@@ -123,11 +123,15 @@ describe('lines', () => {
 
   it('decodes text lines exactly as it decodes byte lines, errors and offsets included (property)', async () => {
     /** The lines taken (byte lines decoded with `encoding`), and how it ended: the error's class and offset. */
-    const outcome = async (it: AsyncIterable<string | Uint8Array>, encoding: BufferEncoding) => {
+    const outcome = async (it: AsyncIterable<unknown>, encoding: BufferEncoding) => {
       const out: string[] = [];
       try {
-        for await (const line of it) {
-          out.push(typeof line === 'string' ? line : Buffer.from(line).toString(encoding));
+        for await (const item of it) {
+          for (const line of Array.isArray(item) ? item : [item]) {
+            out.push(
+              typeof line === 'string' ? line : Buffer.from(line as Uint8Array).toString(encoding),
+            );
+          }
         }
         return { out, end: 'done' };
       } catch (e) {
@@ -153,6 +157,8 @@ describe('lines', () => {
           const asText = await outcome(lines(cutAt(data, cuts), { ...opts, encoding }), encoding);
           const asBytes = await outcome(lines(cutAt(data, cuts), opts), encoding);
           expect(asText).toEqual(asBytes);
+          const batched = lines(cutAt(data, cuts), { ...opts, encoding, batch: true });
+          expect(await outcome(batched, encoding)).toEqual(asBytes);
         },
       ),
       { numRuns: 500 },

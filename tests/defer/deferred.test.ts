@@ -64,7 +64,7 @@ describe('Deferred firing', () => {
     d.errback(err);
     expect(seen.failures).toHaveLength(1);
     expect(seen.failures[0]).toBeInstanceOf(Failure);
-    expect(seen.failures[0].value).toBe(err);
+    expect(seen.failures[0]!.value).toBe(err);
   });
 
   it('errback passes a Failure through as is', () => {
@@ -114,7 +114,7 @@ describe('Deferred paths', () => {
         throw err;
       }),
     );
-    expect(seen.failures[0].value).toBe(err);
+    expect(seen.failures[0]!.value).toBe(err);
   });
 
   it('a callback returning a Failure switches to the error path', () => {
@@ -213,7 +213,7 @@ describe('maybeDeferred, succeed, fail, ensureDeferred', () => {
       throw err;
     });
     const seen = observe(d);
-    expect(seen.failures[0].value).toBe(err);
+    expect(seen.failures[0]!.value).toBe(err);
   });
 
   it('maybeDeferred returns a returned Deferred as is', () => {
@@ -271,7 +271,7 @@ describe('Deferred cancel (basic)', () => {
     const d = new Deferred();
     const seen = observe(d);
     d.cancel();
-    expect(seen.failures[0].value).toBeInstanceOf(CancelledError);
+    expect(seen.failures[0]!.value).toBeInstanceOf(CancelledError);
   });
 
   it('cancel calls the canceller with the Deferred', () => {

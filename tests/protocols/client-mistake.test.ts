@@ -59,7 +59,7 @@ async function session(
 function expectOneClientMistake(peer: string, error: string): void {
   const about = events.filter((e) => e.log_namespace.startsWith('woven.protocols'));
   expect(about).toHaveLength(1);
-  const [event] = about;
+  const event = about[0]!;
   expect(event.log_level).toBe('info');
   expect(event.error).toBe(error);
   expect(event.peer).toBe(peer);

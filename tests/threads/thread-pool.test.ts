@@ -238,9 +238,9 @@ describe('ThreadPool', () => {
     });
     await twoResults;
     expect(results[0]).toEqual([true, 42]);
-    expect(results[1][0]).toBe(false);
-    expect(results[1][1]).toBeInstanceOf(Failure);
-    expect((results[1][1] as Failure).getErrorMessage()).toBe('disk on fire');
+    expect(results[1]![0]).toBe(false);
+    expect(results[1]![1]).toBeInstanceOf(Failure);
+    expect((results[1]![1] as Failure).getErrorMessage()).toBe('disk on fire');
   });
 
   it('callInThread logs an error its task throws', async () => {

@@ -1,6 +1,6 @@
 // Tests: tests/protocols/basic/line-receiver.test.ts
 import type { Buffer } from 'node:buffer';
-import { ChunkQueue, FrameTooLong, lineLength } from '../framing/index.js';
+import { ChunkQueue, FrameTooLong, lineLength, TextLines } from '../framing/index.js';
 import { type Data, toBytes } from '../transport.js';
 import { closeOnLongLine, DelimiterCache, isDisconnecting, withDelimiter } from './delimiter.js';
 import { notImplemented } from './not-implemented.js';
@@ -50,6 +50,8 @@ export class LineReceiver extends PausableProtocol {
 
   #queue = new ChunkQueue();
   #delimiter = new DelimiterCache();
+  /** With {@link encoding}: the lines of the received chunk, decoded at once (made on first need). */
+  #text: TextLines | null = null;
   #lineMode = true;
   #busyReceiving = false;
 
@@ -91,6 +93,12 @@ export class LineReceiver extends PausableProtocol {
   #takeLine(): Buffer | string | null | typeof TOO_LONG {
     const queue = this.#queue;
     const delimiter = this.#delimiter.bytes(this.delimiter);
+    const encoding = this.encoding;
+    if (encoding !== undefined) {
+      this.#text ??= new TextLines();
+      const line = this.#text.take(queue, delimiter, encoding, this.MAX_LENGTH);
+      if (line !== undefined) return line;
+    }
     let n: number;
     try {
       n = lineLength(queue, delimiter, this.MAX_LENGTH);
@@ -99,7 +107,6 @@ export class LineReceiver extends PausableProtocol {
       throw error;
     }
     if (n < 0) return null;
-    const encoding = this.encoding;
     const line = encoding === undefined ? queue.take(n) : queue.takeText(n, encoding);
     queue.skip(delimiter.length);
     return line;

@@ -24,15 +24,22 @@ export interface BatchOption {
  * `parse` made to take every complete frame buffered: an array of at least
  * one frame, or `null` when not even one is complete. A framing error after
  * some frames were taken is thrown by the next call, so the frames before
- * the bad one are delivered first.
+ * the bad one are delivered first. `takeMany`, if given, may take several
+ * frames at once to start with (`undefined` when it cannot).
  */
-export function batched<T>(parse: FrameParser<T>): FrameParser<T[]> {
+export function batched<T>(
+  parse: FrameParser<T>,
+  takeMany?: (queue: ChunkQueue) => T[] | undefined,
+): FrameParser<T[]> {
   let failure: { error: unknown } | null = null;
   return (queue) => {
     if (failure !== null) throw failure.error;
-    const first = parse(queue);
-    if (first === null) return null;
-    const frames = [first];
+    let frames = takeMany?.(queue);
+    if (frames === undefined) {
+      const first = parse(queue);
+      if (first === null) return null;
+      frames = [first];
+    }
     try {
       for (let frame = parse(queue); frame !== null; frame = parse(queue)) frames.push(frame);
     } catch (error) {

@@ -16,6 +16,7 @@ export {
   peekLength,
 } from './length-prefixed.js';
 export { lineLength, takeUntil } from './line-rule.js';
+export { TextLines } from './text-lines.js';
 export { type LinesOptions, lines, toDelimiter } from './lines.js';
 export {
   encodeNetstring,

@@ -2,9 +2,9 @@
 import type { Buffer } from 'node:buffer';
 import type { ByteSource, ChunkQueue } from './chunk-queue.js';
 import { type Data, toBytes } from '../transport.js';
-import { type BatchOption, frameStream, framesOf } from './frame-stream.js';
+import { type BatchOption, batched, frameStream, framesOf } from './frame-stream.js';
 import { takeTextUntil, takeUntil, tooLong } from './line-rule.js';
-import { decodesByRegion, TextLines } from './text-lines.js';
+import { TextLines } from './text-lines.js';
 
 /** Options of {@link lines}. */
 export interface LinesOptions extends BatchOption {
@@ -66,15 +66,22 @@ function textLineTaker(
   }
   const maxLength = options.maxLength ?? 16384;
   const delimiter = toDelimiter(options.delimiter ?? '\r\n');
-  return (q) => takeTextUntil(q, delimiter, maxLength, encoding);
+  const text = new TextLines();
+  return (q) =>
+    text.take(q, delimiter, encoding, maxLength) ??
+    takeTextUntil(q, delimiter, maxLength, encoding);
 }
 
-/** Text lines decoded a chunk at a time, when `options` allow it ({@link decodesByRegion}). */
-function regionLines(options: LinesOptions, encoding: BufferEncoding): TextLines | null {
-  if (options.anyNewline) return null;
+/** For `batch`: every line of the first chunk's decoded region at once, when that is safe. */
+function textRegionTaker(
+  options: LinesOptions,
+  encoding: BufferEncoding,
+): ((queue: ChunkQueue) => string[] | undefined) | undefined {
+  if (options.anyNewline) return undefined;
+  const maxLength = options.maxLength ?? 16384;
   const delimiter = toDelimiter(options.delimiter ?? '\r\n');
-  if (!decodesByRegion(encoding, delimiter)) return null;
-  return new TextLines(delimiter, options.maxLength ?? 16384, encoding);
+  const text = new TextLines();
+  return (q) => text.takeRegion(q, delimiter, encoding, maxLength);
 }
 
 /**
@@ -124,10 +131,7 @@ export function lines(
 ): AsyncGenerator<Uint8Array | string | (Uint8Array | string)[], void, undefined> {
   const encoding = options.encoding;
   if (encoding === undefined) return framesOf(source, lineTaker(options), 'line', options.batch);
-  const text = regionLines(options, encoding);
-  if (text === null) {
-    return framesOf<string>(source, textLineTaker(options, encoding), 'line', options.batch);
-  }
-  if (options.batch) return frameStream(source, (q) => text.takeBatch(q), 'line');
-  return frameStream(source, (q) => text.take(q), 'line');
+  const take = textLineTaker(options, encoding);
+  if (!options.batch) return frameStream(source, take, 'line');
+  return frameStream(source, batched(take, textRegionTaker(options, encoding)), 'line');
 }

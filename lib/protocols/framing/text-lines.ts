@@ -1,13 +1,24 @@
-// Internal: text lines decoded a chunk at a time (the fast path of `lines(…, { encoding })`).
-// Tests: tests/protocols/framing/lines.test.ts, tests/protocols/framing/batch.test.ts
+// Internal: text lines decoded a chunk at a time (the fast path of `lines(…, { encoding })` and of `LineReceiver.encoding`).
+// Tests: tests/protocols/framing/lines.test.ts, tests/protocols/basic/line-receiver.test.ts
 import { Buffer } from 'node:buffer';
 import type { ChunkQueue } from './chunk-queue.js';
-import { takeTextUntil, tooLong } from './line-rule.js';
 
 /** Encodings in which every byte below 0x80 decodes to that character, and never inside a longer sequence. */
 const ASCII_COMPATIBLE = new Set(['utf8', 'utf-8', 'latin1', 'binary', 'ascii']);
 
 const NO_LINES: string[] = [];
+
+/** What {@link TextLines} knows of one delimiter and encoding. */
+interface Eligibility {
+  readonly delimiter: Buffer;
+  readonly encoding: BufferEncoding;
+  /** {@link decodesByRegion} holds. */
+  readonly ok: boolean;
+  /** The delimiter as text (it is ASCII when `ok`). */
+  readonly delimiterText: string;
+  /** The encoding is UTF-8 (else one byte per character). */
+  readonly utf8: boolean;
+}
 
 /**
  * Whether lines may be decoded a whole region at a time and split as text:
@@ -16,7 +27,7 @@ const NO_LINES: string[] = [];
  * is also a suffix), so splitting the text finds exactly the delimiters
  * that a byte-wise search from the front finds.
  */
-export function decodesByRegion(encoding: BufferEncoding, delimiter: Buffer): boolean {
+function decodesByRegion(encoding: BufferEncoding, delimiter: Buffer): boolean {
   if (!ASCII_COMPATIBLE.has(encoding.toLowerCase())) return false;
   if (delimiter.some((byte) => byte >= 0x80)) return false;
   const d = delimiter.length;
@@ -27,121 +38,126 @@ export function decodesByRegion(encoding: BufferEncoding, delimiter: Buffer): bo
 }
 
 /**
- * Text lines taken a region at a time: the bytes of a chunk up to its last
- * delimiter are decoded once and split, as a hand-written server splits a
- * decoded chunk, instead of decoding line by line. Lines that straddle
- * chunks, and regions that do not decode cleanly (UTF-8 with U+FFFD in
- * it), are taken line by line. Lengths are checked in bytes, with
- * `lineLength`'s rule and offsets. Only for {@link decodesByRegion}.
+ * Text lines decoded a chunk at a time: the bytes of the queue's first
+ * chunk up to its last delimiter are decoded once and split, as a
+ * hand-written server splits a decoded chunk, instead of decoding line by
+ * line. The queue stays in step: each line handed out is consumed from it,
+ * so whoever reads the queue between lines sees exactly what follows.
+ *
+ * Whenever it cannot tell for sure, it answers `undefined` and the caller
+ * takes the line the byte-wise way (`takeTextUntil`): for a line that
+ * straddles chunks, a line over the length limit (the byte-wise way then
+ * reports it, with its offset), a region that does not decode cleanly
+ * (UTF-8 with U+FFFD in it), an encoding or delimiter it does not handle,
+ * or a queue consumed by someone else since.
  */
 export class TextLines {
-  readonly #delimiter: Buffer;
-  readonly #delimiterText: string;
-  readonly #maxLength: number;
-  readonly #encoding: BufferEncoding;
-  /** Characters are one byte each (else UTF-8). */
-  readonly #singleByte: boolean;
   /** The decoded lines of the current region, taken from {@link #index} on. */
   #lines: string[] = NO_LINES;
   #index = 0;
-  /** Some line of the region may be over `maxLength`: each is checked. */
-  #check = false;
+  /** Queue offset at which the next cached line starts (the cache is stale at any other). */
+  #offset = -1;
+  /** Queue offset just past the region. */
+  #end = -1;
   /** The region's characters are one byte each (single-byte encoding, or ASCII-only UTF-8). */
-  #regionSingleByte = true;
-  /** Stream offset of the region's first byte. */
-  #offset = 0;
-  /** A framing error met by {@link takeBatch} after some lines: thrown by the next call. */
-  #failure: { error: unknown } | null = null;
+  #singleByte = true;
+  /** What the region was decoded for; another delimiter or encoding makes it stale. */
+  #delimiter: Buffer | null = null;
+  #encoding: BufferEncoding | null = null;
+  /** The last delimiter and encoding asked about. */
+  #checked: Eligibility | null = null;
 
-  constructor(delimiter: Buffer, maxLength: number, encoding: BufferEncoding) {
-    this.#delimiter = delimiter;
-    this.#delimiterText = delimiter.toString('latin1');
-    this.#maxLength = maxLength;
-    this.#encoding = encoding;
-    this.#singleByte = !encoding.toLowerCase().startsWith('utf');
-  }
-
-  /** The next line, or `null` until one is complete (throws as `takeTextUntil`). */
-  take(queue: ChunkQueue): string | null {
-    if (this.#index < this.#lines.length || this.#fill(queue)) return this.#next();
-    return takeTextUntil(queue, this.#delimiter, this.#maxLength, this.#encoding);
+  /** The next line (consumed from `queue`), or `undefined`: take it the byte-wise way. */
+  take(
+    queue: ChunkQueue,
+    delimiter: Buffer,
+    encoding: BufferEncoding,
+    maxLength: number,
+  ): string | undefined {
+    if (!this.#ready(queue, delimiter, encoding)) return undefined;
+    const line = this.#lines[this.#index]!;
+    const bytes = this.#singleByte ? line.length : Buffer.byteLength(line, 'utf8');
+    if (bytes > maxLength) {
+      this.#release();
+      return undefined;
+    }
+    this.#index++;
+    queue.skip(bytes + delimiter.length);
+    this.#offset = queue.offset;
+    if (this.#index === this.#lines.length) this.#release();
+    return line;
   }
 
   /**
-   * Every complete line buffered (at least one), or `null` when none is. A
-   * framing error after some lines is thrown by the next call, so the lines
-   * before the bad one are delivered first.
+   * Every line left of the current region at once (consumed from `queue`),
+   * when none can be over `maxLength`; otherwise `undefined`.
    */
-  takeBatch(queue: ChunkQueue): string[] | null {
-    if (this.#failure !== null) throw this.#failure.error;
-    let out: string[] | null = null;
-    try {
-      for (;;) {
-        if (this.#index < this.#lines.length || this.#fill(queue)) {
-          if (out === null && this.#index === 0 && !this.#check) {
-            out = this.#lines; // the whole region, as split
-            this.#release();
-            continue;
-          }
-          out ??= [];
-          while (this.#index < this.#lines.length) out.push(this.#next());
-          continue;
-        }
-        const line = takeTextUntil(queue, this.#delimiter, this.#maxLength, this.#encoding);
-        if (line === null) return out;
-        out ??= [];
-        out.push(line);
-      }
-    } catch (error) {
-      if (out === null || out.length === 0) throw error;
-      this.#failure = { error };
-      return out;
-    }
+  takeRegion(
+    queue: ChunkQueue,
+    delimiter: Buffer,
+    encoding: BufferEncoding,
+    maxLength: number,
+  ): string[] | undefined {
+    if (!this.#ready(queue, delimiter, encoding)) return undefined;
+    const lines = this.#index === 0 ? this.#lines : this.#lines.slice(this.#index);
+    let chars = 0;
+    for (const line of lines) chars = Math.max(chars, line.length);
+    if (chars > (this.#singleByte ? maxLength : maxLength / 3)) return undefined;
+    queue.skip(this.#end - queue.offset);
+    this.#release();
+    return lines;
   }
 
-  /** Decode the first chunk's whole lines into {@link #lines}; false if it has none (or not cleanly). */
-  #fill(queue: ChunkQueue): boolean {
-    const n = queue.throughLastIn(this.#delimiter);
+  /** Whether a cached line is due at the queue's front, decoding the next region if needed. */
+  #ready(queue: ChunkQueue, delimiter: Buffer, encoding: BufferEncoding): boolean {
+    if (
+      this.#index < this.#lines.length &&
+      queue.offset === this.#offset &&
+      delimiter === this.#delimiter &&
+      encoding === this.#encoding
+    ) {
+      return true;
+    }
+    this.#release();
+    const how = this.#eligibility(delimiter, encoding);
+    return how.ok && this.#fill(queue, how);
+  }
+
+  #eligibility(delimiter: Buffer, encoding: BufferEncoding): Eligibility {
+    const c = this.#checked;
+    if (c !== null && c.delimiter === delimiter && c.encoding === encoding) return c;
+    this.#checked = {
+      delimiter,
+      encoding,
+      ok: decodesByRegion(encoding, delimiter),
+      delimiterText: delimiter.toString('latin1'),
+      utf8: encoding.toLowerCase().startsWith('utf'),
+    };
+    return this.#checked;
+  }
+
+  /** Decode the first chunk's whole lines; false if it has none (or they do not decode cleanly). */
+  #fill(queue: ChunkQueue, how: Eligibility): boolean {
+    const { delimiter, encoding } = how;
+    const n = queue.throughLastIn(delimiter);
     if (n === 0) return false;
-    const text = queue.peekText(n, this.#encoding);
-    const singleByte = this.#singleByte || text.length === n;
+    const text = queue.peekText(n, encoding);
+    const singleByte = !how.utf8 || text.length === n;
     if (!singleByte && text.includes('\uFFFD')) return false;
-    this.#offset = queue.offset;
-    queue.skip(n);
-    const lines = text.split(this.#delimiterText);
+    const lines = text.split(how.delimiterText);
     lines.pop(); // the region ends with a delimiter: the last piece is empty
     this.#lines = lines;
     this.#index = 0;
-    this.#regionSingleByte = singleByte;
-    this.#check = text.length > (singleByte ? this.#maxLength : this.#maxLength / 3);
+    this.#offset = queue.offset;
+    this.#end = queue.offset + n;
+    this.#singleByte = singleByte;
+    this.#delimiter = delimiter;
+    this.#encoding = encoding;
     return true;
-  }
-
-  #next(): string {
-    const i = this.#index++;
-    const line = this.#lines[i]!;
-    if (this.#check) this.#checkLength(line, i);
-    if (this.#index === this.#lines.length) this.#release();
-    return line;
   }
 
   #release(): void {
     this.#lines = NO_LINES;
     this.#index = 0;
-  }
-
-  /** Throw `FrameTooLong` if `line` (the region's `i`th) is over `maxLength` bytes. */
-  #checkLength(line: string, i: number): void {
-    const bytes = this.#byteLength(line);
-    if (bytes <= this.#maxLength) return;
-    let offset = this.#offset;
-    for (let j = 0; j < i; j++)
-      offset += this.#byteLength(this.#lines[j]!) + this.#delimiter.length;
-    this.#release();
-    throw tooLong(offset, this.#maxLength, bytes, 'before its delimiter');
-  }
-
-  #byteLength(text: string): number {
-    return this.#regionSingleByte ? text.length : Buffer.byteLength(text, 'utf8');
   }
 }

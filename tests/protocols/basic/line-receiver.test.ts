@@ -1,4 +1,5 @@
 import { Buffer } from 'node:buffer';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   Clock,
@@ -7,6 +8,7 @@ import {
   StringTransport,
   StringTransportWithDisconnection,
 } from '../../../lib/index.js';
+import { cutAt } from '../framing/helpers.js';
 
 const b = (s: string) => Buffer.from(s, 'latin1');
 const s = (x: Uint8Array) => Buffer.from(x).toString('latin1');
@@ -324,6 +326,87 @@ describe('LineReceiver.encoding', () => {
     p.dataReceived(Buffer.from('go\r\nbytes'));
     expect(p.lines).toEqual(['go']);
     expect(Buffer.concat(p.raw).toString()).toBe('bytes');
+  });
+});
+
+describe('LineReceiver.encoding against byte lines', () => {
+  /**
+   * A scripted receiver: `raw N` reads N raw bytes then returns to line
+   * mode, `clear` drops the buffer, `lf`/`crlf` change the delimiter, `max
+   * N` sets MAX_LENGTH. It records what it gets, lines decoded with `enc`.
+   */
+  class Scripted extends LineReceiver {
+    events: string[] = [];
+    rawLeft = 0;
+    constructor(
+      readonly enc: BufferEncoding,
+      asText: boolean,
+    ) {
+      super();
+      this.encoding = asText ? enc : undefined;
+      this.MAX_LENGTH = 24;
+    }
+    override lineReceived(line: Uint8Array | string) {
+      const text = typeof line === 'string' ? line : Buffer.from(line).toString(this.enc);
+      this.events.push(`line ${text}`);
+      const [word, arg] = text.split(' ');
+      if (word === 'raw') {
+        this.rawLeft = Number(arg) || 0;
+        this.setRawMode();
+      } else if (word === 'clear')
+        this.events.push(`cleared ${this.clearLineBuffer().toString('hex')}`);
+      else if (word === 'lf') this.delimiter = '\n';
+      else if (word === 'crlf') this.delimiter = '\r\n';
+      else if (word === 'max') this.MAX_LENGTH = Number(arg) || 0;
+    }
+    override rawDataReceived(data: Uint8Array) {
+      const used = data.subarray(0, this.rawLeft);
+      this.rawLeft -= used.length;
+      this.events.push(`raw ${Buffer.from(used).toString('hex')}`);
+      if (this.rawLeft === 0) this.setLineMode(data.subarray(used.length));
+    }
+    override lineLengthExceeded(line: Uint8Array) {
+      this.events.push(`too long ${Buffer.from(line).toString('hex')}`);
+      return undefined;
+    }
+  }
+
+  it('delivers what byte lines decoded one by one deliver, whatever the hooks do (property)', () => {
+    const word = fc.constantFrom(
+      'raw 3',
+      'raw 0',
+      'clear',
+      'lf',
+      'crlf',
+      'max 6',
+      'max 24',
+      'héllo',
+      'abc',
+      '€€€€€',
+      '\uFFFD',
+    );
+    const piece = fc.oneof(
+      word.map((w) => Buffer.from(w)),
+      fc.constantFrom('\r\n', '\n', ' ').map((d) => Buffer.from(d)),
+      fc.uint8Array({ maxLength: 6 }).map((u) => Buffer.from(u)),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(piece, { maxLength: 20 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        fc.constantFrom<BufferEncoding>('utf8', 'latin1'),
+        (pieces, cuts, enc) => {
+          const data = Buffer.concat(pieces);
+          const run = (asText: boolean) => {
+            const [p] = connected(new Scripted(enc, asText));
+            for (const chunk of cutAt(data, cuts)) p.dataReceived(chunk);
+            return [...p.events, `left ${p.clearLineBuffer().toString('hex')}`];
+          };
+          expect(run(true)).toEqual(run(false));
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
 

@@ -10,6 +10,7 @@ import {
   type InetAddress,
   type LogEvent,
   listen,
+  Protocol,
 } from '../lib/index.js';
 
 /**
@@ -127,6 +128,18 @@ export function nextLogged(match: (event: LogEvent) => boolean): Promise<LogEven
     };
     globalLogPublisher.addObserver(observer);
   });
+}
+
+/** A stream-style echo server: yields back every chunk it reads. */
+export async function* echo(conn: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  for await (const chunk of conn) yield chunk;
+}
+
+/** A classic echo server. */
+export class Echo extends Protocol {
+  override dataReceived(data: Uint8Array): void {
+    this.transport!.write(data);
+  }
 }
 
 const served: IListeningPort[] = [];

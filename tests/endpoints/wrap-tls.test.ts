@@ -1,6 +1,7 @@
 import { getEventListeners } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Collector, certArg, echo, keyArg } from './helpers.js';
+import { echo } from '../helpers.js';
+import { Collector, certArg, keyArg } from './helpers.js';
 import {
   CancelledError,
   type Connection,

@@ -17,7 +17,8 @@ import {
   reactor,
   type TLSHandshakeFailedMessage,
 } from '../../lib/index.js';
-import { cert, deferred, Echo, key, Resources } from '../transports/helpers.js';
+import { Echo } from '../helpers.js';
+import { cert, deferred, key, Resources } from '../transports/helpers.js';
 
 const res = new Resources();
 const subscriptions: [string, (m: unknown) => void][] = [];

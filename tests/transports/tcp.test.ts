@@ -11,9 +11,9 @@ import {
   Protocol,
   Reactor,
 } from '../../lib/index.js';
+import { Echo, echo } from '../helpers.js';
 import {
   deferred,
-  Echo,
   portOf,
   RecordingClientFactory,
   Recorder,
@@ -21,7 +21,6 @@ import {
   rawConnect,
   readAll,
   readAtLeast,
-  streamEcho,
 } from './helpers.js';
 
 const reactor = new Reactor();
@@ -62,7 +61,7 @@ describe('listenTCP', () => {
   });
 
   it('serves a stream protocol (async generator)', async () => {
-    const port = res.port(await reactor.listenTCP(0, streamEcho, 50, '127.0.0.1'));
+    const port = res.port(await reactor.listenTCP(0, echo, 50, '127.0.0.1'));
     const socket = await rawConnect(portOf(port), res);
     const all = readAll(socket);
     socket.write('one ');

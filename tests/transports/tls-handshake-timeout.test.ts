@@ -14,7 +14,8 @@ import {
   TLSError,
 } from '../../lib/index.js';
 import { certArg, keyArg } from '../endpoints/helpers.js';
-import { cert, key, portOf, Resources, rawConnect, readAtLeast, streamEcho } from './helpers.js';
+import { echo } from '../helpers.js';
+import { cert, key, portOf, Resources, rawConnect, readAtLeast } from './helpers.js';
 
 const reactor = new Reactor();
 const res = new Resources();
@@ -59,7 +60,7 @@ describe('TLS handshake timeout', () => {
   it('listenSSL closes clients silent or stalled mid-handshake, logs each, and keeps serving', async () => {
     globalLogPublisher.addObserver(collect);
     const port = res.port(
-      await reactor.listenSSL(0, streamEcho, { key, cert, handshakeTimeout: 200 }, 50, '127.0.0.1'),
+      await reactor.listenSSL(0, echo, { key, cert, handshakeTimeout: 200 }, 50, '127.0.0.1'),
     );
     const stalled = await stalledClients(portOf(port), 6);
     const good = res.socket(tls.connect({ port: portOf(port), host: '127.0.0.1', ca: cert }));
@@ -76,7 +77,7 @@ describe('TLS handshake timeout', () => {
       reactor,
       `ssl:0:privateKey=${keyArg}:certKey=${certArg}:interface=127.0.0.1:handshakeTimeout=0.2`,
     );
-    const port = await endpoint.listen(streamEcho);
+    const port = await endpoint.listen(echo);
     res.onClose(() => port.stopListening());
     const host = port.getHost();
     const [silent] = await stalledClients(host.type === 'UNIX' ? 0 : host.port, 1);

@@ -15,6 +15,7 @@ import {
   TCP4ServerEndpoint,
   reactor,
 } from '../../lib/index.js';
+import { echo } from '../helpers.js';
 
 const ports: IListeningPort[] = [];
 const conns: Connection[] = [];
@@ -40,10 +41,6 @@ async function rejection(p: Promise<unknown>): Promise<unknown> {
     (e: unknown) => e,
   );
 }
-
-const echo = async function* (conn: Connection) {
-  for await (const chunk of conn) yield chunk;
-};
 
 describe('listen({ signal })', () => {
   it('listens and removes its listener once listening (options last, with or without a reactor)', async () => {

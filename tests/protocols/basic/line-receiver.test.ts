@@ -385,14 +385,15 @@ describe('LineReceiver.encoding against byte lines', () => {
       '€€€€€',
       '\uFFFD',
     );
-    const piece = fc.oneof(
-      word.map((w) => Buffer.from(w)),
-      fc.constantFrom('\r\n', '\n', ' ').map((d) => Buffer.from(d)),
-      fc.uint8Array({ maxLength: 6 }).map((u) => Buffer.from(u)),
+    const body = fc.oneof(
+      { arbitrary: word.map((w) => Buffer.from(w)), weight: 4 },
+      { arbitrary: fc.uint8Array({ maxLength: 6 }).map((u) => Buffer.from(u)), weight: 1 },
     );
+    const end = fc.constantFrom('\r\n', '\n', '', ' ').map((d) => Buffer.from(d));
+    const piece = fc.tuple(body, end).map((parts) => Buffer.concat(parts));
     fc.assert(
       fc.property(
-        fc.array(piece, { maxLength: 20 }),
+        fc.array(piece, { maxLength: 16 }),
         fc.array(fc.nat(), { maxLength: 8 }),
         fc.constantFrom<BufferEncoding>('utf8', 'latin1'),
         (pieces, cuts, enc) => {
@@ -405,8 +406,25 @@ describe('LineReceiver.encoding against byte lines', () => {
           expect(run(true)).toEqual(run(false));
         },
       ),
-      { numRuns: 500 },
+      { numRuns: 1000 },
     );
+  });
+
+  it('keeps the queue in step when a hook changes the delimiter between the lines of one chunk', () => {
+    const run = (asText: boolean) => {
+      const [p] = connected(new Scripted('latin1', asText));
+      p.dataReceived(Buffer.from('lf\r\nab\ncd\r\ncrlf\nef\r\ngh\n'));
+      return [...p.events, `left ${p.clearLineBuffer().toString()}`];
+    };
+    expect(run(true)).toEqual([
+      'line lf',
+      'line ab',
+      'line cd\r',
+      'line crlf',
+      'line ef',
+      'left gh\n',
+    ]);
+    expect(run(false)).toEqual(run(true));
   });
 });
 

@@ -1,7 +1,7 @@
 // The helpers every area's tests share: one home for each, instead of a copy
 // per file.
 import type { Channel } from 'node:diagnostics_channel';
-import { expect } from 'vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
 import {
   type Deferred,
   Failure,
@@ -85,6 +85,23 @@ export function captureLog(): { events: LogEvent[]; stop: () => void } {
   };
   globalLogPublisher.addObserver(observer);
   return { events, stop: () => globalLogPublisher.removeObserver(observer) };
+}
+
+/**
+ * The events logged during each test of the calling file: observed from
+ * `beforeEach` to `afterEach`, emptied before each test.
+ */
+export function logEventsOfEachTest(): LogEvent[] {
+  const events: LogEvent[] = [];
+  const observer = (e: LogEvent): void => {
+    events.push(e);
+  };
+  beforeEach(() => {
+    events.length = 0;
+    globalLogPublisher.addObserver(observer);
+  });
+  afterEach(() => globalLogPublisher.removeObserver(observer));
+  return events;
 }
 
 /** The events logged while `fn` runs (it sees them as they come), and what it returned. */

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   eventAsJSON,
   FilteringLogObserver,
@@ -12,18 +12,12 @@ import {
   LogLevelFilterPredicate,
   textFileLogObserver,
 } from '../../lib/index.js';
+import { logEventsOfEachTest } from '../helpers.js';
 
-const collected: LogEvent[] = [];
-const collect = (e: LogEvent) => collected.push(e);
-
-afterEach(() => {
-  globalLogPublisher.removeObserver(collect);
-  collected.length = 0;
-});
+const collected = logEventsOfEachTest();
 
 describe('Logger', () => {
   it('emits plain events with the log_* fields', () => {
-    globalLogPublisher.addObserver(collect);
     new Logger('a.b').info('hello {who}', { who: 'world' });
     expect(collected).toHaveLength(1);
     const [e] = collected;
@@ -38,7 +32,6 @@ describe('Logger', () => {
   });
 
   it('failure attaches a Failure, at critical by default', () => {
-    globalLogPublisher.addObserver(collect);
     new Logger('x').failure('oops', new Error('bad'));
     expect(collected[0]!.log_level).toBe('critical');
     expect(collected[0]!.log_failure).toBeInstanceOf(Failure);
@@ -117,13 +110,11 @@ describe('the text observer and peer-controlled bytes', () => {
 describe('Logger events', () => {
   // The unit of log_time, not a timing: an event is stamped with the wall clock in seconds.
   it('stamps log_time in seconds since the epoch', () => {
-    globalLogPublisher.addObserver(collect);
     new Logger('stamp').info('now');
     expect(Math.abs(collected[0]!.log_time - Date.now() / 1000)).toBeLessThan(60);
   });
 
   it('emit(level, ...) uses the given level', () => {
-    globalLogPublisher.addObserver(collect);
     new Logger('emit').emit('warn', 'careful');
     expect(collected[0]!.log_level).toBe('warn');
   });

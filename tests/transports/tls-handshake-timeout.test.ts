@@ -4,26 +4,15 @@
 import type * as net from 'node:net';
 import * as tls from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  type Connection,
-  globalLogPublisher,
-  type LogEvent,
-  lines,
-  Reactor,
-  serverFromString,
-  TLSError,
-} from '../../lib/index.js';
+import { type Connection, lines, Reactor, serverFromString, TLSError } from '../../lib/index.js';
 import { certArg, keyArg } from '../endpoints/helpers.js';
-import { echo } from '../helpers.js';
+import { echo, logEventsOfEachTest } from '../helpers.js';
 import { cert, key, portOf, Resources, rawConnect, readAtLeast } from './helpers.js';
 
 const reactor = new Reactor();
 const res = new Resources();
-const events: LogEvent[] = [];
-const collect = (e: LogEvent) => events.push(e);
+const events = logEventsOfEachTest();
 afterEach(() => {
-  globalLogPublisher.removeObserver(collect);
-  events.length = 0;
   return res.closeAll();
 });
 
@@ -58,7 +47,6 @@ async function stalledClients(port: number, count: number): Promise<net.Socket[]
 
 describe('TLS handshake timeout', () => {
   it('listenSSL closes clients silent or stalled mid-handshake, logs each, and keeps serving', async () => {
-    globalLogPublisher.addObserver(collect);
     const port = res.port(
       await reactor.listenSSL(0, echo, { key, cert, handshakeTimeout: 200 }, 50, '127.0.0.1'),
     );
@@ -94,7 +82,6 @@ describe('TLS handshake timeout', () => {
   });
 
   it('a server-side startTLS closes a client that never finishes the handshake, and the startTLS rejects', async () => {
-    globalLogPublisher.addObserver(collect);
     const outcomes: unknown[] = [];
     const starttls = async (conn: Connection): Promise<void> => {
       for await (const line of lines(conn, { encoding: 'utf8' })) {

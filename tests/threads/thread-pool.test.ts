@@ -7,11 +7,10 @@ import {
   CancelledError,
   Deferred,
   Failure,
-  globalLogPublisher,
-  type LogEvent,
   ThreadPool,
   ThreadWorkerError,
 } from '../../lib/index.js';
+import { nextLogged } from '../helpers.js';
 
 const tasks = new URL('../fixtures/thread-tasks.mjs', import.meta.url);
 const pools: ThreadPool[] = [];
@@ -246,21 +245,9 @@ describe('ThreadPool', () => {
   it('callInThread logs an error its task throws', async () => {
     const pool = makePool({ maxThreads: 1 });
     pool.start();
-    let logged!: (event: LogEvent) => void;
-    const poolEvent = new Promise<LogEvent>((resolve) => {
-      logged = resolve;
-    });
-    const observer = (event: LogEvent): void => {
-      if (event.log_namespace === 'woven.threads.pool') logged(event);
-    };
-    globalLogPublisher.addObserver(observer);
-    let event: LogEvent;
-    try {
-      pool.callInThread({ module: tasks, name: 'failWithCode' });
-      event = await poolEvent;
-    } finally {
-      globalLogPublisher.removeObserver(observer);
-    }
+    const poolEvent = nextLogged((e) => e.log_namespace === 'woven.threads.pool');
+    pool.callInThread({ module: tasks, name: 'failWithCode' });
+    const event = await poolEvent;
     expect((event.log_failure as Failure).getErrorMessage()).toBe('disk on fire');
   });
 });

@@ -7,7 +7,7 @@ import {
   ReactorNotRunning,
   reactor,
 } from '../../lib/index.js';
-import { captureLog } from '../helpers.js';
+import { captureLog, turns } from '../helpers.js';
 
 // Reactor tests need real (short) timers: the Reactor is the real-time scheduler.
 
@@ -424,33 +424,33 @@ describe('Reactor lifecycle', () => {
 });
 
 describe('Reactor system event triggers returning a Deferred', () => {
-  it("'before startup' triggers may return a Deferred that 'during' waits for", async () => {
+  /** A reactor whose 'before' trigger of `event` records 'before' in `seen` and returns `gate`. */
+  function gatedBefore(event: 'startup' | 'shutdown') {
     const r = makeReactor();
     const seen: string[] = [];
     const gate = new Deferred<void>();
-    r.addSystemEventTrigger('before', 'startup', () => {
+    r.addSystemEventTrigger('before', event, () => {
       seen.push('before');
       return gate;
     });
+    return { r, seen, gate };
+  }
+
+  it("'before startup' triggers may return a Deferred that 'during' waits for", async () => {
+    const { r, seen, gate } = gatedBefore('startup');
     r.addSystemEventTrigger('during', 'startup', () => seen.push('during'));
     r.callWhenRunning(() => seen.push('running'));
     const done = r.run();
     expect(seen).toEqual(['before']);
     gate.callback(undefined);
-    await new Promise((resolve) => setImmediate(resolve));
+    await turns(1);
     expect(seen).toEqual(['before', 'during', 'running']);
     r.stop();
     await done;
   });
 
   it('shutdown waits for a Deferred a before trigger returns, then runs the after phase', async () => {
-    const r = makeReactor();
-    const seen: string[] = [];
-    const gate = new Deferred<void>();
-    r.addSystemEventTrigger('before', 'shutdown', () => {
-      seen.push('before');
-      return gate;
-    });
+    const { r, seen, gate } = gatedBefore('shutdown');
     r.addSystemEventTrigger('after', 'shutdown', () => seen.push('after'));
     let stopped = false;
     const done = r.run().then(() => {
@@ -458,7 +458,7 @@ describe('Reactor system event triggers returning a Deferred', () => {
     });
     r.stop();
     expect(seen).toEqual([]);
-    await new Promise((resolve) => setImmediate(resolve));
+    await turns(1);
     expect(seen).toEqual(['before']);
     expect(stopped).toBe(false);
     gate.callback(undefined);

@@ -34,7 +34,7 @@ let sink = 0;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
+  return s[Math.floor(s.length / 2)]!;
 }
 
 type Body = () => void | Promise<void>;
@@ -306,11 +306,11 @@ function outstandingScenarios(n: number): Scenario[] {
         }),
       );
     }
-    for (let i = 0; i < n; i++) fires[i](0);
-    for (let i = 0; i < n; i++) sink += await ps[i];
+    for (let i = 0; i < n; i++) fires[i]!(0);
+    for (let i = 0; i < n; i++) sink += await ps[i]!;
   };
   const collect = () => {
-    for (let i = 0; i < n; i++) sink += ds[i].result as number;
+    for (let i = 0; i < n; i++) sink += ds[i]!.result as number;
   };
   return [
     {
@@ -320,7 +320,7 @@ function outstandingScenarios(n: number): Scenario[] {
       bodies: {
         woven: () => {
           for (let i = 0; i < n; i++) ds[i] = wovenFresh();
-          for (let i = 0; i < n; i++) ds[i].callback(0);
+          for (let i = 0; i < n; i++) ds[i]!.callback(0);
           collect();
         },
         then: () =>
@@ -337,7 +337,7 @@ function outstandingScenarios(n: number): Scenario[] {
       bodies: {
         woven: () => {
           for (let i = 0; i < n; i++) ds[i] = wovenDistinct(i);
-          for (let i = 0; i < n; i++) ds[i].callback(0);
+          for (let i = 0; i < n; i++) ds[i]!.callback(0);
           collect();
         },
         then: () => native((p) => nativeDistinct(p, 0)),
@@ -352,20 +352,20 @@ function outstandingScenarios(n: number): Scenario[] {
         woven: () => {
           for (let i = 0; i < n; i++) ds[i] = succeed(0);
           for (let i = 0; i < n; i++) {
-            for (let j = 0; j < STEPS; j++) ds[i].addCallback(inc);
+            for (let j = 0; j < STEPS; j++) ds[i]!.addCallback(inc);
           }
           collect();
         },
         then: async () => {
           for (let i = 0; i < n; i++) ps[i] = Promise.resolve(0);
           for (let i = 0; i < n; i++) {
-            for (let j = 0; j < STEPS; j++) ps[i] = ps[i].then(inc);
+            for (let j = 0; j < STEPS; j++) ps[i] = ps[i]!.then(inc);
           }
-          for (let i = 0; i < n; i++) sink += await ps[i];
+          for (let i = 0; i < n; i++) sink += await ps[i]!;
         },
         async: async () => {
           for (let i = 0; i < n; i++) ps[i] = asyncFired();
-          for (let i = 0; i < n; i++) sink += await ps[i];
+          for (let i = 0; i < n; i++) sink += await ps[i]!;
         },
       },
     },
@@ -376,7 +376,7 @@ function outstandingScenarios(n: number): Scenario[] {
       bodies: {
         woven: () => {
           for (let i = 0; i < n; i++) ds[i] = wovenError(new Deferred<number>());
-          for (let i = 0; i < n; i++) ds[i].callback(0);
+          for (let i = 0; i < n; i++) ds[i]!.callback(0);
           collect();
         },
         then: () => native(nativeError),
@@ -390,7 +390,7 @@ function outstandingScenarios(n: number): Scenario[] {
       bodies: {
         woven: () => {
           for (let i = 0; i < n; i++) ds[i] = wovenError(new Deferred<number>(), boomShared);
-          for (let i = 0; i < n; i++) ds[i].callback(0);
+          for (let i = 0; i < n; i++) ds[i]!.callback(0);
           collect();
         },
         then: () => native((p) => nativeError(p, boomShared)),

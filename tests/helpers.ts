@@ -1,12 +1,16 @@
 // The helpers every area's tests share: one home for each, instead of a copy
 // per file.
-import { expect } from 'vitest';
+import type { Channel } from 'node:diagnostics_channel';
+import { afterEach, beforeEach, expect } from 'vitest';
 import {
   type Deferred,
   Failure,
   type IListeningPort,
+  globalLogPublisher,
   type InetAddress,
+  type LogEvent,
   listen,
+  Protocol,
 } from '../lib/index.js';
 
 /**
@@ -45,6 +49,114 @@ export async function collect<T>(source: AsyncIterable<T>): Promise<T[]> {
 /** Everything `conn` yields until its clean end, as UTF-8 text. */
 export async function readAll(conn: AsyncIterable<Uint8Array>): Promise<string> {
   return Buffer.concat(await collect(conn)).toString('utf8');
+}
+
+const decoder = new TextDecoder();
+
+/** Read until at least `n` bytes arrived (or the end); returns them as UTF-8 text. */
+export async function readAtLeast(conn: AsyncIterable<Uint8Array>, n: number): Promise<string> {
+  let text = '';
+  let bytes = 0;
+  if (n <= 0) return text;
+  for await (const chunk of conn) {
+    text += decoder.decode(chunk, { stream: true });
+    bytes += chunk.byteLength;
+    if (bytes >= n) break;
+  }
+  return text + decoder.decode();
+}
+
+/** Resolves after `n` turns of the event loop (no timers). */
+export function turns(n = 1): Promise<void> {
+  return new Promise((resolve) => {
+    const step = (left: number): void => {
+      if (left === 0) resolve();
+      else setImmediate(step, left - 1);
+    };
+    step(n);
+  });
+}
+
+/** Record every event logged from now until `stop()`. */
+export function captureLog(): { events: LogEvent[]; stop: () => void } {
+  const events: LogEvent[] = [];
+  const observer = (e: LogEvent): void => {
+    events.push(e);
+  };
+  globalLogPublisher.addObserver(observer);
+  return { events, stop: () => globalLogPublisher.removeObserver(observer) };
+}
+
+/**
+ * The events logged during each test of the calling file: observed from
+ * `beforeEach` to `afterEach`, emptied before each test.
+ */
+export function logEventsOfEachTest(): LogEvent[] {
+  const events: LogEvent[] = [];
+  const observer = (e: LogEvent): void => {
+    events.push(e);
+  };
+  beforeEach(() => {
+    events.length = 0;
+    globalLogPublisher.addObserver(observer);
+  });
+  afterEach(() => globalLogPublisher.removeObserver(observer));
+  return events;
+}
+
+/** The events logged while `fn` runs (it sees them as they come), and what it returned. */
+export async function loggedDuring<T>(
+  fn: (events: LogEvent[]) => Promise<T> | T,
+): Promise<[LogEvent[], T]> {
+  const log = captureLog();
+  try {
+    return [log.events, await fn(log.events)];
+  } finally {
+    log.stop();
+  }
+}
+
+/**
+ * The next message published on `channel` that `match` accepts: subscribed
+ * now, unsubscribed once it came (a wait on an event, bounded by the test's
+ * timeout, instead of polling).
+ */
+export function nextPublished<T>(
+  channel: Channel,
+  match: (message: T) => boolean = () => true,
+): Promise<T> {
+  return new Promise((resolve) => {
+    const onMessage = (message: unknown): void => {
+      if (!match(message as T)) return;
+      channel.unsubscribe(onMessage);
+      resolve(message as T);
+    };
+    channel.subscribe(onMessage);
+  });
+}
+
+/** The next event logged that `match` accepts (observed from now on; the observer leaves once it came). */
+export function nextLogged(match: (event: LogEvent) => boolean): Promise<LogEvent> {
+  return new Promise((resolve) => {
+    const observer = (event: LogEvent): void => {
+      if (!match(event)) return;
+      globalLogPublisher.removeObserver(observer);
+      resolve(event);
+    };
+    globalLogPublisher.addObserver(observer);
+  });
+}
+
+/** A stream-style echo server: yields back every chunk it reads. */
+export async function* echo(conn: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  for await (const chunk of conn) yield chunk;
+}
+
+/** A classic echo server. */
+export class Echo extends Protocol {
+  override dataReceived(data: Uint8Array): void {
+    this.transport!.write(data);
+  }
 }
 
 const served: IListeningPort[] = [];

@@ -1,13 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type Address,
   CancelledError,
   Deferred,
   Factory,
-  globalLogPublisher,
-  type LogEvent,
   StreamServerEndpointService,
 } from '../../lib/index.js';
+import { logEventsOfEachTest } from '../helpers.js';
 
 class FakePort {
   stopped = 0;
@@ -36,13 +35,7 @@ class FakeEndpoint {
 
 const address: Address = { type: 'TCP', host: '127.0.0.1', port: 4321 };
 const handler = async () => {};
-let events: LogEvent[];
-const collect = (e: LogEvent) => events.push(e);
-beforeEach(() => {
-  events = [];
-  globalLogPublisher.addObserver(collect);
-});
-afterEach(() => globalLogPublisher.removeObserver(collect));
+const events = logEventsOfEachTest();
 
 describe('StreamServerEndpointService', () => {
   it('listens with its handler on start and logs the address with host and port', async () => {

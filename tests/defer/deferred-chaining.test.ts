@@ -72,25 +72,25 @@ describe('Deferred chainDeferred, long chains', () => {
   it('100,000 chained links fire the end without overflowing the stack', () => {
     const n = 100_000;
     const links = Array.from({ length: n }, () => new Deferred<number>());
-    for (let i = 0; i < n - 1; i++) links[i].chainDeferred(links[i + 1]);
+    for (let i = 0; i < n - 1; i++) links[i]!.chainDeferred(links[i + 1]!);
     let end: number | undefined;
-    links[n - 1].addCallback((v) => {
+    links[n - 1]!.addCallback((v) => {
       end = v;
     });
-    links[0].callback(7);
+    links[0]!.callback(7);
     expect(end).toBe(7);
-    expect(links[n / 2].result).toBeUndefined();
+    expect(links[n / 2]!.result).toBeUndefined();
   });
 
   it('a failure crosses 100,000 links too', () => {
     const n = 100_000;
     const links = Array.from({ length: n }, () => new Deferred<number>());
-    for (let i = 0; i < n - 1; i++) links[i].chainDeferred(links[i + 1]);
+    for (let i = 0; i < n - 1; i++) links[i]!.chainDeferred(links[i + 1]!);
     let message: string | undefined;
-    links[n - 1].addErrback((f) => {
+    links[n - 1]!.addErrback((f) => {
       message = f.getErrorMessage();
     });
-    links[0].errback(new Error('deep'));
+    links[0]!.errback(new Error('deep'));
     expect(message).toBe('deep');
   });
 
@@ -260,22 +260,22 @@ describe('Deferred returned from a callback', () => {
     });
     // Fire from the root down: each fires and waits on the next.
     root.callback(0);
-    for (let i = 0; i < n - 1; i++) leaves[i].callback(i);
-    leaves[n - 1].callback(42);
+    for (let i = 0; i < n - 1; i++) leaves[i]!.callback(i);
+    leaves[n - 1]!.callback(42);
     expect(got).toBe(42);
   });
 
   it('10,000 Deferreds fired last-to-first, each waiting on the next, unwind iteratively', () => {
     const n = 10_000;
     const ds = Array.from({ length: n }, () => new Deferred<number>());
-    for (let i = 0; i < n - 1; i++) ds[i].addCallback(() => ds[i + 1]);
-    for (let i = n - 2; i >= 0; i--) ds[i].callback(0);
+    for (let i = 0; i < n - 1; i++) ds[i]!.addCallback(() => ds[i + 1]);
+    for (let i = n - 2; i >= 0; i--) ds[i]!.callback(0);
     let got: number | undefined;
-    ds[0].addCallback((r) => {
+    ds[0]!.addCallback((r) => {
       got = r;
     });
-    expect(ds[0].paused).toBe(1);
-    ds[n - 1].callback(7);
+    expect(ds[0]!.paused).toBe(1);
+    ds[n - 1]!.callback(7);
     expect(got).toBe(7);
     expect(ds.every((d) => d.paused === 0)).toBe(true);
   });

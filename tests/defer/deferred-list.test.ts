@@ -46,9 +46,9 @@ describe('DeferredList', () => {
     expect(seen).toHaveLength(1);
     const [entries] = seen as [[boolean, unknown][]];
     expect(entries[0]).toEqual([true, '1']);
-    expect(entries[1][0]).toBe(false);
-    expect((entries[1][1] as Failure).value).toBeInstanceOf(GenericError);
-    expect((entries[1][1] as Failure).getErrorMessage()).toBe('2');
+    expect(entries[1]![0]).toBe(false);
+    expect((entries[1]![1] as Failure).value).toBeInstanceOf(GenericError);
+    expect((entries[1]![1] as Failure).getErrorMessage()).toBe('2');
     expect(entries[2]).toEqual([true, '3']);
   });
 
@@ -121,7 +121,7 @@ describe('DeferredList', () => {
     d1.errback(new GenericError('Bang'));
     expect(trapped.map((f) => f.getErrorMessage())).toEqual(['Bang']);
     const [entries] = seen as [[boolean, Failure][]];
-    expect(entries[0][1].getErrorMessage()).toBe('Bang');
+    expect(entries[0]![1].getErrorMessage()).toBe('Bang');
   });
 
   it('turns an input failure into undefined for its later callbacks with consumeErrors', () => {
@@ -137,8 +137,8 @@ describe('DeferredList', () => {
     expect(trapped).toEqual([]);
     expect(after).toEqual([undefined]);
     const [entries] = seen as [[boolean, Failure][]];
-    expect(entries[0][0]).toBe(false);
-    expect(entries[0][1].getErrorMessage()).toBe('Bang');
+    expect(entries[0]![0]).toBe(false);
+    expect(entries[0]![1].getErrorMessage()).toBe('Bang');
   });
 
   it('fails at once with fireOnOneErrback when an input has already failed', () => {
@@ -220,8 +220,8 @@ describe('DeferredList', () => {
       failureResultOf(two, CancelledError);
       const [entries] = outcomes(dl) as [[boolean, unknown][]];
       expect(entries[0]).toEqual([true, 'Callback Result']);
-      expect(entries[1][0]).toBe(false);
-      expect((entries[1][1] as Failure).check(CancelledError)).toBe(CancelledError);
+      expect(entries[1]![0]).toBe(false);
+      expect((entries[1]![1] as Failure).check(CancelledError)).toBe(CancelledError);
     });
 
     it('fires with [result, index] when a canceller calls back, with fireOnOneCallback', () => {
@@ -283,7 +283,7 @@ describe('DeferredList', () => {
       failureResultOf(two, CancelledError);
       const logged = observed.filter((e) => e.log_failure instanceof Failure);
       expect(logged).toHaveLength(1);
-      expect((logged[0].log_failure as Failure).value).toBeInstanceOf(RangeError);
+      expect((logged[0]!.log_failure as Failure).value).toBeInstanceOf(RangeError);
       one.callback(undefined);
       outcomes(dl);
     });

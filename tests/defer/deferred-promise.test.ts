@@ -110,3 +110,10 @@ describe('Deferred as a thenable', () => {
     await expect(fail(f)).rejects.toBe('just a string');
   });
 });
+
+describe('Deferred.asPromise', () => {
+  it('rejects with the raw error, not the Failure', async () => {
+    const err = new Error('raw');
+    await expect(fail(err).asPromise()).rejects.toBe(err);
+  });
+});

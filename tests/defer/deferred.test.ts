@@ -64,7 +64,7 @@ describe('Deferred firing', () => {
     d.errback(err);
     expect(seen.failures).toHaveLength(1);
     expect(seen.failures[0]).toBeInstanceOf(Failure);
-    expect(seen.failures[0].value).toBe(err);
+    expect(seen.failures[0]!.value).toBe(err);
   });
 
   it('errback passes a Failure through as is', () => {
@@ -114,7 +114,7 @@ describe('Deferred paths', () => {
         throw err;
       }),
     );
-    expect(seen.failures[0].value).toBe(err);
+    expect(seen.failures[0]!.value).toBe(err);
   });
 
   it('a callback returning a Failure switches to the error path', () => {
@@ -213,7 +213,7 @@ describe('maybeDeferred, succeed, fail, ensureDeferred', () => {
       throw err;
     });
     const seen = observe(d);
-    expect(seen.failures[0].value).toBe(err);
+    expect(seen.failures[0]!.value).toBe(err);
   });
 
   it('maybeDeferred returns a returned Deferred as is', () => {
@@ -271,7 +271,7 @@ describe('Deferred cancel (basic)', () => {
     const d = new Deferred();
     const seen = observe(d);
     d.cancel();
-    expect(seen.failures[0].value).toBeInstanceOf(CancelledError);
+    expect(seen.failures[0]!.value).toBeInstanceOf(CancelledError);
   });
 
   it('cancel calls the canceller with the Deferred', () => {
@@ -294,5 +294,38 @@ describe('Deferred cancel (basic)', () => {
     const d = succeed(1);
     d.cancel();
     expect(d.result).toBe(1);
+  });
+});
+
+describe('Deferred chain building', () => {
+  it('addCallback/addErrback/addBoth/addCallbacks return the same object', () => {
+    const d = new Deferred<number>();
+    expect(d.addCallback((x) => x)).toBe(d);
+    expect(d.addErrback((f) => f)).toBe(d);
+    expect(d.addBoth((x) => x)).toBe(d);
+    expect(d.addCallbacks((x) => x)).toBe(d);
+    d.callback(1);
+  });
+
+  it('extra arguments are passed after the result, to errbacks too', () => {
+    const e = observe(
+      fail(new Error('x')).addErrback((_f: Failure, tag: string) => tag, 'handled'),
+    );
+    expect(e.results).toEqual(['handled']);
+    const c = observe(
+      succeed(1).addCallbacks((x: number, y: number) => x * y, undefined, { callbackArgs: [10] }),
+    );
+    expect(c.results).toEqual([10]);
+  });
+});
+
+describe('Deferred cancel with a canceller that does not fire it', () => {
+  it('calls the canceller, then fails with CancelledError', () => {
+    const calls: unknown[] = [];
+    const d = new Deferred<number>((x) => calls.push(x));
+    const seen = observe(d);
+    d.cancel();
+    expect(calls).toEqual([d]);
+    expect(seen.failures[0]?.check(CancelledError)).toBe(CancelledError);
   });
 });

@@ -63,8 +63,8 @@ describe('DeferredLock', () => {
         () => undefined,
       ),
     );
-    for (const i of [0, 3, 6]) waiters[i].cancel();
-    waiters[4].cancel();
+    for (const i of [0, 3, 6]) waiters[i]!.cancel();
+    waiters[4]!.cancel();
     expect(lock.waiting).toHaveLength(3);
     for (let i = 0; i < 3; i++) lock.release();
     expect(served).toEqual([1, 2, 5]);
@@ -151,7 +151,7 @@ describe('DeferredLock', () => {
       result.addErrback((f: Failure) => {
         failures.push(f);
       });
-      expect(failures[0].check(CancelledError)).toBe(CancelledError);
+      expect(failures[0]!.check(CancelledError)).toBe(CancelledError);
       lock.release();
       expect(called).toBe(false);
       expect(lock.locked).toBe(false);
@@ -212,7 +212,7 @@ describe('DeferredLock', () => {
         failures.push(f);
       });
       expect(failures).toHaveLength(1);
-      expect(failures[0].check(CancelledError)).toBe(CancelledError);
+      expect(failures[0]!.check(CancelledError)).toBe(CancelledError);
       expect(lock.waiting).toEqual([after]);
       let gotIt = false;
       after.addCallback(() => {

@@ -122,7 +122,7 @@ describe('DeferredQueue', () => {
             if (values.length > 0) want(d, values.shift());
             else live.push(d);
           } else if (live.length > 0) {
-            const [gone] = live.splice(o.pick % live.length, 1);
+            const gone = live.splice(o.pick % live.length, 1)[0]!;
             want(gone, 'cancelled');
             gone.cancel();
           }

@@ -23,7 +23,7 @@ describe('race', () => {
         );
         const raced = race(ds);
         const value = {};
-        ds[before].callback(value);
+        ds[before]!.callback(value);
         expect(outcomes(raced)).toEqual([[before, value]]);
         expect(cancelled).toEqual(ds.map((_, i) => i).filter((i) => i !== before));
         // race consumes what its inputs fire with: nothing is left unhandled
@@ -42,7 +42,7 @@ describe('race', () => {
         // fire in reverse order: the group is still in input order
         for (let i = count - 1; i >= 0; i--) {
           expect(raced.called).toBe(false);
-          ds[i].errback(errors[i]);
+          ds[i]!.errback(errors[i]);
         }
         const group = failureResultOf(raced).value as FailureGroup;
         expect(group).toBeInstanceOf(FailureGroup);
@@ -86,8 +86,8 @@ describe('race', () => {
         try {
           const ds = Array.from({ length: before + 2 + after }, () => new Deferred<void>());
           const raced = race(ds);
-          ds[before].callback(undefined);
-          expect(() => ds[before + 1].callback(undefined)).not.toThrow();
+          ds[before]!.callback(undefined);
+          expect(() => ds[before + 1]!.callback(undefined)).not.toThrow();
           expect(outcomes(raced)).toEqual([[before, undefined]]);
           expect(logged).toEqual([]);
         } finally {

@@ -154,7 +154,7 @@ describe('DeferredSemaphore', () => {
             if (next === undefined) held -= 1;
             else expectedOrder.push(next);
           } else if (waiting.length > 0) {
-            const [gone] = waiting.splice(o.pick % waiting.length, 1);
+            const gone = waiting.splice(o.pick % waiting.length, 1)[0]!;
             byId.get(gone)?.cancel();
           }
           expect(sem.tokens).toBe(limit - held);
@@ -188,7 +188,7 @@ describe('DeferredSemaphore', () => {
       d.addErrback((f: Failure) => {
         failures.push(f);
       });
-      expect(failures[0].check(CancelledError)).toBe(CancelledError);
+      expect(failures[0]!.check(CancelledError)).toBe(CancelledError);
       expect(sem.waiting).toEqual([]);
       sem.release();
       expect(sem.tokens).toBe(1);

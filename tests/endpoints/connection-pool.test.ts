@@ -26,28 +26,30 @@ afterEach(async () => {
 /** An echo server that counts connections: made so far, open now, most open at once. */
 async function countingServer() {
   const stats = { made: 0, open: 0, peak: 0 };
-  const closedOnce: (() => void)[] = [];
+  const changed: (() => void)[] = [];
+  const wake = () => {
+    for (const f of changed.splice(0)) f();
+  };
   const port = await listen('tcp:0:interface=127.0.0.1', async function* (conn: Connection) {
     stats.made += 1;
     stats.open += 1;
     stats.peak = Math.max(stats.peak, stats.open);
+    wake();
     try {
       for await (const chunk of conn) yield chunk;
     } finally {
       stats.open -= 1;
-      for (const f of closedOnce.splice(0)) f();
+      wake();
     }
   });
   ports.push(port);
   const address = `tcp:127.0.0.1:${(port.getHost() as InetAddress).port}`;
-  /** Resolves once the server has `n` connections open (checked on each close). */
+  /** Resolves once the server has `n` connections open (checked on each open and close). */
   const openBecomes = async (n: number) => {
     for (let i = 0; i < 100 && stats.open !== n; i += 1) {
-      await new Promise<void>((resolve) => {
-        closedOnce.push(resolve);
-        setTimeout(resolve, 50);
-      });
+      await new Promise<void>((resolve) => changed.push(resolve));
     }
+    expect(stats.open).toBe(n);
   };
   return { stats, address, openBecomes };
 }
@@ -207,12 +209,14 @@ describe('ConnectionPool', () => {
     const server = await countingServer();
     const p = pool(server.address, { max: 1 });
     const hold = gate();
+    const running = gate();
     const busy = p.run(async (conn) => {
       await ask(conn, 'a');
+      running.open();
       await hold.opened;
     });
     const waiting = p.run((conn) => ask(conn, 'w'));
-    await server.openBecomes(1);
+    await running.opened;
     const closing = p.close();
     await expect(waiting).rejects.toBeInstanceOf(PoolClosedError);
     hold.open();

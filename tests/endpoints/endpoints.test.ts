@@ -109,9 +109,9 @@ describe('client endpoints', () => {
       Recorder,
     );
     void new UNIXClientEndpoint(reactor, '/tmp/s.sock', 9, true).connect(Recorder);
-    const [[host, port, , timeout, bindAddress]] = reactor.tcpClients;
+    const [host, port, , timeout, bindAddress] = reactor.tcpClients[0]!;
     expect([host, port, timeout, bindAddress]).toEqual(['example.com', 80, 7, ['10.0.0.2', 0]]);
-    const [[sHost, sPort, sFactory, sOptions, sTimeout, sBind]] = reactor.sslClients;
+    const [sHost, sPort, sFactory, sOptions, sTimeout, sBind] = reactor.sslClients[0]!;
     expect([sHost, sPort, sOptions, sTimeout, sBind]).toEqual([
       'example.net',
       443,
@@ -120,7 +120,7 @@ describe('client endpoints', () => {
       undefined,
     ]);
     expect(sFactory).toBeInstanceOf(ClientFactory);
-    const [[path, uFactory, uTimeout, checkPID]] = reactor.unixClients;
+    const [path, uFactory, uTimeout, checkPID] = reactor.unixClients[0]!;
     expect([path, uTimeout, checkPID]).toEqual(['/tmp/s.sock', 9, true]);
     expect(uFactory).toBeInstanceOf(ClientFactory);
   });

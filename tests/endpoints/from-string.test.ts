@@ -344,7 +344,7 @@ describe('clientFromString', () => {
   it('asks the reactor to connectUNIX with the parsed arguments', () => {
     const reactor = new MemoryReactor();
     void clientFromString(reactor, 'unix:/tmp/s.sock:timeout=3:lockfile=1').connect(Protocol);
-    const [[path, , timeout, checkPID]] = reactor.unixClients;
+    const [path, , timeout, checkPID] = reactor.unixClients[0]!;
     expect([path, timeout, checkPID]).toEqual(['/tmp/s.sock', 3, true]);
   });
 
@@ -433,7 +433,7 @@ describe('clientFromString with TLS', () => {
     const ep = clientFromString(reactor, 'tls:example.com:443') as SSL4ClientEndpoint;
     expect(ep).toBeInstanceOf(SSL4ClientEndpoint);
     void ep.connect(Protocol);
-    const [[host, port, , options, timeout, bindAddress]] = reactor.sslClients;
+    const [host, port, , options, timeout, bindAddress] = reactor.sslClients[0]!;
     expect([host, port, timeout, bindAddress]).toEqual(['example.com', 443, 30, undefined]);
     expect(options.rejectUnauthorized).not.toBe(false);
   });

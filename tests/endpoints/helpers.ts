@@ -1,29 +1,12 @@
 // Shared by the endpoint tests that use real sockets and the TLS fixtures.
 import { join } from 'node:path';
-import {
-  type Connection,
-  Protocol,
-  quoteStringArgument,
-  type StreamProtocol,
-} from '../../lib/index.js';
+import { Protocol, quoteStringArgument } from '../../lib/index.js';
 
 /** The directory of the test certificate (`localhost.crt`) and key (`localhost.key`). */
 export const fixtures = join(import.meta.dirname, '..', 'fixtures', 'tls');
 /** The key and certificate paths, quoted for use in a description. */
 export const keyArg = quoteStringArgument(join(fixtures, 'localhost.key'));
 export const certArg = quoteStringArgument(join(fixtures, 'localhost.crt'));
-
-/** A stream-style echo server. */
-export const echo: StreamProtocol = async function* (conn) {
-  for await (const chunk of conn) yield chunk;
-};
-
-/** A classic echo server. */
-export class Echo extends Protocol {
-  override dataReceived(data: Uint8Array): void {
-    this.transport!.write(data);
-  }
-}
 
 /** A classic client that collects what it receives. */
 export class Collector extends Protocol {
@@ -43,14 +26,4 @@ export class Collector extends Protocol {
       });
     }
   }
-}
-
-/** Read from `conn` until `n` characters have arrived (or it ends). */
-export async function readAtLeast(conn: Connection, n: number): Promise<string> {
-  let text = '';
-  for await (const chunk of conn) {
-    text += Buffer.from(chunk).toString();
-    if (text.length >= n) break;
-  }
-  return text;
 }

@@ -2,7 +2,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Collector, certArg, Echo, echo, fixtures, keyArg, readAtLeast } from './helpers.js';
+import { echo, Echo, readAtLeast } from '../helpers.js';
+import { Collector, certArg, fixtures, keyArg } from './helpers.js';
 import {
   type Connection,
   ConnectionRefusedError,

@@ -12,7 +12,7 @@ import {
   reactor,
   serverFromString,
 } from '../../lib/index.js';
-import { echo } from './helpers.js';
+import { echo } from '../helpers.js';
 
 const ports: IListeningPort[] = [];
 const conns: Connection[] = [];

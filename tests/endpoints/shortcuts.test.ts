@@ -36,7 +36,7 @@ describe('connect', () => {
   it('connects a description through the reactor and resolves with the Connection', async () => {
     const reactor = new MemoryReactor();
     const result = connect('tcp:example.com:80', reactor);
-    const [[host, port, factory]] = reactor.tcpClients;
+    const [host, port, factory] = reactor.tcpClients[0]!;
     expect([host, port]).toEqual(['example.com', 80]);
     (factory as ClientFactory)
       .buildProtocol({ type: 'TCP', host: '1.2.3.4', port: 80 })!

@@ -1,6 +1,6 @@
 // `{ signal }` on listen, connect, endpoint listen/connect and Connection.write:
 // each rejects like Node's aborted APIs and removes its listener when it settles.
-import { getEventListeners } from 'node:events';
+import { getEventListeners, once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   CancelledError,
@@ -15,6 +15,7 @@ import {
   TCP4ServerEndpoint,
   reactor,
 } from '../../lib/index.js';
+import { echo } from '../helpers.js';
 
 const ports: IListeningPort[] = [];
 const conns: Connection[] = [];
@@ -40,10 +41,6 @@ async function rejection(p: Promise<unknown>): Promise<unknown> {
     (e: unknown) => e,
   );
 }
-
-const echo = async function* (conn: Connection) {
-  for await (const chunk of conn) yield chunk;
-};
 
 describe('listen({ signal })', () => {
   it('listens and removes its listener once listening (options last, with or without a reactor)', async () => {
@@ -139,7 +136,7 @@ describe('connect({ signal })', () => {
 
   it('looks aborted to Node: AbortSignal.timeout gives an AbortError caused by a TimeoutError', async () => {
     const signal = AbortSignal.timeout(1);
-    await new Promise((r) => setTimeout(r, 5));
+    await once(signal, 'abort');
     const error = await rejection(connect('tcp:127.0.0.1:1', { signal }));
     expect((error as Error).name).toBe('AbortError');
     expect(((error as Error).cause as Error).name).toBe('TimeoutError');

@@ -7,13 +7,9 @@ import {
   reactor,
   ServerStoppingError,
   StandardIOEndpoint,
-  type StreamProtocol,
   serverFromString,
 } from '../../lib/index.js';
-
-const echo: StreamProtocol = async function* (conn) {
-  for await (const chunk of conn) yield chunk;
-};
+import { echo } from '../helpers.js';
 
 function pipes() {
   const stdin = new PassThrough();

@@ -1,6 +1,7 @@
 import { getEventListeners } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Collector, certArg, echo, keyArg } from './helpers.js';
+import { echo } from '../helpers.js';
+import { Collector, certArg, keyArg } from './helpers.js';
 import {
   CancelledError,
   type Connection,
@@ -98,10 +99,13 @@ describe('wrapClientTLS over real sockets', () => {
 
   it('aborting the signal during the handshake cancels with CancelledError', async () => {
     // A plain TCP server that never answers the TLS handshake.
-    let serverConn: Connection | undefined;
+    let accepted!: (conn: Connection) => void;
+    const serverConn = new Promise<Connection>((resolve) => {
+      accepted = resolve;
+    });
     const silent = await serverFromString(reactor, 'tcp:0:interface=127.0.0.1').listen(
       async (conn: Connection) => {
-        serverConn = conn;
+        accepted(conn);
         await conn.closed;
       },
     );
@@ -112,17 +116,14 @@ describe('wrapClientTLS over real sockets', () => {
       const result = clientFromString(reactor, `tls:localhost:1:endpoint=${inner}`).connect({
         signal: controller.signal,
       });
-      for (let i = 0; i < 200 && serverConn === undefined; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
-      expect(serverConn).toBeDefined();
+      const server = await serverConn;
       controller.abort();
       const error = await result.catch((e: unknown) => e);
       expect(error).toBeInstanceOf(CancelledError);
       expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
-      await serverConn!.closed;
+      await server.closed;
     } finally {
-      serverConn?.abort();
+      void serverConn.then((conn) => conn.abort());
       await silent.stopListening();
     }
   });

@@ -1,7 +1,8 @@
 // examples/reminders.ts: forks of one abort-controller-x `spawn` over
 // conn.signal deliver while the client stays, and all end when it leaves.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { IListeningPort } from '../../lib/index.js';
+import { diagnosticsChannels, type IListeningPort } from '../../lib/index.js';
+import { nextPublished } from '../helpers.js';
 import { pendingReminders, start } from '../../examples/reminders.js';
 import { lineClient, tcpTo } from './helpers.js';
 
@@ -23,10 +24,13 @@ describe('examples/reminders.ts', () => {
     await client.send('tasks');
     expect(await client.next()).toBe('1');
     expect(pendingReminders()).toBe(1);
+    // The handler returns, ending the server's side, only once its forks ended.
+    const serverClosed = nextPublished<{ listeningAddress: unknown }>(
+      diagnosticsChannels.connectionClosed,
+      (m) => m.listeningAddress !== null,
+    );
     await client.conn.close();
-    for (let i = 0; i < 100 && pendingReminders() > 0; i += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await serverClosed;
     expect(pendingReminders()).toBe(0);
   });
 });

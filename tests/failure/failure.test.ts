@@ -47,3 +47,9 @@ describe('Failure', () => {
     expect(e.code).toBe('ERR_WOVEN');
   });
 });
+
+describe('Failure of an Error', () => {
+  it("getErrorMessage is the error's message", () => {
+    expect(new Failure(new Error('msg')).getErrorMessage()).toBe('msg');
+  });
+});

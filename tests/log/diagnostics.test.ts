@@ -17,7 +17,8 @@ import {
   reactor,
   type TLSHandshakeFailedMessage,
 } from '../../lib/index.js';
-import { cert, deferred, Echo, key, Resources } from '../transports/helpers.js';
+import { Echo } from '../helpers.js';
+import { cert, deferred, key, Resources } from '../transports/helpers.js';
 
 const res = new Resources();
 const subscriptions: [string, (m: unknown) => void][] = [];
@@ -26,19 +27,27 @@ afterEach(async () => {
   await res.closeAll();
 });
 
+/** What each recording array waits for: a count and the wake-up once it is reached. */
+const waiters = new WeakMap<unknown[], { n: number; wake: () => void }>();
+
 /** Record every message published on `name` while the test runs. */
 function record<M>(name: string): M[] {
   const messages: M[] = [];
-  const fn = (m: unknown) => messages.push(m as M);
+  const fn = (m: unknown) => {
+    messages.push(m as M);
+    const waiter = waiters.get(messages);
+    if (waiter !== undefined && messages.length >= waiter.n) waiter.wake();
+  };
   subscribe(name, fn);
   subscriptions.push([name, fn]);
   return messages;
 }
 
-/** Resolve once `messages` has `n` entries (bounded). */
+/** Resolve once `messages` has `n` entries (woken by the publication, bounded by the test's timeout). */
 async function until(messages: unknown[], n: number): Promise<void> {
-  for (let i = 0; i < 200 && messages.length < n; i++) {
-    await new Promise((r) => setTimeout(r, 5));
+  if (messages.length < n) {
+    await new Promise<void>((wake) => waiters.set(messages, { n, wake }));
+    waiters.delete(messages);
   }
   expect(messages.length).toBeGreaterThanOrEqual(n);
 }

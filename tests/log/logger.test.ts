@@ -1,27 +1,23 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
 import {
   eventAsJSON,
   FilteringLogObserver,
   Failure,
   formatEvent,
   globalLogPublisher,
+  jsonFileLogObserver,
   type LogEvent,
   Logger,
   LogLevelFilterPredicate,
   textFileLogObserver,
 } from '../../lib/index.js';
+import { logEventsOfEachTest } from '../helpers.js';
 
-const collected: LogEvent[] = [];
-const collect = (e: LogEvent) => collected.push(e);
-
-afterEach(() => {
-  globalLogPublisher.removeObserver(collect);
-  collected.length = 0;
-});
+const collected = logEventsOfEachTest();
 
 describe('Logger', () => {
   it('emits plain events with the log_* fields', () => {
-    globalLogPublisher.addObserver(collect);
     new Logger('a.b').info('hello {who}', { who: 'world' });
     expect(collected).toHaveLength(1);
     const [e] = collected;
@@ -36,7 +32,6 @@ describe('Logger', () => {
   });
 
   it('failure attaches a Failure, at critical by default', () => {
-    globalLogPublisher.addObserver(collect);
     new Logger('x').failure('oops', new Error('bad'));
     expect(collected[0]!.log_level).toBe('critical');
     expect(collected[0]!.log_failure).toBeInstanceOf(Failure);
@@ -109,5 +104,40 @@ describe('the text observer and peer-controlled bytes', () => {
     for (const raw of ['\r', '\x1b', '\x00', '\u2028']) expect(out).not.toContain(raw);
     expect(out.endsWith('\n')).toBe(true);
     expect(out.split('\n')).toHaveLength(2); // one line and its terminator
+  });
+});
+
+describe('Logger events', () => {
+  // The unit of log_time, not a timing: an event is stamped with the wall clock in seconds.
+  it('stamps log_time in seconds since the epoch', () => {
+    new Logger('stamp').info('now');
+    expect(Math.abs(collected[0]!.log_time - Date.now() / 1000)).toBeLessThan(60);
+  });
+
+  it('emit(level, ...) uses the given level', () => {
+    new Logger('emit').emit('warn', 'careful');
+    expect(collected[0]!.log_level).toBe('warn');
+  });
+});
+
+describe('jsonFileLogObserver', () => {
+  it('writes one JSON object per line', () => {
+    const chunks: string[] = [];
+    const stream = new Writable({
+      write(chunk, _enc, cb) {
+        chunks.push(String(chunk));
+        cb();
+      },
+    });
+    jsonFileLogObserver(stream)({
+      log_namespace: 'x',
+      log_level: 'info',
+      log_format: 'a {b}',
+      log_time: 1,
+      b: 2,
+    });
+    const text = chunks.join('');
+    expect(text.endsWith('\n')).toBe(true);
+    expect(JSON.parse(text.trim())).toMatchObject({ log_namespace: 'x', b: 2 });
   });
 });

@@ -13,6 +13,7 @@ import {
   registerMetrics,
   reactor,
 } from '../../lib/index.js';
+import { nextPublished } from '../helpers.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -50,14 +51,13 @@ describe('registerMetrics', () => {
     expect(await sample(registry, 'woven_connections_total', { port: label })).toBe(1);
     expect(await sample(registry, 'woven_bytes_received_total', { port: label })).toBe(5);
     expect(await sample(registry, 'woven_bytes_sent_total', { port: label })).toBe(5);
+    const serverClosed = nextPublished<{ listeningAddress: unknown }>(
+      diagnosticsChannels.connectionClosed,
+      (m) => m.listeningAddress !== null,
+    );
     conn.abort();
     await conn.closed;
-    for (
-      let i = 0;
-      i < 100 && (await sample(registry, 'woven_connections_open', { port: label })) !== 0;
-      i++
-    )
-      await new Promise((r) => setTimeout(r, 10));
+    await serverClosed;
     expect(await sample(registry, 'woven_connections_open', { port: label })).toBe(0);
     expect(await sample(registry, 'woven_bytes_received_total', { port: label })).toBe(5);
   });
@@ -73,13 +73,13 @@ describe('registerMetrics', () => {
     });
     cleanups.push(() => port.stopListening());
     const host = port.getHost() as { port: number };
+    const failed = nextPublished(diagnosticsChannels.handlerFailed);
     // The failing handler aborts the connection, perhaps before the connect completes.
     await connect(`tcp:127.0.0.1:${host.port}`).then(
       (conn) => conn.closed,
       () => undefined,
     );
-    for (let i = 0; i < 100 && (await sample(registry, 'woven_handler_errors_total')) === 0; i++)
-      await new Promise((r) => setTimeout(r, 10));
+    await failed;
     expect(await sample(registry, 'woven_handler_errors_total')).toBe(1);
   });
 

@@ -13,23 +13,18 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   discoverPlugins,
   getPlugins,
-  globalLogPublisher,
-  type LogEvent,
   PluginConflictError,
   UnknownPluginError,
 } from '../../lib/index.js';
+import { logEventsOfEachTest } from '../helpers.js';
 
 let root: string;
-let events: LogEvent[];
-const collect = (e: LogEvent) => events.push(e);
+const events = logEventsOfEachTest();
 
 beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), 'woven-plugins-'));
-  events = [];
-  globalLogPublisher.addObserver(collect);
 });
 afterEach(() => {
-  globalLogPublisher.removeObserver(collect);
   rmSync(root, { recursive: true, force: true });
 });
 

@@ -7,19 +7,13 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  getPlugins,
-  globalLogPublisher,
-  type IService,
-  type LogEvent,
-  type StreamServerEndpointService,
-} from '../../lib/index.js';
+import { getPlugins, type IService, type StreamServerEndpointService } from '../../lib/index.js';
+import { logEventsOfEachTest, nextLogged } from '../helpers.js';
 
 let root: string;
 const services: IService[] = [];
 const sockets: Socket[] = [];
-const events: LogEvent[] = [];
-const collect = (e: LogEvent) => events.push(e);
+const events = logEventsOfEachTest();
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'woven-web-limits-'));
@@ -29,16 +23,13 @@ beforeAll(() => {
   writeFileSync(join(root, 'outside.txt'), 'do not serve');
   symlinkSync(join(root, 'outside.txt'), join(root, 'site', 'escape.txt'));
   symlinkSync(join(root, 'site', 'a.txt'), join(root, 'site', 'alias.txt'));
-  globalLogPublisher.addObserver(collect);
 });
 afterAll(() => {
-  globalLogPublisher.removeObserver(collect);
   rmSync(root, { recursive: true, force: true });
 });
 afterEach(async () => {
   for (const s of sockets.splice(0)) s.destroy();
   for (const s of services.splice(0)) await s.stopService();
-  events.length = 0;
 });
 
 async function web(options: Record<string, unknown> = {}): Promise<number> {
@@ -169,10 +160,9 @@ describe('web: files', () => {
 
   it('logs each request at info with method, path, status, bytes, duration and peer', async () => {
     const port = await web();
+    const logged = nextLogged((e) => e.status === 200);
     await raw(port, 'GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n');
-    for (let i = 0; i < 100 && !events.some((e) => e.status === 200); i++)
-      await new Promise((r) => setTimeout(r, 10));
-    const access = events.find((e) => e.status === 200)!;
+    const access = await logged;
     expect(access.log_level).toBe('info');
     expect(access).toMatchObject({ method: 'GET', path: '/a.txt', status: 200, bytes: 6 });
     expect(access.peer).toMatch(/^127\.0\.0\.1:\d+$/);

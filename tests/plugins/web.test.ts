@@ -5,12 +5,11 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   getPlugins,
-  globalLogPublisher,
   type IService,
-  type LogEvent,
   type ServicePlugin,
   type StreamServerEndpointService,
 } from '../../lib/index.js';
+import { loggedDuring } from '../helpers.js';
 import { connectTo, readUntil } from '../runner/woven-process.js';
 import { httpGet, type Reply } from './http-get.js';
 
@@ -70,20 +69,6 @@ function closed(s: Socket): Promise<void> {
   });
 }
 
-/** Events logged while `during` runs, and what it returned. */
-async function logged<T>(during: () => Promise<T>): Promise<[LogEvent[], T]> {
-  const events: LogEvent[] = [];
-  const observer = (event: LogEvent): void => {
-    events.push(event);
-  };
-  globalLogPublisher.addObserver(observer);
-  try {
-    return [events, await during()];
-  } finally {
-    globalLogPublisher.removeObserver(observer);
-  }
-}
-
 function get(port: number, path: string, method = 'GET'): Promise<Reply> {
   return httpGet(port, path, { method });
 }
@@ -91,7 +76,7 @@ function get(port: number, path: string, method = 'GET'): Promise<Reply> {
 describe('web: timeouts a client cannot outlast', () => {
   it('closes a slowloris connection sending headers a byte at a time, and serves others meanwhile', async () => {
     const port = await start({ 'headers-timeout': 0.3, 'request-timeout': 0 });
-    const [events] = await logged(async () => {
+    const [events] = await loggedDuring(async () => {
       const slow = await open(port);
       const gone = closed(slow);
       const request = 'GET /a.txt HTTP/1.1\r\nHost: localhost\r\nX-Slow: ';
@@ -114,7 +99,7 @@ describe('web: timeouts a client cannot outlast', () => {
 
   it('closes an idle keep-alive connection after the keep-alive timeout', async () => {
     const port = await start({ 'keep-alive-timeout': 0.2 });
-    const [events] = await logged(async () => {
+    const [events] = await loggedDuring(async () => {
       const s = await open(port);
       s.write('GET /a.txt HTTP/1.1\r\nHost: localhost\r\n\r\n');
       const reply = await readUntil(s, (b) => b.toString().endsWith('hello, static world'));
@@ -163,7 +148,7 @@ describe('web: --path and symlinks', () => {
 describe('web: access log', () => {
   it('logs each request at info with method, path, status, bytes, duration and peer', async () => {
     const port = await start();
-    const [events] = await logged(async () => {
+    const [events] = await loggedDuring(async () => {
       await get(port, '/a.txt');
       await get(port, '/nope');
       await get(port, '/a.txt', 'HEAD');

@@ -1,22 +1,13 @@
 import * as net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  globalLogPublisher,
-  type IListeningPort,
-  type LogEvent,
-  lines,
-  listen,
-  type StreamProtocol,
-} from '../../lib/index.js';
+import { type IListeningPort, lines, listen, type StreamProtocol } from '../../lib/index.js';
+import { logEventsOfEachTest } from '../helpers.js';
 
-const events: LogEvent[] = [];
-const collect = (e: LogEvent) => events.push(e);
+const events = logEventsOfEachTest();
 const ports: IListeningPort[] = [];
 const sockets: net.Socket[] = [];
 
 afterEach(async () => {
-  globalLogPublisher.removeObserver(collect);
-  events.length = 0;
   for (const s of sockets.splice(0)) s.destroy();
   for (const p of ports.splice(0)) await p.stopListening();
 });
@@ -38,7 +29,6 @@ const shoutBatch: StreamProtocol = async function* (conn) {
 async function session(
   handler: StreamProtocol = shout,
 ): Promise<{ client: net.Socket; peer: string; received: Promise<string> }> {
-  globalLogPublisher.addObserver(collect);
   const port = await listen('tcp:0:interface=127.0.0.1', handler);
   ports.push(port);
   const { port: number } = port.getHost() as { port: number };
@@ -59,7 +49,7 @@ async function session(
 function expectOneClientMistake(peer: string, error: string): void {
   const about = events.filter((e) => e.log_namespace.startsWith('woven.protocols'));
   expect(about).toHaveLength(1);
-  const [event] = about;
+  const event = about[0]!;
   expect(event.log_level).toBe('info');
   expect(event.error).toBe(error);
   expect(event.peer).toBe(peer);

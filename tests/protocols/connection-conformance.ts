@@ -6,11 +6,15 @@ import {
   ConnectionClosedError,
   ConnectionDone,
   ConnectionLost,
-  globalLogPublisher,
-  type LogEvent,
   type StreamProtocol,
 } from '../../lib/index.js';
-import { readAll } from '../helpers.js';
+import {
+  loggedDuring,
+  readAll,
+  readAtLeast,
+  turns,
+  unhandledRejectionsDuring,
+} from '../helpers.js';
 
 /**
  * Make two connected ends, `[client, server]`. When `serverHandler` is given
@@ -24,31 +28,7 @@ export type MakeConnectionPair = (
 
 const decoder = new TextDecoder();
 
-export { readAll };
-
-/** Read until at least `n` bytes arrived (or the end); returns them as a string. */
-export async function readAtLeast(conn: AsyncIterable<Uint8Array>, n: number): Promise<string> {
-  let text = '';
-  let bytes = 0;
-  if (n <= 0) return text;
-  for await (const chunk of conn) {
-    text += decoder.decode(chunk, { stream: true });
-    bytes += chunk.byteLength;
-    if (bytes >= n) break;
-  }
-  return text + decoder.decode();
-}
-
-/** Resolves after `n` turns of the event loop (no timers). */
-export function turns(n: number): Promise<void> {
-  return new Promise((resolve) => {
-    const step = (left: number): void => {
-      if (left === 0) resolve();
-      else setImmediate(step, left - 1);
-    };
-    step(n);
-  });
-}
+export { readAll, readAtLeast, turns };
 
 /** Whether `p` is still pending after `n` event-loop turns. */
 async function pendingAfter(p: Promise<unknown>, n: number): Promise<boolean> {
@@ -63,21 +43,6 @@ async function pendingAfter(p: Promise<unknown>, n: number): Promise<boolean> {
   );
   await turns(n);
   return !settled;
-}
-
-/** Collect log events while `fn` runs (bounded by the test's timeout). */
-async function collectLogs(fn: (events: LogEvent[]) => Promise<void>): Promise<LogEvent[]> {
-  const events: LogEvent[] = [];
-  const observer = (e: LogEvent): void => {
-    events.push(e);
-  };
-  globalLogPublisher.addObserver(observer);
-  try {
-    await fn(events);
-  } finally {
-    globalLogPublisher.removeObserver(observer);
-  }
-  return events;
 }
 
 /** Options of {@link describeConnectionConformance}. */
@@ -199,11 +164,14 @@ export function describeConnectionConformance(
 
     it('does not raise an unhandled rejection when nobody awaits a failed write', async () => {
       const [client, server] = await pair();
-      client.abort();
-      void client.write('ignored');
-      await server.closed;
-      void server.write('ignored too');
-      await turns(3);
+      const unhandled = await unhandledRejectionsDuring(async () => {
+        client.abort();
+        void client.write('ignored');
+        await server.closed;
+        void server.write('ignored too');
+        await turns(3);
+      });
+      expect(unhandled).toEqual([]);
     });
 
     it('closed resolves and signal aborts with ConnectionDone after close()', async () => {
@@ -272,7 +240,7 @@ export function describeConnectionConformance(
 
     it('logs and aborts when the generator throws', async () => {
       const boom = new Error('boom');
-      const events = await collectLogs(async () => {
+      const [events] = await loggedDuring(async () => {
         const [client, server] = await pair(async function* () {
           yield 'partial';
           throw boom;
@@ -335,6 +303,32 @@ export function describeConnectionConformance(
       },
     );
 
+    it('runs the generator’s finally when it returns, and when it throws', async () => {
+      const finals: string[] = [];
+      const [returning] = await pair(async function* () {
+        try {
+          yield 'bye';
+        } finally {
+          finals.push('returned');
+        }
+      });
+      expect(await readAll(returning)).toBe('bye');
+      await returning.closed;
+      await loggedDuring(async () => {
+        const [throwing, server] = await pair(async function* () {
+          try {
+            yield 'partial';
+            throw new Error('handler exploded');
+          } finally {
+            finals.push('threw');
+          }
+        });
+        await expectPeerLoss(throwing, peerSeesAbort);
+        await server.closed;
+      });
+      expect(finals.sort()).toEqual(['returned', 'threw']);
+    });
+
     it('delivers what the handler yields after the peer’s clean end (half-close)', async () => {
       const [client] = await pair(async function* (conn) {
         let n = 0;
@@ -355,7 +349,7 @@ export function describeConnectionConformance(
 
     it('logs and aborts when an async function handler rejects', async () => {
       const boom = new Error('async boom');
-      const events = await collectLogs(async () => {
+      const [events] = await loggedDuring(async () => {
         const [client] = await pair(async () => {
           throw boom;
         });

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ClientFactory,
-  Factory,
-  formatEvent,
-  globalLogPublisher,
-  type LogEvent,
-  Protocol,
-} from '../../lib/index.js';
+import { ClientFactory, Factory, formatEvent, type LogEvent, Protocol } from '../../lib/index.js';
+import { captureLog } from '../helpers.js';
 
 class P extends Protocol {}
 
@@ -65,17 +59,13 @@ describe('Factory', () => {
 
 describe('Factory logging (test_doStartLoggingStatement, test_doStopLoggingStatement)', () => {
   const capture = (fn: () => void): LogEvent[] => {
-    const events: LogEvent[] = [];
-    const observer = (e: LogEvent) => {
-      events.push(e);
-    };
-    globalLogPublisher.addObserver(observer);
+    const log = captureLog();
     try {
       fn();
     } finally {
-      globalLogPublisher.removeObserver(observer);
+      log.stop();
     }
-    return events;
+    return log.events;
   };
 
   it('doStart logs the factory itself at info', () => {

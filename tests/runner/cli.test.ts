@@ -10,6 +10,7 @@ import {
   runWoven,
   heldConnection,
   WovenProcess,
+  waitForFile,
 } from './woven-process.js';
 
 const LOCAL = 'tcp:0:interface=127.0.0.1';
@@ -184,11 +185,7 @@ describe('running a service', () => {
   it('writes JSON or text logs to --logfile', async () => {
     const logfile = join(dir, 'woven.log');
     const woven = new WovenProcess(['--logfile', logfile, 'echo', '--port', LOCAL]);
-    const deadline = Date.now() + 10_000;
-    while (!(existsSync(logfile) && readFileSync(logfile, 'utf8').includes('listening on'))) {
-      if (Date.now() > deadline) throw new Error('no listening line in the logfile');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitForFile(logfile, (text) => text.includes('listening on'));
     woven.signal('SIGTERM');
     expect(await woven.exitCode()).toBe(0);
     expect(readFileSync(logfile, 'utf8')).toMatch(

@@ -1,7 +1,6 @@
 // Operating a running woven: SIGHUP replaces --workers one at a time with
 // freshly loaded code, refusing no connection; SIGUSR1 reopens --logfile.
 import {
-  existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -14,7 +13,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { killAll, WovenProcess } from './woven-process.js';
+import { killAll, WovenProcess, waitForFile } from './woven-process.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 let dir: string;
@@ -64,18 +63,6 @@ function exchange(port: number): Promise<{ version?: string; error?: string }> {
     socket.on('error', (error: NodeJS.ErrnoException) => finish({ error: error.code }));
     socket.on('end', () => finish({ error: `closed early after ${JSON.stringify(received)}` }));
   });
-}
-
-/** Wait (bounded) until `predicate` holds for the file's text. */
-async function waitForFile(path: string, predicate: (text: string) => boolean): Promise<string> {
-  for (let i = 0; i < 200; i++) {
-    const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
-    if (predicate(text)) return text;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(
-    `${path} never matched; it holds:\n${existsSync(path) ? readFileSync(path, 'utf8') : '(nothing)'}`,
-  );
 }
 
 /** The port, once both workers of `woven` listen. */

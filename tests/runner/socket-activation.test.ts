@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AdoptedStreamServerEndpoint, AlreadyListened, reactor } from '../../lib/index.js';
-import { killAll, readUntil, runWoven, WovenProcess } from './woven-process.js';
+import { killAll, readUntil, runWoven, WovenProcess, waitUntil } from './woven-process.js';
 
 const LAUNCHER = join(import.meta.dirname, '..', 'fixtures', 'socket-activate.py');
 
@@ -112,9 +112,10 @@ describe('systemd: endpoint', () => {
         ['--log-format', 'json', 'echo', '--port', 'systemd:domain=UNIX:name=web'],
         { launcher: ['systemd-socket-activate', '-l', path, '--fdname=web'] },
       );
-      for (let i = 0; i < 100 && !existsSync(path); i++) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await waitUntil(
+        () => existsSync(path),
+        () => `${path} to exist`,
+      );
       expect(await echoes({ path }, 'first connection')).toBe('first connection');
       await woven.waitForLine(/listening on/);
       woven.signal('SIGTERM');

@@ -1,7 +1,7 @@
 // The runner's stop when things go wrong: a start that never finishes, a stop
 // that hangs, a second signal. Every line the runner writes, before and after
 // the stop, goes where --log-format and --logfile say.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import {
   readUntil,
   STOP_PLUGINS,
   WovenProcess,
+  waitForFile,
 } from './woven-process.js';
 
 let dir: string;
@@ -32,17 +33,6 @@ async function hanging(runnerArgs: string[], serviceArgs: string[] = []) {
   const woven = new WovenProcess(['--plugin', STOP_PLUGINS, ...runnerArgs, 'hang', ...serviceArgs]);
   await woven.waitForLine(/starting/);
   return woven;
-}
-
-/** Wait (at most 10 s) until `file` holds a line matching `pattern`. */
-async function waitInFile(file: string, pattern: RegExp): Promise<string> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
-    if (pattern.test(text)) return text;
-    if (Date.now() > deadline) throw new Error(`${file} has no ${pattern}:\n${text}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 const jsonOnly = (text: string) =>
@@ -163,9 +153,9 @@ describe('lines written after the stop', () => {
       'hang',
       '--stop-hangs',
     ]);
-    await waitInFile(logfile, /starting/);
+    await waitForFile(logfile, (t) => /starting/.test(t));
     again.signal('SIGTERM');
-    await waitInFile(logfile, /shutting down/);
+    await waitForFile(logfile, (t) => /shutting down/.test(t));
     again.signal('SIGTERM');
     expect(await again.exitCode(5_000)).toBe(1);
     expect(readFileSync(logfile, 'utf8')).toMatch(/#warn\] received SIGTERM again: exiting now/);
@@ -182,7 +172,7 @@ describe('lines written after the stop', () => {
       'hang',
       '--stop-hangs',
     ]);
-    await waitInFile(lateLog, /starting/);
+    await waitForFile(lateLog, (t) => /starting/.test(t));
     late.signal('SIGTERM');
     expect(await late.exitCode(5_000)).toBe(1);
     expect(readFileSync(lateLog, 'utf8')).toMatch(/#warn\] shutdown did not finish within 0\.2 s/);

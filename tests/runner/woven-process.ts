@@ -1,6 +1,7 @@
 // Test helper: run the real `woven` command (bin/woven.js, the compiled
 // package built by the vitest globalSetup) and watch its output.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 
@@ -194,4 +195,29 @@ export async function heldConnection(
   sockets.push(held);
   await readUntil(held, (b) => b.toString() === 'held\n');
   return { woven, port, held };
+}
+
+/**
+ * Check every 50 ms, at most 200 times (10 s), until `ready()` holds, else
+ * fail naming `what`: for what a child process writes to the file system,
+ * which sends this process no event.
+ */
+export async function waitUntil(ready: () => boolean, what: () => string): Promise<void> {
+  for (let i = 0; i < 200 && !ready(); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  if (!ready()) throw new Error(`timed out waiting for ${what()}`);
+}
+
+/** The text of `path` once `predicate` accepts it (waiting as {@link waitUntil}). */
+export async function waitForFile(
+  path: string,
+  predicate: (text: string) => boolean,
+): Promise<string> {
+  const text = (): string => (existsSync(path) ? readFileSync(path, 'utf8') : '');
+  await waitUntil(
+    () => predicate(text()),
+    () => `${path} to match; it holds:\n${existsSync(path) ? text() : '(nothing)'}`,
+  );
+  return text();
 }

@@ -7,11 +7,10 @@ import {
   CancelledError,
   Deferred,
   Failure,
-  globalLogPublisher,
-  type LogEvent,
   ThreadPool,
   ThreadWorkerError,
 } from '../../lib/index.js';
+import { nextLogged } from '../helpers.js';
 
 const tasks = new URL('../fixtures/thread-tasks.mjs', import.meta.url);
 const pools: ThreadPool[] = [];
@@ -238,29 +237,17 @@ describe('ThreadPool', () => {
     });
     await twoResults;
     expect(results[0]).toEqual([true, 42]);
-    expect(results[1][0]).toBe(false);
-    expect(results[1][1]).toBeInstanceOf(Failure);
-    expect((results[1][1] as Failure).getErrorMessage()).toBe('disk on fire');
+    expect(results[1]![0]).toBe(false);
+    expect(results[1]![1]).toBeInstanceOf(Failure);
+    expect((results[1]![1] as Failure).getErrorMessage()).toBe('disk on fire');
   });
 
   it('callInThread logs an error its task throws', async () => {
     const pool = makePool({ maxThreads: 1 });
     pool.start();
-    let logged!: (event: LogEvent) => void;
-    const poolEvent = new Promise<LogEvent>((resolve) => {
-      logged = resolve;
-    });
-    const observer = (event: LogEvent): void => {
-      if (event.log_namespace === 'woven.threads.pool') logged(event);
-    };
-    globalLogPublisher.addObserver(observer);
-    let event: LogEvent;
-    try {
-      pool.callInThread({ module: tasks, name: 'failWithCode' });
-      event = await poolEvent;
-    } finally {
-      globalLogPublisher.removeObserver(observer);
-    }
+    const poolEvent = nextLogged((e) => e.log_namespace === 'woven.threads.pool');
+    pool.callInThread({ module: tasks, name: 'failWithCode' });
+    const event = await poolEvent;
     expect((event.log_failure as Failure).getErrorMessage()).toBe('disk on fire');
   });
 });

@@ -550,3 +550,14 @@ describe('cooperate', () => {
     expect(seen).toEqual([1, 2]);
   });
 });
+
+describe('coiterate', () => {
+  it('returns a Deferred firing with the iterator once exhausted', () => {
+    const scheduler = new FakeScheduler();
+    const c = new Cooperator({ scheduler: scheduler.schedule });
+    const iterator = [1, 2, 3][Symbol.iterator]();
+    const out = collect(c.coiterate(iterator));
+    for (let i = 0; i < 5; i++) scheduler.pump();
+    expect(out.results).toEqual([iterator]);
+  });
+});

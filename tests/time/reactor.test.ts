@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   DelayedCall,
-  globalLogPublisher,
-  type LogEvent,
+  Deferred,
   Reactor,
   ReactorAlreadyRunning,
   ReactorNotRunning,
   reactor,
 } from '../../lib/index.js';
+import { captureLog, turns } from '../helpers.js';
 
 // Reactor tests need real (short) timers: the Reactor is the real-time scheduler.
 
@@ -24,13 +24,6 @@ afterEach(() => {
     if (r.running) r.crash();
   }
 });
-
-function captureLog(): { events: LogEvent[]; stop: () => void } {
-  const events: LogEvent[] = [];
-  const observer = (e: LogEvent) => events.push(e);
-  globalLogPublisher.addObserver(observer);
-  return { events, stop: () => globalLogPublisher.removeObserver(observer) };
-}
 
 function timeoutCount(): number {
   return process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
@@ -427,5 +420,49 @@ describe('Reactor lifecycle', () => {
     await r.run();
     expect(r.running).toBe(false);
     expect(events).toEqual([]);
+  });
+});
+
+describe('Reactor system event triggers returning a Deferred', () => {
+  /** A reactor whose 'before' trigger of `event` records 'before' in `seen` and returns `gate`. */
+  function gatedBefore(event: 'startup' | 'shutdown') {
+    const r = makeReactor();
+    const seen: string[] = [];
+    const gate = new Deferred<void>();
+    r.addSystemEventTrigger('before', event, () => {
+      seen.push('before');
+      return gate;
+    });
+    return { r, seen, gate };
+  }
+
+  it("'before startup' triggers may return a Deferred that 'during' waits for", async () => {
+    const { r, seen, gate } = gatedBefore('startup');
+    r.addSystemEventTrigger('during', 'startup', () => seen.push('during'));
+    r.callWhenRunning(() => seen.push('running'));
+    const done = r.run();
+    expect(seen).toEqual(['before']);
+    gate.callback(undefined);
+    await turns(1);
+    expect(seen).toEqual(['before', 'during', 'running']);
+    r.stop();
+    await done;
+  });
+
+  it('shutdown waits for a Deferred a before trigger returns, then runs the after phase', async () => {
+    const { r, seen, gate } = gatedBefore('shutdown');
+    r.addSystemEventTrigger('after', 'shutdown', () => seen.push('after'));
+    let stopped = false;
+    const done = r.run().then(() => {
+      stopped = true;
+    });
+    r.stop();
+    expect(seen).toEqual([]);
+    await turns(1);
+    expect(seen).toEqual(['before']);
+    expect(stopped).toBe(false);
+    gate.callback(undefined);
+    await done;
+    expect(seen).toEqual(['before', 'after']);
   });
 });

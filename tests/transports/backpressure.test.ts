@@ -5,7 +5,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Handler, Protocol, Reactor } from '../../lib/index.js';
-import { portOf, Resources, streamEcho } from './helpers.js';
+import { echo } from '../helpers.js';
+import { portOf, Resources } from './helpers.js';
 
 const reactor = new Reactor();
 const res = new Resources();
@@ -86,7 +87,7 @@ class ProducerEcho extends Protocol {
 
 describe('backpressure', () => {
   it('keeps a stream echo server’s memory bounded while the client does not read, losing no byte', async () => {
-    const { got, ok, growth } = await echoUnderPressure(streamEcho);
+    const { got, ok, growth } = await echoUnderPressure(echo);
     expect(got).toBe(TOTAL);
     expect(ok).toBe(true);
     expect(growth).toBeLessThan(32 * 1024 * 1024);

@@ -11,7 +11,8 @@ import {
   Reactor,
   UserError,
 } from '../../lib/index.js';
-import { deferred, Echo, portOf, Recorder, RecordingClientFactory, Resources } from './helpers.js';
+import { Echo } from '../helpers.js';
+import { deferred, portOf, Recorder, RecordingClientFactory, Resources } from './helpers.js';
 
 const reactor = new Reactor();
 const res = new Resources();

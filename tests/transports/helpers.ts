@@ -102,18 +102,6 @@ export class Recorder extends Protocol {
   }
 }
 
-/** A classic echo protocol. */
-export class Echo extends Protocol {
-  override dataReceived(data: Uint8Array): void {
-    this.transport!.write(data);
-  }
-}
-
-/** A stream-style echo protocol. */
-export async function* streamEcho(conn: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-  for await (const chunk of conn) yield chunk;
-}
-
 /**
  * A client factory recording its protocol and the outcome of the attempt:
  * `failed` resolves with the `clientConnectionFailed` reason, `lost` with the

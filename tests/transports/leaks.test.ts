@@ -3,7 +3,8 @@
 import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Connection, Reactor } from '../../lib/index.js';
-import { deferred, portOf, Resources, streamEcho } from './helpers.js';
+import { echo } from '../helpers.js';
+import { deferred, portOf, Resources } from './helpers.js';
 
 const reactor = new Reactor();
 const res = new Resources();
@@ -22,7 +23,7 @@ async function settle(): Promise<void> {
 
 describe('resource hygiene', () => {
   it('leaves no socket, timer or signal listener behind after 1,000 connections', async () => {
-    const port = res.port(await reactor.listenTCP(0, streamEcho, 128, '127.0.0.1'));
+    const port = res.port(await reactor.listenTCP(0, echo, 128, '127.0.0.1'));
     await settle();
     const before = resources();
     const signals: AbortSignal[] = [];

@@ -11,9 +11,9 @@ import {
   Protocol,
   Reactor,
 } from '../../lib/index.js';
+import { Echo, echo } from '../helpers.js';
 import {
   deferred,
-  Echo,
   portOf,
   RecordingClientFactory,
   Recorder,
@@ -21,7 +21,6 @@ import {
   rawConnect,
   readAll,
   readAtLeast,
-  streamEcho,
 } from './helpers.js';
 
 const reactor = new Reactor();
@@ -62,7 +61,7 @@ describe('listenTCP', () => {
   });
 
   it('serves a stream protocol (async generator)', async () => {
-    const port = res.port(await reactor.listenTCP(0, streamEcho, 50, '127.0.0.1'));
+    const port = res.port(await reactor.listenTCP(0, echo, 50, '127.0.0.1'));
     const socket = await rawConnect(portOf(port), res);
     const all = readAll(socket);
     socket.write('one ');
@@ -259,8 +258,7 @@ describe('connectTCP', () => {
     await client.made.promise;
     expect(connector.state).toBe('connected');
     client.transport!.write('ping');
-    while (client.text().length < 4) await new Promise((r) => setImmediate(r));
-    expect(client.text()).toBe('ping');
+    expect(await client.receivedAtLeast(4)).toBe('ping');
     connector.disconnect();
     const reason = await factory.lost.promise;
     expect(reason.check(ConnectionDone)).toBe(ConnectionDone);

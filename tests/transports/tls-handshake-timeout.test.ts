@@ -4,25 +4,15 @@
 import type * as net from 'node:net';
 import * as tls from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  type Connection,
-  globalLogPublisher,
-  type LogEvent,
-  lines,
-  Reactor,
-  serverFromString,
-  TLSError,
-} from '../../lib/index.js';
+import { type Connection, lines, Reactor, serverFromString, TLSError } from '../../lib/index.js';
 import { certArg, keyArg } from '../endpoints/helpers.js';
-import { cert, key, portOf, Resources, rawConnect, readAtLeast, streamEcho } from './helpers.js';
+import { echo, logEventsOfEachTest } from '../helpers.js';
+import { cert, key, portOf, Resources, rawConnect, readAtLeast } from './helpers.js';
 
 const reactor = new Reactor();
 const res = new Resources();
-const events: LogEvent[] = [];
-const collect = (e: LogEvent) => events.push(e);
+const events = logEventsOfEachTest();
 afterEach(() => {
-  globalLogPublisher.removeObserver(collect);
-  events.length = 0;
   return res.closeAll();
 });
 
@@ -57,9 +47,8 @@ async function stalledClients(port: number, count: number): Promise<net.Socket[]
 
 describe('TLS handshake timeout', () => {
   it('listenSSL closes clients silent or stalled mid-handshake, logs each, and keeps serving', async () => {
-    globalLogPublisher.addObserver(collect);
     const port = res.port(
-      await reactor.listenSSL(0, streamEcho, { key, cert, handshakeTimeout: 200 }, 50, '127.0.0.1'),
+      await reactor.listenSSL(0, echo, { key, cert, handshakeTimeout: 200 }, 50, '127.0.0.1'),
     );
     const stalled = await stalledClients(portOf(port), 6);
     const good = res.socket(tls.connect({ port: portOf(port), host: '127.0.0.1', ca: cert }));
@@ -76,7 +65,7 @@ describe('TLS handshake timeout', () => {
       reactor,
       `ssl:0:privateKey=${keyArg}:certKey=${certArg}:interface=127.0.0.1:handshakeTimeout=0.2`,
     );
-    const port = await endpoint.listen(streamEcho);
+    const port = await endpoint.listen(echo);
     res.onClose(() => port.stopListening());
     const host = port.getHost();
     const [silent] = await stalledClients(host.type === 'UNIX' ? 0 : host.port, 1);
@@ -93,7 +82,6 @@ describe('TLS handshake timeout', () => {
   });
 
   it('a server-side startTLS closes a client that never finishes the handshake, and the startTLS rejects', async () => {
-    globalLogPublisher.addObserver(collect);
     const outcomes: unknown[] = [];
     const starttls = async (conn: Connection): Promise<void> => {
       for await (const line of lines(conn, { encoding: 'utf8' })) {

@@ -10,10 +10,10 @@ import {
   type SocketTransport,
   TLSError,
 } from '../../lib/index.js';
+import { Echo, echo } from '../helpers.js';
 import {
   cert,
   deferred,
-  Echo,
   key,
   portOf,
   RecordingClientFactory,
@@ -21,7 +21,6 @@ import {
   Resources,
   rawConnect,
   readAtLeast,
-  streamEcho,
 } from './helpers.js';
 
 const reactor = new Reactor();
@@ -46,7 +45,7 @@ describe('listenSSL / connectSSL', () => {
   });
 
   it('serves a stream protocol over TLS to a node:tls client, also by IP address (SAN 127.0.0.1)', async () => {
-    const port = res.port(await reactor.listenSSL(0, streamEcho, { key, cert }, 50, '127.0.0.1'));
+    const port = res.port(await reactor.listenSSL(0, echo, { key, cert }, 50, '127.0.0.1'));
     const socket = res.socket(tls.connect({ port: portOf(port), host: '127.0.0.1', ca: cert }));
     socket.write('encrypted echo');
     expect((await readAtLeast(socket, 14)).toString()).toBe('encrypted echo');

@@ -5,12 +5,11 @@ import {
   ConnectionRefusedError,
   type DatagramHandler,
   DatagramStream,
-  globalLogPublisher,
   type IUDPTransport,
-  type LogEvent,
   Reactor,
   UDPPort,
 } from '../../lib/index.js';
+import { loggedDuring } from '../helpers.js';
 import { Recorder, sendFrom, UDPResources } from './udp-helpers.js';
 
 const reactor = new Reactor();
@@ -102,21 +101,16 @@ describe('DatagramStream (in memory)', () => {
   });
 
   it('logs a handler that throws and stops the port', async () => {
-    const events: LogEvent[] = [];
-    const observer = (e: LogEvent) => events.push(e);
-    globalLogPublisher.addObserver(observer);
-    try {
-      const transport = memoryTransport();
+    const transport = memoryTransport();
+    const [events] = await loggedDuring(async () => {
       const stream = new DatagramStream();
       stream.makeConnection(transport);
       await stream.run(async () => {
         throw new Error('handler bug');
       });
-      expect(transport.stops).toBe(1);
-      expect(events.some((e) => e.log_failure?.getErrorMessage() === 'handler bug')).toBe(true);
-    } finally {
-      globalLogPublisher.removeObserver(observer);
-    }
+    });
+    expect(transport.stops).toBe(1);
+    expect(events.some((e) => e.log_failure?.getErrorMessage() === 'handler bug')).toBe(true);
   });
 
   it('refuses to send once stopped', () => {

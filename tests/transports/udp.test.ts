@@ -4,14 +4,13 @@ import {
   CannotListenError,
   ConnectionClosedError,
   DatagramProtocol,
-  globalLogPublisher,
   InvalidAddressError,
-  type LogEvent,
   MessageLengthError,
   Reactor,
   reactor as defaultReactor,
   UDPPort,
 } from '../../lib/index.js';
+import { captureLog, turns } from '../helpers.js';
 import { closedPort, Echo, Recorder, sendFrom, UDPResources } from './udp-helpers.js';
 
 const reactor = new Reactor();
@@ -322,9 +321,7 @@ describe('UDPPort.stopListening', () => {
 
 describe('errors in datagramReceived', () => {
   it('are logged and the port keeps listening', async () => {
-    const events: LogEvent[] = [];
-    const observer = (e: LogEvent) => events.push(e);
-    globalLogPublisher.addObserver(observer);
+    const { events, stop } = captureLog();
     try {
       const after = new Recorder();
       class Bad extends Recorder {
@@ -345,14 +342,14 @@ describe('errors in datagramReceived', () => {
         await sendFrom(raw, text, port.getHost().port);
         await got;
       }
-      await new Promise((r) => setImmediate(r));
+      await turns(1);
       const failures = events.filter((e) => e.log_failure !== undefined);
       expect(failures).toHaveLength(2);
       expect(failures[0]!.log_failure!.getErrorMessage()).toContain('application code is buggy');
       expect(bad.packets.map((p) => p.data)).toEqual(['one', 'two']);
       expect(port.listening).toBe(true);
     } finally {
-      globalLogPublisher.removeObserver(observer);
+      stop();
     }
   });
 });

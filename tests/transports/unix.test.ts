@@ -20,14 +20,8 @@ import {
   ConnectionRefusedError,
   Reactor,
 } from '../../lib/index.js';
-import {
-  Echo,
-  RecordingClientFactory,
-  type Recorder,
-  Resources,
-  readAll,
-  streamEcho,
-} from './helpers.js';
+import { Echo, echo } from '../helpers.js';
+import { RecordingClientFactory, type Recorder, Resources, readAll } from './helpers.js';
 
 const reactor = new Reactor();
 const res = new Resources();
@@ -40,7 +34,7 @@ const path = () => join(dir, `t${n++}.sock`);
 describe('listenUNIX / connectUNIX', () => {
   it('serves a stream protocol on a Unix socket with the requested mode', async () => {
     const p = path();
-    const port = res.port(await reactor.listenUNIX(p, streamEcho, 50, 0o600));
+    const port = res.port(await reactor.listenUNIX(p, echo, 50, 0o600));
     expect(port.getHost()).toEqual({ type: 'UNIX', name: p });
     expect(statSync(p).mode & 0o777).toBe(0o600);
     const socket = res.socket(net.connect({ path: p, allowHalfOpen: true }));

@@ -1,16 +1,13 @@
 import { once } from 'node:events';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { unhandledRejectionsDuring } from '../helpers.js';
 import { describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import {
   CancelledError,
   type Connection,
   connectWebSocket,
-  globalLogPublisher,
   HandshakeTimeoutError,
-  type LogEvent,
   listen,
   quoteStringArgument,
   type WebSocketConnection,
@@ -18,6 +15,7 @@ import {
   webSocketServer,
 } from '../../lib/index.js';
 
+import { captureLog, unhandledRejectionsDuring } from '../helpers.js';
 import { cleanups, open, serve, wsClient } from './helpers.js';
 
 const echo: WebSocketHandler = async function* (ws) {
@@ -55,12 +53,8 @@ describe('webSocketServer and connectWebSocket', () => {
   });
 
   it('a handler that throws is logged and closes the WebSocket with 1011', async () => {
-    const events: LogEvent[] = [];
-    const observer = (event: LogEvent): void => {
-      events.push(event);
-    };
-    globalLogPublisher.addObserver(observer);
-    cleanups.push(() => globalLogPublisher.removeObserver(observer));
+    const { events, stop } = captureLog();
+    cleanups.push(stop);
     const url = await serve(async () => {
       throw new Error('handler bug');
     });

@@ -64,3 +64,20 @@ describe('LineOnlyReceiver', () => {
     expect(() => p.lineReceived(Buffer.from('foo'))).toThrow(NotImplementedError);
   });
 });
+
+describe('LineOnlyReceiver.lineLengthExceeded', () => {
+  it('is called once for a line past MAX_LENGTH when overridden', () => {
+    const exceeded: number[] = [];
+    class P extends LineOnlyReceiver {
+      override MAX_LENGTH = 4;
+      override lineReceived(): void {}
+      override lineLengthExceeded(line: Uint8Array): void {
+        exceeded.push(line.length);
+      }
+    }
+    const p = new P();
+    p.makeConnection(new StringTransport());
+    p.dataReceived(Buffer.from('toolong\r\n'));
+    expect(exceeded.length).toBe(1);
+  });
+});

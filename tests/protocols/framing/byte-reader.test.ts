@@ -155,3 +155,11 @@ describe('ByteReader', () => {
     );
   });
 });
+
+describe('ByteReader with a bytes delimiter', () => {
+  it('splits lines on it', async () => {
+    const r = new ByteReader([b('a\0b\0')], { delimiter: new Uint8Array([0]) });
+    expect(str(await r.readLine())).toBe('a');
+    expect(str(await r.readLine())).toBe('b');
+  });
+});

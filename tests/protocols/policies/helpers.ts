@@ -1,17 +1,15 @@
 // Shared helpers of the policy tests.
-import { globalLogPublisher, type LogEvent } from '../../../lib/index.js';
+import type { LogEvent } from '../../../lib/index.js';
+import { captureLog, turns } from '../../helpers.js';
 
 /** Collect the `woven.policies` events logged while `fn` runs. */
 export function policyEvents<T>(fn: () => T): { result: T; events: LogEvent[] } {
-  const events: LogEvent[] = [];
-  const observer = (e: LogEvent) => {
-    if (e.log_namespace === 'woven.policies') events.push(e);
-  };
-  globalLogPublisher.addObserver(observer);
+  const log = captureLog();
   try {
-    return { result: fn(), events };
+    const result = fn();
+    return { result, events: log.events.filter((e) => e.log_namespace === 'woven.policies') };
   } finally {
-    globalLogPublisher.removeObserver(observer);
+    log.stop();
   }
 }
 
@@ -19,4 +17,4 @@ export function policyEvents<T>(fn: () => T): { result: T; events: LogEvent[] } 
 export const peer = (host: string, port = 40000) => ({ type: 'TCP' as const, host, port });
 
 /** Let queued microtasks and immediate callbacks run (in-memory transports deliver in microtasks). */
-export const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+export const settle = (): Promise<void> => turns(1);

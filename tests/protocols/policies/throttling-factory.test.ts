@@ -208,13 +208,19 @@ describe('ThrottlingFactory pacing (Clock, in-memory transports)', () => {
     expect(sink.received).toBe(10 * LIMIT);
   });
 
-  it('10 × readLimit bytes sent at once reach the protocol over 10 s', async () => {
+  /** A server throttled to `readLimit: LIMIT` on a fresh clock, its sink, and both transports. */
+  function readLimited() {
     const clock = new Clock();
     const sink = new Sink();
     const tServer = new ThrottlingFactory(serving(sink), { clock, readLimit: LIMIT });
     const [ct, st] = memoryTransportPair();
     st.attach(tServer.buildProtocol(peer('127.0.0.1'))!);
     ct.attach(new Protocol());
+    return { clock, sink, ct, st };
+  }
+
+  it('10 × readLimit bytes sent at once reach the protocol over 10 s', async () => {
+    const { clock, sink, ct, st } = readLimited();
     ct.write(Buffer.alloc(10 * LIMIT));
     const arrivals = await asyncTimeline(clock, 11, () => sink.received);
     expectNear(arrivals.at(5), 5 * LIMIT, LIMIT / 10);
@@ -278,12 +284,7 @@ describe('ThrottlingFactory pacing (Clock, in-memory transports)', () => {
   });
 
   it('received bytes still held are delivered before the connection is lost', async () => {
-    const clock = new Clock();
-    const sink = new Sink();
-    const tServer = new ThrottlingFactory(serving(sink), { clock, readLimit: LIMIT });
-    const [ct, st] = memoryTransportPair();
-    st.attach(tServer.buildProtocol(peer('127.0.0.1'))!);
-    ct.attach(new Protocol());
+    const { clock, sink, ct, st } = readLimited();
     ct.write(Buffer.alloc(5 * LIMIT));
     await settle();
     expect(sink.received).toBe(LIMIT / 10);

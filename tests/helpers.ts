@@ -104,6 +104,16 @@ export function logEventsOfEachTest(): LogEvent[] {
   return events;
 }
 
+/** The events logged while the synchronous `fn` runs, and what it returned. */
+export function loggedWhile<T>(fn: () => T): [LogEvent[], T] {
+  const log = captureLog();
+  try {
+    return [log.events, fn()];
+  } finally {
+    log.stop();
+  }
+}
+
 /** The events logged while `fn` runs (it sees them as they come), and what it returned. */
 export async function loggedDuring<T>(
   fn: (events: LogEvent[]) => Promise<T> | T,

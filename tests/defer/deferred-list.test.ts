@@ -1,17 +1,15 @@
-import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   CancelledError,
   Deferred,
   DeferredList,
   Failure,
   FirstError,
-  globalLogPublisher,
   type DeferredListEntry,
   type DeferredListResult,
-  type LogEvent,
   succeed,
 } from '../../lib/index.js';
-import { failureResultOf } from '../helpers.js';
+import { failureResultOf, loggedWhile } from '../helpers.js';
 import { outcomes, unhandledReports } from './outcome-helpers.js';
 
 class GenericError extends Error {}
@@ -19,15 +17,6 @@ class GenericError extends Error {}
 const fakeCallbackCanceller = (d: Deferred<string>) => d.callback('Callback Result');
 
 describe('DeferredList', () => {
-  const observed: LogEvent[] = [];
-  const observer = (e: LogEvent) => {
-    observed.push(e);
-  };
-  afterEach(() => {
-    globalLogPublisher.removeObserver(observer);
-    observed.length = 0;
-  });
-
   it('is a Deferred', () => {
     expect(new DeferredList([])).toBeInstanceOf(Deferred);
   });
@@ -273,13 +262,12 @@ describe('DeferredList', () => {
     });
 
     it('logs a canceller’s exception and still cancels the other inputs', () => {
-      globalLogPublisher.addObserver(observer);
       const one = new Deferred<void>(() => {
         throw new RangeError('test');
       });
       const two = new Deferred<void>();
       const dl = new DeferredList([one, two]);
-      dl.cancel();
+      const [observed] = loggedWhile(() => dl.cancel());
       failureResultOf(two, CancelledError);
       const logged = observed.filter((e) => e.log_failure instanceof Failure);
       expect(logged).toHaveLength(1);

@@ -1,15 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import {
-  CancelledError,
-  Deferred,
-  Failure,
-  FailureGroup,
-  globalLogPublisher,
-  type LogEvent,
-  race,
-} from '../../lib/index.js';
-import { failureResultOf } from '../helpers.js';
+import { CancelledError, Deferred, Failure, FailureGroup, race } from '../../lib/index.js';
+import { failureResultOf, loggedWhile } from '../helpers.js';
 import { outcomes } from './outcome-helpers.js';
 
 describe('race', () => {
@@ -78,21 +70,14 @@ describe('race', () => {
   it('lets a loser without canceller be fired after race cancelled it, silently', () => {
     fc.assert(
       fc.property(fc.nat(3), fc.nat(3), (before, after) => {
-        const logged: LogEvent[] = [];
-        const observer = (e: LogEvent) => {
-          logged.push(e);
-        };
-        globalLogPublisher.addObserver(observer);
-        try {
+        const [logged] = loggedWhile(() => {
           const ds = Array.from({ length: before + 2 + after }, () => new Deferred<void>());
           const raced = race(ds);
           ds[before]!.callback(undefined);
           expect(() => ds[before + 1]!.callback(undefined)).not.toThrow();
           expect(outcomes(raced)).toEqual([[before, undefined]]);
-          expect(logged).toEqual([]);
-        } finally {
-          globalLogPublisher.removeObserver(observer);
-        }
+        });
+        expect(logged).toEqual([]);
       }),
       { numRuns: 16 },
     );
@@ -155,28 +140,23 @@ describe('race', () => {
   });
 
   it('logs a loser’s canceller exception and still cancels the others and fires', () => {
-    const logged: LogEvent[] = [];
-    const observer = (e: LogEvent) => {
-      if (e.log_failure instanceof Failure) logged.push(e);
-    };
-    globalLogPublisher.addObserver(observer);
-    try {
-      const cancelled: number[] = [];
-      const throwing = new Deferred<string>(() => {
-        throw new RangeError('canceller broke');
-      });
-      const other = new Deferred<string>(() => cancelled.push(2));
-      const winner = new Deferred<string>();
+    const cancelled: number[] = [];
+    const throwing = new Deferred<string>(() => {
+      throw new RangeError('canceller broke');
+    });
+    const other = new Deferred<string>(() => cancelled.push(2));
+    const winner = new Deferred<string>();
+    const [events, raced] = loggedWhile(() => {
       const raced = race([throwing, winner, other]);
       winner.callback('w');
-      expect(outcomes(raced)).toEqual([[1, 'w']]);
-      expect(cancelled).toEqual([2]);
-      expect(logged.map((e) => (e.log_failure as Failure).value)).toEqual([
-        new RangeError('canceller broke'),
-      ]);
-      throwing.callback('late');
-    } finally {
-      globalLogPublisher.removeObserver(observer);
-    }
+      return raced;
+    });
+    expect(outcomes(raced)).toEqual([[1, 'w']]);
+    expect(cancelled).toEqual([2]);
+    const logged = events.filter((e) => e.log_failure instanceof Failure);
+    expect(logged.map((e) => (e.log_failure as Failure).value)).toEqual([
+      new RangeError('canceller broke'),
+    ]);
+    throwing.callback('late');
   });
 });

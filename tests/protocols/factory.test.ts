@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ClientFactory, Factory, formatEvent, type LogEvent, Protocol } from '../../lib/index.js';
-import { captureLog } from '../helpers.js';
+import { ClientFactory, Factory, formatEvent, Protocol } from '../../lib/index.js';
+import { loggedWhile } from '../helpers.js';
 
 class P extends Protocol {}
 
@@ -58,19 +58,9 @@ describe('Factory', () => {
 });
 
 describe('Factory logging (test_doStartLoggingStatement, test_doStopLoggingStatement)', () => {
-  const capture = (fn: () => void): LogEvent[] => {
-    const log = captureLog();
-    try {
-      fn();
-    } finally {
-      log.stop();
-    }
-    return log.events;
-  };
-
   it('doStart logs the factory itself at info', () => {
     const f = new Factory();
-    const [event] = capture(() => f.doStart());
+    const [[event]] = loggedWhile(() => f.doStart());
     expect(event?.factory).toBe(f);
     expect(event?.log_level).toBe('info');
     expect(formatEvent(event!)).toBe('Starting factory <Factory>');
@@ -81,7 +71,7 @@ describe('Factory logging (test_doStartLoggingStatement, test_doStopLoggingState
       override numPorts = 1;
     }
     const f = new MyFactory();
-    const [event] = capture(() => f.doStop());
+    const [[event]] = loggedWhile(() => f.doStop());
     expect(event?.factory).toBe(f);
     expect(formatEvent(event!)).toBe('Stopping factory <MyFactory>');
   });

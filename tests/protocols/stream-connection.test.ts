@@ -9,18 +9,16 @@ import {
   connectionPair,
   type Data,
   Failure,
-  globalLogPublisher,
   type IPullProducer,
   type IPushProducer,
   type ITransport,
-  type LogEvent,
   lines,
   memoryTransportPair,
   type StreamProtocol,
   StreamConnection,
   StringTransport,
 } from '../../lib/index.js';
-import { readAll, turns } from './connection-conformance.js';
+import { loggedDuring, loggedWhile, readAll, turns } from '../helpers.js';
 
 const decoder = new TextDecoder();
 const text = (d: Data): string => (typeof d === 'string' ? d : decoder.decode(d));
@@ -318,12 +316,7 @@ describe('StreamConnection after close', () => {
 
 describe('StreamConnection failures', () => {
   it('does not log a handler that fails only because its connection was lost', async () => {
-    const events: LogEvent[] = [];
-    const observer = (e: LogEvent) => {
-      events.push(e);
-    };
-    globalLogPublisher.addObserver(observer);
-    try {
+    const [events] = await loggedDuring(async () => {
       const [client, server] = connectionPair({
         server: async (conn) => {
           await readAll(conn); // throws ConnectionLost
@@ -332,9 +325,7 @@ describe('StreamConnection failures', () => {
       client.abort();
       await server.closed;
       await turns(3);
-    } finally {
-      globalLogPublisher.removeObserver(observer);
-    }
+    });
     expect(events.filter((e) => e.log_failure)).toEqual([]);
   });
 
@@ -361,32 +352,24 @@ describe('StreamConnection: the graceful close after a framing error', () => {
     const clock = new Clock();
     const transport = new StringTransport();
     const conn = new StreamConnection(shout, { ...options, clock });
-    const events: LogEvent[] = [];
-    const collect = (e: LogEvent) => events.push(e);
-    globalLogPublisher.addObserver(collect);
     conn.makeConnection(transport);
     conn.dataReceived(new TextEncoder().encode(`hi\r\n${'x'.repeat(40)}`));
     await turns(5);
-    globalLogPublisher.removeObserver(collect);
-    return { clock, transport, conn, events };
+    return { clock, transport, conn };
   }
 
   it('flushes what was yielded, closes gracefully, and aborts a peer that never reads at closeTimeout', async () => {
-    const { clock, transport, conn, events } = await afterFramingError({ closeTimeout: 5 });
+    const { clock, transport, conn } = await afterFramingError({ closeTimeout: 5 });
     expect(transport.value().toString()).toBe('HI\r\n');
     expect(transport.disconnecting).toBe(true);
     expect(transport.disconnected).toBe(false);
-    const collect = (e: LogEvent) => events.push(e);
-    globalLogPublisher.addObserver(collect);
-    try {
+    const [atDeadline] = loggedWhile(() => {
       clock.advance(4.9);
       expect(transport.disconnected).toBe(false);
       clock.advance(0.1);
-    } finally {
-      globalLogPublisher.removeObserver(collect);
-    }
+    });
     expect(transport.disconnected).toBe(true); // abortConnection()
-    const line = events.find((e) => String(e.log_format).startsWith('aborting the connection'));
+    const line = atDeadline.find((e) => String(e.log_format).startsWith('aborting the connection'));
     expect(line).toMatchObject({ peer: expect.any(String), timeout: 5, log_level: 'info' });
     conn.connectionLost(new Failure(new ConnectionLost()));
     expect(clock.getDelayedCalls()).toEqual([]);

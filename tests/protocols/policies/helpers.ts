@@ -1,16 +1,11 @@
 // Shared helpers of the policy tests.
 import type { LogEvent } from '../../../lib/index.js';
-import { captureLog, turns } from '../../helpers.js';
+import { loggedWhile, turns } from '../../helpers.js';
 
 /** Collect the `woven.policies` events logged while `fn` runs. */
 export function policyEvents<T>(fn: () => T): { result: T; events: LogEvent[] } {
-  const log = captureLog();
-  try {
-    const result = fn();
-    return { result, events: log.events.filter((e) => e.log_namespace === 'woven.policies') };
-  } finally {
-    log.stop();
-  }
+  const [events, result] = loggedWhile(fn);
+  return { result, events: events.filter((e) => e.log_namespace === 'woven.policies') };
 }
 
 /** A TCP peer address on `host`. */

@@ -5,16 +5,14 @@
 // with that complete shape. Everything above transports takes the reactor from
 // here (or through the IReactor* interfaces). See docs/ARCHITECTURE.md.
 // Tests: tests/transports/reactor.test.ts
-import type { Handler } from '../protocols/index.js';
 import { type IReactorTime, reactor as coreReactor, Reactor } from '../time/index.js';
 import type { Connector } from './connector.js';
-import type { BindAddress, IReactorMulticast, IReactorNetwork } from './interfaces.js';
-import { DEFAULT_BACKLOG, type ListeningPort } from './listening-port.js';
+import type { IReactorMulticast, IReactorNetwork } from './interfaces.js';
+import type { ListeningPort } from './listening-port.js';
 import { listenMulticast, type MulticastPort } from './multicast.js';
 import { connectTCP, listenTCP } from './tcp.js';
-import { connectSSL, listenSSL, type TLSClientOptions, type TLSServerOptions } from './tls.js';
+import { connectSSL, listenSSL } from './tls.js';
 import { listenUDP, type UDPPort } from './udp.js';
-import type { DatagramHandlerLike } from './udp-stream.js';
 import { connectUNIX, listenUNIX } from './unix.js';
 
 /** A connect function's parameters after its clock (the reactor itself). */

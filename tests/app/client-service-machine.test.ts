@@ -1,6 +1,6 @@
 // Ported from twisted/application/test/test_internet.py (ClientServiceTests).
 import { describe, expect, it } from 'vitest';
-import { failureOf } from '../helpers.js';
+import { failureOf, loggedDuring } from '../helpers.js';
 import {
   CancelledError,
   ClientService,
@@ -8,8 +8,6 @@ import {
   Clock,
   Deferred,
   Failure,
-  globalLogPublisher,
-  type LogEvent,
   Protocol,
 } from '../../lib/index.js';
 
@@ -135,17 +133,10 @@ describe('ClientService (Twisted state machine)', () => {
     expect(cq.constructedProtocols).toHaveLength(2);
   });
 
-  it('logs and ignores a second start', () => {
+  it('logs and ignores a second start', async () => {
     const { cq, service } = makeReconnector({ fireImmediately: false, startService: false });
     service.startService();
-    const events: LogEvent[] = [];
-    const collect = (e: LogEvent) => events.push(e);
-    globalLogPublisher.addObserver(collect);
-    try {
-      service.startService();
-    } finally {
-      globalLogPublisher.removeObserver(collect);
-    }
+    const [events] = await loggedDuring(() => service.startService());
     expect(cq.connectQueue).toHaveLength(1);
     expect(events.map((e) => e.log_format)).toContain('Duplicate ClientService.startService');
   });

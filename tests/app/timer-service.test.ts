@@ -1,13 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  Clock,
-  Deferred,
-  globalLogPublisher,
-  type LogEvent,
-  LoopingCall,
-  reactor,
-  TimerService,
-} from '../../lib/index.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { Clock, Deferred, LoopingCall, reactor, TimerService } from '../../lib/index.js';
+import { logEventsOfEachTest } from '../helpers.js';
 
 let clock: Clock;
 let deferred: Deferred<unknown>;
@@ -85,13 +78,7 @@ describe('TimerService', () => {
   });
 
   describe('when a call fails', () => {
-    const events: LogEvent[] = [];
-    const collect = (e: LogEvent) => events.push(e);
-    beforeEach(() => globalLogPublisher.addObserver(collect));
-    afterEach(() => {
-      globalLogPublisher.removeObserver(collect);
-      events.length = 0;
-    });
+    const events = logEventsOfEachTest();
 
     it('logs the error and still stops cleanly', () => {
       timer.startService();

@@ -9,11 +9,9 @@ import {
   connectionPair,
   type Data,
   Failure,
-  globalLogPublisher,
   type IPullProducer,
   type IPushProducer,
   type ITransport,
-  type LogEvent,
   lines,
   memoryTransportPair,
   type StreamProtocol,
@@ -21,6 +19,7 @@ import {
   StringTransport,
 } from '../../lib/index.js';
 import { readAll, turns } from './connection-conformance.js';
+import { captureLog, loggedDuring } from '../helpers.js';
 
 const decoder = new TextDecoder();
 const text = (d: Data): string => (typeof d === 'string' ? d : decoder.decode(d));
@@ -318,24 +317,17 @@ describe('StreamConnection after close', () => {
 
 describe('StreamConnection failures', () => {
   it('does not log a handler that fails only because its connection was lost', async () => {
-    const events: LogEvent[] = [];
-    const observer = (e: LogEvent) => {
-      events.push(e);
-    };
-    globalLogPublisher.addObserver(observer);
-    try {
-      const [client, server] = connectionPair({
-        server: async (conn) => {
-          await readAll(conn); // throws ConnectionLost
-        },
-      });
-      client.abort();
-      await server.closed;
-      await turns(3);
-    } finally {
-      globalLogPublisher.removeObserver(observer);
-    }
-    expect(events.filter((e) => e.log_failure)).toEqual([]);
+    const log = captureLog();
+    const [client, server] = connectionPair({
+      server: async (conn) => {
+        await readAll(conn); // throws ConnectionLost
+      },
+    });
+    client.abort();
+    await server.closed;
+    await turns(3);
+    log.stop();
+    expect(log.events.filter((e) => e.log_failure)).toEqual([]);
   });
 
   it('a failed startTLS rejects for whoever awaits and is harmless otherwise', async () => {
@@ -361,14 +353,12 @@ describe('StreamConnection: the graceful close after a framing error', () => {
     const clock = new Clock();
     const transport = new StringTransport();
     const conn = new StreamConnection(shout, { ...options, clock });
-    const events: LogEvent[] = [];
-    const collect = (e: LogEvent) => events.push(e);
-    globalLogPublisher.addObserver(collect);
+    const log = captureLog();
     conn.makeConnection(transport);
     conn.dataReceived(new TextEncoder().encode(`hi\r\n${'x'.repeat(40)}`));
     await turns(5);
-    globalLogPublisher.removeObserver(collect);
-    return { clock, transport, conn, events };
+    log.stop();
+    return { clock, transport, conn, events: log.events };
   }
 
   it('flushes what was yielded, closes gracefully, and aborts a peer that never reads at closeTimeout', async () => {
@@ -376,15 +366,12 @@ describe('StreamConnection: the graceful close after a framing error', () => {
     expect(transport.value().toString()).toBe('HI\r\n');
     expect(transport.disconnecting).toBe(true);
     expect(transport.disconnected).toBe(false);
-    const collect = (e: LogEvent) => events.push(e);
-    globalLogPublisher.addObserver(collect);
-    try {
+    const [late] = await loggedDuring(() => {
       clock.advance(4.9);
       expect(transport.disconnected).toBe(false);
       clock.advance(0.1);
-    } finally {
-      globalLogPublisher.removeObserver(collect);
-    }
+    });
+    events.push(...late);
     expect(transport.disconnected).toBe(true); // abortConnection()
     const line = events.find((e) => String(e.log_format).startsWith('aborting the connection'));
     expect(line).toMatchObject({ peer: expect.any(String), timeout: 5, log_level: 'info' });

@@ -3,14 +3,13 @@ import {
   Clock,
   Deferred,
   fail,
-  globalLogPublisher,
-  type LogEvent,
   type ReactorCore,
   Reactor,
   ReactorNotRunning,
   react,
   succeed,
 } from '../../lib/index.js';
+import { logEventsOfEachTest } from '../helpers.js';
 
 /** A reactor on a Clock whose run() steps through timed calls synchronously, as Twisted's _FakeReactor. */
 class FakeReactor implements ReactorCore {
@@ -58,16 +57,12 @@ class FakeReactor implements ReactorCore {
 class ExpectedException extends Error {}
 
 let savedExitCode: typeof process.exitCode;
-let logged: LogEvent[] = [];
-const observer = (e: LogEvent) => logged.push(e);
+const logged = logEventsOfEachTest();
 beforeEach(() => {
   savedExitCode = process.exitCode;
-  logged = [];
-  globalLogPublisher.addObserver(observer);
 });
 afterEach(() => {
   process.exitCode = savedExitCode;
-  globalLogPublisher.removeObserver(observer);
 });
 
 function loggedFailures(type: new (...args: never[]) => Error): number {

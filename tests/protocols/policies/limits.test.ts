@@ -5,11 +5,9 @@ import {
   connect,
   Failure,
   type Handler,
-  globalLogPublisher,
   type InetAddress,
   LimitConnectionsByPeer,
   LimitTotalConnectionsFactory,
-  type LogEvent,
   listen,
   Protocol,
   type ProtocolWrapper,
@@ -18,6 +16,7 @@ import {
   type WrappingFactory,
 } from '../../../lib/index.js';
 import { peer, policyEvents } from './helpers.js';
+import { captureLog } from '../../helpers.js';
 
 class Echo extends Protocol {
   override dataReceived(data: Uint8Array) {
@@ -132,12 +131,9 @@ describe('limits over TCP', () => {
     const port = await listen('tcp:0:interface=127.0.0.1', factory);
     cleanups.push(() => port.stopListening());
     const where = `tcp:127.0.0.1:${(port.getHost() as InetAddress).port}`;
-    const refusals: LogEvent[] = [];
-    const observer = (e: LogEvent) => {
-      if (e.log_namespace === 'woven.policies') refusals.push(e);
-    };
-    globalLogPublisher.addObserver(observer);
-    cleanups.push(() => globalLogPublisher.removeObserver(observer));
+    const log = captureLog();
+    cleanups.push(log.stop);
+    const refusals = () => log.events.filter((e) => e.log_namespace === 'woven.policies');
     const flood: Connection[] = [];
     for (let i = 0; i < 6; i += 1) {
       const conn = await connect(where);
@@ -146,7 +142,7 @@ describe('limits over TCP', () => {
     }
     // The three excess connections are closed by the server at once, and logged.
     await Promise.all(flood.slice(3).map((c) => c.closed));
-    expect(refusals).toHaveLength(3);
+    expect(refusals()).toHaveLength(3);
     expect(flood.slice(0, 3).some((c) => c.signal.aborted)).toBe(false);
     // The accepted ones are still served, and a freed slot is reusable.
     expect(await roundTrip(flood[0]!, 'hello')).toBe('hello');

@@ -3,14 +3,13 @@
 // reading paused, those past the queue bound are refused and logged.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
-  globalLogPublisher,
-  type LogEvent,
   Protocol,
   type RateLimitedProtocol,
   RateLimitingFactory,
   StringTransportWithDisconnection,
 } from '../../../lib/index.js';
 import { peer } from './helpers.js';
+import { captureLog } from '../../helpers.js';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -42,14 +41,11 @@ describe('RateLimitingFactory', () => {
     const factory = new RateLimitingFactory(Recorder, { rate: 2, maxWaiting: 1 });
     const served = [accept(factory, '10.0.0.1'), accept(factory, '10.0.0.2')];
     const waiting = accept(factory, '10.0.0.3');
-    const events: LogEvent[] = [];
-    const observer = (e: LogEvent) => {
-      if (e.log_namespace === 'woven.policies') events.push(e);
-    };
-    globalLogPublisher.addObserver(observer);
+    const log = captureLog();
     const refused = accept(factory, '10.0.0.4');
     await vi.advanceTimersByTimeAsync(0);
-    globalLogPublisher.removeObserver(observer);
+    log.stop();
+    const events = log.events.filter((e) => e.log_namespace === 'woven.policies');
     expect(Recorder.made).toBe(2);
     expect(served.map((s) => s.tr.producerState)).toEqual(['producing', 'producing']);
     expect(waiting.tr.producerState).toBe('paused');

@@ -237,7 +237,7 @@ function sequentialScenarios(n: number): Scenario[] {
     {
       name: '(b) fired + 10 callbacks added',
       twisted: 1,
-      target: 2,
+      target: 3,
       bodies: {
         woven: () => {
           for (let i = 0; i < n; i++) sink += wovenFired().result as number;
@@ -347,7 +347,7 @@ function outstandingScenarios(n: number): Scenario[] {
     {
       name: '(b) fired + 10 callbacks added',
       twisted: 1,
-      target: 2,
+      target: 3,
       bodies: {
         woven: () => {
           for (let i = 0; i < n; i++) ds[i] = succeed(0);

@@ -1,5 +1,4 @@
 // Tests: tests/protocols/stream-connection.test.ts, tests/protocols/stream-connection-batching.test.ts, tests/protocols/connection-conformance.ts
-import { Buffer } from 'node:buffer';
 import { AbortError, isThenable } from '../defer/index.js';
 import type { Failure } from '../failure/index.js';
 import { Logger } from '../log/index.js';
@@ -16,8 +15,10 @@ import {
   ConnectionDone,
   ConnectionLost,
 } from './errors.js';
+import { GeneratorPump } from './generator-pump.js';
 import { publishHandlerFailure } from './handler-failure.js';
 import { Protocol } from './protocol.js';
+import { ReadBuffer } from './read-buffer.js';
 import type { IServerStoppingProtocol } from './server-stopping.js';
 import {
   type Data,
@@ -27,7 +28,8 @@ import {
   type StartTLSOptions,
 } from './transport.js';
 import { nextTurn, TurnBudget } from './turn.js';
-import { flushNow, sizeOf, WriteBuffer } from './write-buffer.js';
+import { sizeOf } from './write-buffer.js';
+import { YieldBatch } from './yield-batch.js';
 
 const log = new Logger('woven.protocols');
 
@@ -114,14 +116,6 @@ class PromiseSink implements ChunkSink {
   }
 }
 
-/** The state of a running generator handler (see `StreamConnection.#Pump`). */
-interface Pump {
-  readonly gen: AsyncIterator<Data>;
-  readonly stepped: (step: IteratorResult<Data>) => void;
-  readonly failed: (e: unknown) => void;
-  readonly resume: () => void;
-}
-
 const RESOLVED: Promise<void> = Promise.resolve();
 const DONE: IteratorResult<Uint8Array> = Object.freeze({ value: undefined, done: true });
 const noop = (): void => {};
@@ -166,23 +160,17 @@ export class StreamConnection
   /** The options, defaults filled in (one object shared by every connection without options). */
   readonly #settings: Settings;
 
-  // Read side: chunks received and not yet read, and readers waiting for one
-  // (the arrays, as the write side's objects, are made on first need).
-  #chunks: Uint8Array[] | null = null;
-  #buffered = 0;
-  #waiters: ChunkSink[] | null = null;
+  // Read side: chunks received and not yet read, and readers waiting for one.
+  readonly #reading = new ReadBuffer();
   #readPaused = false;
-  /** Set when no more data will arrive: a ConnectionDone (clean) or the loss error. */
-  #readEnd: Error | null = null;
 
   // Write side.
   #writePaused = false;
   /** Writers waiting for the transport to drain (made on first need: idle connections are many). */
   #drainWaiters: (() => void)[] | null = null;
   #writeClosed = false;
-  /** What the generator yielded and was not yet handed to the transport. */
-  #batch: WriteBuffer | null = null;
-  #batchScheduled = false;
+  /** What the generator yielded and was not yet handed to the transport (made on first need). */
+  #batch: YieldBatch | null = null;
   /** This turn's work: past the budget, writers and the generator wait for the next turn. */
   #budget: TurnBudget | null = null;
 
@@ -192,7 +180,8 @@ export class StreamConnection
   #controller: AbortController | undefined;
   #closed: Promise<void> | undefined;
   #resolveClosed: (() => void) | undefined;
-  #generator: AsyncIterator<Data> | undefined;
+  /** The running generator handler's pump. */
+  #generator: GeneratorPump | undefined;
   /** An async-function handler is running (a generator is {@link #generator}). */
   #awaitingHandler = false;
   /** Why {@link serverStopping} was called, until the connection is lost. */
@@ -221,15 +210,8 @@ export class StreamConnection
   /** Queues `data` for the reader, pausing the transport when too much is waiting. */
   override dataReceived(data: Uint8Array): void {
     if (this.#stopReason !== undefined) return; // the server is stopping: reading has ended
-    const waiter = this.#waiters?.shift();
-    if (waiter) {
-      waiter.chunk(data);
-      return;
-    }
-    if (this.#chunks === null) this.#chunks = [];
-    this.#chunks.push(data);
-    this.#buffered += data.byteLength;
-    if (this.#buffered > this.#settings.readHigh && !this.#readPaused && this.#lost === null) {
+    const kept = this.#reading.push(data);
+    if (kept > this.#settings.readHigh && !this.#readPaused && this.#lost === null) {
       this.#readPaused = true;
       this.transport!.pauseProducing();
     }
@@ -242,7 +224,7 @@ export class StreamConnection
    * sockets do by default.
    */
   readConnectionLost(): void {
-    if (this.#readEnd === null) this.#endReading(new ConnectionDone());
+    if (this.#reading.end === null) this.#reading.finish(new ConnectionDone());
     if (this.#lost !== null) return;
     if (this.#writeClosed)
       this.transport!.loseConnection(); // both halves are done
@@ -261,14 +243,14 @@ export class StreamConnection
     if (this.#closeDeadline?.active()) this.#closeDeadline.cancel();
     this.#writeClosed = true;
     this.#batch?.clear();
-    if (this.#readEnd === null) this.#endReading(error);
+    if (this.#reading.end === null) this.#reading.finish(error);
     this.#resumeWriting();
     this.#controller?.abort(error);
     this.#resolveClosed?.();
-    const gen = this.#generator;
-    if (gen) {
+    const pump = this.#generator;
+    if (pump) {
       this.#generator = undefined;
-      this.#finish(gen);
+      pump.finish(error);
     }
   }
 
@@ -283,7 +265,7 @@ export class StreamConnection
     if (this.#lost !== null || this.#stopReason !== undefined) return;
     this.#stopReason = reason;
     this.#controller?.abort(reason);
-    if (this.#readEnd === null) this.#endReading(new ConnectionDone());
+    if (this.#reading.end === null) this.#reading.finish(new ConnectionDone());
     if (!this.#readPaused) {
       this.#readPaused = true;
       this.transport!.pauseProducing();
@@ -365,7 +347,7 @@ export class StreamConnection
     const transport = this.transport!;
     if (data !== undefined) transport.write(data);
     this.#writeClosed = true;
-    if (this.#readEnd !== null || !transport.loseWriteConnection) transport.loseConnection();
+    if (this.#reading.end !== null || !transport.loseWriteConnection) transport.loseConnection();
     else transport.loseWriteConnection();
     return this.#writePaused ? this.#drained() : RESOLVED;
   }
@@ -436,7 +418,7 @@ export class StreamConnection
       return rejected(new TypeError('this transport does not support startTLS'));
     }
     if (this.#batched()) this.#flush();
-    const unread = this.#takeUnread(pending);
+    const unread = this.#reading.takeAll(pending);
     const started = transport.startTLS(options, unread);
     started.catch(noop); // a handshake failure reaches whoever awaits, and crashes nobody
     return started;
@@ -445,39 +427,41 @@ export class StreamConnection
   // --- internals ---
 
   #read(): Promise<IteratorResult<Uint8Array>> {
-    const chunk = this.#chunks?.shift();
+    const chunk = this.#reading.shift();
     if (chunk !== undefined) {
-      this.#consumed(chunk);
+      this.#consumed();
       return Promise.resolve({ value: chunk, done: false });
     }
-    const end = this.#readEnd;
+    const end = this.#reading.end;
     if (end !== null) return end instanceof ConnectionDone ? Promise.resolve(DONE) : rejected(end);
     this.#beforeWaiting();
     return new Promise((resolve, reject) => {
-      this.#wait(new PromiseSink(resolve, reject));
+      this.#reading.wait(new PromiseSink(resolve, reject));
     });
   }
 
   /** {@link readDirect}: {@link #read} without promises (used by the framings). */
   #readDirect(sink: ChunkSink): Uint8Array | null | undefined {
-    const chunk = this.#chunks?.shift();
+    const chunk = this.#reading.shift();
     if (chunk !== undefined) {
-      this.#consumed(chunk);
+      this.#consumed();
       return chunk;
     }
-    const end = this.#readEnd;
+    const end = this.#reading.end;
     if (end !== null) {
       if (end instanceof ConnectionDone) return null;
       throw end;
     }
     this.#beforeWaiting();
-    this.#wait(sink);
+    this.#reading.wait(sink);
     return undefined;
   }
 
-  #consumed(chunk: Uint8Array): void {
-    this.#buffered -= chunk.byteLength;
-    if (this.#readPaused && this.#buffered <= this.#settings.readHigh / 2) this.#resumeReading();
+  /** A chunk was read: resume reading once half of what paused it is gone. */
+  #consumed(): void {
+    if (this.#readPaused && this.#reading.buffered <= this.#settings.readHigh / 2) {
+      this.#resumeReading();
+    }
   }
 
   /** The reader is about to wait for input: what was yielded meanwhile goes out now. */
@@ -490,30 +474,6 @@ export class StreamConnection
     if (this.#stopReason !== undefined) return; // the server is stopping: no more reading
     this.#readPaused = false;
     if (this.#lost === null) this.transport!.resumeProducing();
-  }
-
-  /** Queue `sink` for the next chunk. */
-  #wait(sink: ChunkSink): void {
-    if (this.#waiters === null) this.#waiters = [];
-    this.#waiters.push(sink);
-  }
-
-  #endReading(error: Error): void {
-    this.#readEnd = error;
-    const waiters = this.#waiters;
-    if (waiters === null || waiters.length === 0) return;
-    this.#waiters = null;
-    const outcome = error instanceof ConnectionDone ? null : error;
-    for (const w of waiters) w.end(outcome);
-  }
-
-  #takeUnread(pending: Uint8Array | undefined): Uint8Array | undefined {
-    const chunks = this.#chunks;
-    if (chunks === null || chunks.length === 0) return pending;
-    const parts = pending ? [pending, ...chunks] : chunks;
-    this.#chunks = null;
-    this.#buffered = 0;
-    return Buffer.concat(parts);
   }
 
   #drained(): Promise<void> {
@@ -533,7 +493,7 @@ export class StreamConnection
 
   /** Whether yielded data waits in the batch. */
   #batched(): boolean {
-    return this.#batch !== null && !this.#batch.empty;
+    return this.#batch?.pending === true;
   }
 
   /** This turn's work, counted from the first write or yield on. */
@@ -543,43 +503,15 @@ export class StreamConnection
   }
 
   #enqueue(value: Data): void {
-    if (this.#batch === null) this.#batch = new WriteBuffer();
+    if (this.#batch === null) this.#batch = new YieldBatch(this.transport!);
     this.#batch.push(value);
     this.#turnBudget().spend(sizeOf(value), 1);
-    if (this.#batch.size >= this.#settings.batchMax) this.#flush();
+    if (this.#batch.size >= this.#settings.batchMax) this.#batch.flush();
   }
 
-  /** Flush the batch in the next turn of the event loop, unless it goes out before. */
-  #flushSoon(): void {
-    if (this.#batched() && !this.#batchScheduled) {
-      this.#batchScheduled = true;
-      const due = StreamConnection.#flushDue;
-      if (due.length === 0) setImmediate(StreamConnection.#flushLater);
-      due.push(this);
-    }
-  }
-
-  /** Connections with a fallback flush due: one `setImmediate` serves them all. */
-  static #flushDue: StreamConnection[] = [];
-
-  /** The fallback flush of batches, for generators that wait on something other than reading. */
-  static #flushLater(): void {
-    const due = StreamConnection.#flushDue;
-    StreamConnection.#flushDue = [];
-    for (const conn of due) {
-      conn.#batchScheduled = false;
-      if (conn.#batched() && !conn.#writeClosed) conn.#flush();
-    }
-  }
-
-  /** Hand what the generator yielded to the transport: one write, or one `writeSequence` of large pieces. */
+  /** Hand what the generator yielded to the transport now. */
   #flush(): void {
-    const transport = this.transport!;
-    this.#batch?.drainInto(
-      (data) => transport.write(data),
-      (parts) => transport.writeSequence(parts),
-    );
-    (transport as { [flushNow]?: () => void })[flushNow]?.();
+    this.#batch?.flush();
   }
 
   #run(handler: StreamProtocol): void {
@@ -591,9 +523,9 @@ export class StreamConnection
       return;
     }
     if (isAsyncIterable<Data>(result)) {
-      const gen = result[Symbol.asyncIterator]();
-      this.#generator = gen;
-      this.#pumpNext(new StreamConnection.#Pump(this, gen));
+      const pump = new StreamConnection.#Pump(this, result[Symbol.asyncIterator]());
+      this.#generator = pump;
+      pump.next();
     } else if (isThenable(result)) {
       this.#awaitingHandler = true;
       result.then(
@@ -609,84 +541,44 @@ export class StreamConnection
     }
   }
 
-  /** Drives a generator handler: what it yields is written in order, with backpressure. */
-  static readonly #Pump = class implements Pump {
-    readonly gen: AsyncIterator<Data>;
-    /** Callbacks made once per generator rather than once per step (no async function frame). */
-    readonly stepped: (step: IteratorResult<Data>) => void;
-    readonly failed: (e: unknown) => void;
-    readonly resume: () => void;
+  /** The pump of a generator handler, with this connection's hooks. */
+  static readonly #Pump = class extends GeneratorPump {
+    readonly #conn: StreamConnection;
     constructor(conn: StreamConnection, gen: AsyncIterator<Data>) {
-      this.gen = gen;
-      this.stepped = (step) => conn.#stepped(this, step);
-      this.failed = (e) => conn.#pumpFailed(e);
-      this.resume = () => conn.#pumpNext(this);
+      super(gen);
+      this.#conn = conn;
+    }
+    protected override get gone(): boolean {
+      return this.#conn.#lost !== null; // connectionLost ended the generator
+    }
+    protected override get writeClosed(): boolean {
+      return this.#conn.#writeClosed;
+    }
+    /** Writing is paused, or this turn's budget is spent (it goes on at the next turn). */
+    protected override gate(): Promise<void> | null {
+      const conn = this.#conn;
+      if (!conn.#writePaused && !conn.#budget?.exhausted) return null;
+      if (conn.#batched()) conn.#flush();
+      return conn.#writePaused ? conn.#drained() : nextTurn();
+    }
+    protected override ran(): void {
+      this.#conn.#batch?.flushSoon();
+    }
+    protected override take(value: Data): void {
+      this.#conn.#enqueue(value);
+    }
+    protected override returned(): void {
+      this.#conn.#generator = undefined;
+      this.#conn.close();
+    }
+    protected override failed(error: unknown): void {
+      this.#conn.#generator = undefined;
+      this.#conn.#fail(error);
+    }
+    protected override stopped(): void {
+      this.#conn.#generator = undefined;
     }
   };
-
-  /**
-   * Ask the generator for its next value, unless writing is paused, this
-   * turn's budget is spent (it then goes on at the next turn), or the
-   * connection is gone.
-   */
-  #pumpNext(pump: Pump): void {
-    if (this.#lost !== null) return; // connectionLost called gen.return()
-    if (this.#writePaused || this.#budget?.exhausted) {
-      if (this.#batched()) this.#flush();
-      (this.#writePaused ? this.#drained() : nextTurn()).then(pump.resume);
-      return;
-    }
-    let next: Promise<IteratorResult<Data>>;
-    try {
-      next = Promise.resolve(pump.gen.next());
-    } catch (e) {
-      this.#pumpFailed(e);
-      return;
-    }
-    // The generator has run up to its next await. If that was a read with
-    // nothing to read, the batch went out; otherwise it is waiting on
-    // something else (or yielded again) and the batch goes out soon.
-    this.#flushSoon();
-    next.then(pump.stepped, pump.failed);
-  }
-
-  #stepped(pump: Pump, step: IteratorResult<Data>): void {
-    if (this.#lost !== null) return;
-    try {
-      if (step.done) {
-        this.#generator = undefined;
-        this.close();
-        return;
-      }
-      if (this.#writeClosed) {
-        // Yielding after close()/end(): say so, and end the generator (its finally runs).
-        log.warn('stream protocol yielded after its connection was closed; stopping it');
-        this.#generator = undefined;
-        this.#finish(pump.gen);
-        return;
-      }
-      this.#enqueue(step.value);
-    } catch (e) {
-      this.#pumpFailed(e);
-      return;
-    }
-    this.#pumpNext(pump);
-  }
-
-  #pumpFailed(error: unknown): void {
-    this.#generator = undefined;
-    this.#fail(error);
-  }
-
-  /** Call `return()` on a generator cut short by the loss, logging what its `finally` throws. */
-  #finish(gen: AsyncIterator<Data>): void {
-    if (!gen.return) return;
-    Promise.resolve()
-      .then(() => gen.return!())
-      .catch((e: unknown) => {
-        if (e !== this.#lost) log.failure('stream protocol failed while closing', e);
-      });
-  }
 
   /** Close gracefully, aborting the connection if that takes more than `closeTimeout` seconds. */
   #closeWithin(reason: Error): void {

@@ -5,17 +5,18 @@
 // with that complete shape. Everything above transports takes the reactor from
 // here (or through the IReactor* interfaces). See docs/ARCHITECTURE.md.
 // Tests: tests/transports/reactor.test.ts
-import type { Handler } from '../protocols/index.js';
 import { type IReactorTime, reactor as coreReactor, Reactor } from '../time/index.js';
 import type { Connector } from './connector.js';
-import type { BindAddress, IReactorMulticast, IReactorNetwork } from './interfaces.js';
-import { DEFAULT_BACKLOG, type ListeningPort } from './listening-port.js';
+import type { IReactorMulticast, IReactorNetwork } from './interfaces.js';
+import type { ListeningPort } from './listening-port.js';
 import { listenMulticast, type MulticastPort } from './multicast.js';
 import { connectTCP, listenTCP } from './tcp.js';
-import { connectSSL, listenSSL, type TLSClientOptions, type TLSServerOptions } from './tls.js';
+import { connectSSL, listenSSL } from './tls.js';
 import { listenUDP, type UDPPort } from './udp.js';
-import type { DatagramHandlerLike } from './udp-stream.js';
 import { connectUNIX, listenUNIX } from './unix.js';
+
+/** A connect function's parameters after its clock (the reactor itself). */
+type AfterClock<P extends unknown[]> = P extends [IReactorTime, ...infer Rest] ? Rest : never;
 
 /**
  * The network methods of every `Reactor` (the `IReactor*` interfaces of
@@ -33,13 +34,8 @@ export class ReactorNetwork implements IReactorNetwork, IReactorMulticast {
    * }, 50, '127.0.0.1');
    * ```
    */
-  listenTCP(
-    port: number,
-    handler: Handler,
-    backlog = DEFAULT_BACKLOG,
-    iface = '',
-  ): Promise<ListeningPort> {
-    return listenTCP(port, handler, backlog, iface);
+  listenTCP(...args: Parameters<typeof listenTCP>): Promise<ListeningPort> {
+    return listenTCP(...args);
   }
 
   /**
@@ -50,61 +46,28 @@ export class ReactorNetwork implements IReactorNetwork, IReactorMulticast {
    * reactor.connectTCP('127.0.0.1', 8000, new ClientFactory(), 5);
    * ```
    */
-  connectTCP(
-    this: IReactorTime,
-    host: string,
-    port: number,
-    handler: Handler,
-    timeout: number | null = 30,
-    bindAddress?: BindAddress,
-  ): Connector {
-    return connectTCP(this, host, port, handler, timeout, bindAddress);
+  connectTCP(this: IReactorTime, ...args: AfterClock<Parameters<typeof connectTCP>>): Connector {
+    return connectTCP(this, ...args);
   }
 
   /** Listen for TLS connections, as Twisted's `listenSSL` (see `IReactorSSL`). */
-  listenSSL(
-    port: number,
-    handler: Handler,
-    options: TLSServerOptions,
-    backlog = DEFAULT_BACKLOG,
-    iface = '',
-  ): Promise<ListeningPort> {
-    return listenSSL(port, handler, options, backlog, iface);
+  listenSSL(...args: Parameters<typeof listenSSL>): Promise<ListeningPort> {
+    return listenSSL(...args);
   }
 
   /** Connect over TLS, as Twisted's `connectSSL` (see `IReactorSSL`). */
-  connectSSL(
-    this: IReactorTime,
-    host: string,
-    port: number,
-    handler: Handler,
-    options: TLSClientOptions = {},
-    timeout: number | null = 30,
-    bindAddress?: BindAddress,
-  ): Connector {
-    return connectSSL(this, host, port, handler, options, timeout, bindAddress);
+  connectSSL(this: IReactorTime, ...args: AfterClock<Parameters<typeof connectSSL>>): Connector {
+    return connectSSL(this, ...args);
   }
 
   /** Listen on a Unix socket, as Twisted's `listenUNIX` (see `IReactorUNIX`). */
-  listenUNIX(
-    address: string,
-    handler: Handler,
-    backlog = DEFAULT_BACKLOG,
-    mode = 0o666,
-    wantPID = false,
-  ): Promise<ListeningPort> {
-    return listenUNIX(address, handler, backlog, mode, wantPID);
+  listenUNIX(...args: Parameters<typeof listenUNIX>): Promise<ListeningPort> {
+    return listenUNIX(...args);
   }
 
   /** Connect to a Unix socket, as Twisted's `connectUNIX` (see `IReactorUNIX`). */
-  connectUNIX(
-    this: IReactorTime,
-    address: string,
-    handler: Handler,
-    timeout: number | null = 30,
-    checkPID = false,
-  ): Connector {
-    return connectUNIX(this, address, handler, timeout, checkPID);
+  connectUNIX(this: IReactorTime, ...args: AfterClock<Parameters<typeof connectUNIX>>): Connector {
+    return connectUNIX(this, ...args);
   }
 
   /**
@@ -115,13 +78,8 @@ export class ReactorNetwork implements IReactorNetwork, IReactorMulticast {
    * const port = await reactor.listenUDP(0, new DatagramProtocol(), '127.0.0.1');
    * ```
    */
-  listenUDP(
-    port: number,
-    handler: DatagramHandlerLike,
-    iface = '',
-    maxPacketSize = 8192,
-  ): Promise<UDPPort> {
-    return listenUDP(port, handler, iface, maxPacketSize);
+  listenUDP(...args: Parameters<typeof listenUDP>): Promise<UDPPort> {
+    return listenUDP(...args);
   }
 
   /**
@@ -134,14 +92,8 @@ export class ReactorNetwork implements IReactorNetwork, IReactorMulticast {
    * await port.joinGroup('225.0.0.250', '127.0.0.1');
    * ```
    */
-  listenMulticast(
-    port: number,
-    handler: DatagramHandlerLike,
-    iface = '',
-    maxPacketSize = 8192,
-    listenMultiple = false,
-  ): Promise<MulticastPort> {
-    return listenMulticast(port, handler, iface, maxPacketSize, listenMultiple);
+  listenMulticast(...args: Parameters<typeof listenMulticast>): Promise<MulticastPort> {
+    return listenMulticast(...args);
   }
 }
 

@@ -1,6 +1,6 @@
 // Tests: tests/protocols/framing/byte-reader.test.ts
 import type { Buffer } from 'node:buffer';
-import { type ByteSource, ChunkQueue } from './chunk-queue.js';
+import { type ByteSource, SourceQueue } from './source-queue.js';
 import type { Data } from '../transport.js';
 import { takeUntil } from './line-rule.js';
 import { toDelimiter } from './lines.js';
@@ -44,13 +44,13 @@ export interface ReadLimitOptions {
  * ```
  */
 export class ByteReader implements AsyncIterable<Uint8Array> {
-  #queue: ChunkQueue;
+  #queue: SourceQueue;
   #delimiter: Buffer;
   #maxLength: number;
 
   /** Read from `source`, an async (or sync) iterable of byte chunks. */
   constructor(source: ByteSource, options: ByteReaderOptions = {}) {
-    this.#queue = new ChunkQueue(source);
+    this.#queue = new SourceQueue(source);
     this.#delimiter = toDelimiter(options.delimiter ?? '\r\n');
     this.#maxLength = options.maxLength ?? 16384;
   }

@@ -1,21 +1,8 @@
-// Internal: the byte buffer shared by every framing in this folder.
+// Internal: the byte buffer shared by every framing in this folder (and LineReceiver's).
 // Tests: tests/protocols/framing/byte-reader.test.ts, tests/protocols/framing/frame-stream.test.ts (through its users)
 import { Buffer } from 'node:buffer';
-import { isThenable } from '../../defer/index.js';
-import { type Data, toBytes } from '../transport.js';
-import { type ChunkSink, isDirectChunkReader, readDirect } from './direct-read.js';
+import { toBytes } from '../transport.js';
 import { UnexpectedEOF } from './errors.js';
-
-/** What the framings read from: chunks of bytes (strings are taken as UTF-8). */
-export type ByteSource = AsyncIterable<Data> | Iterable<Data>;
-
-/** Receives the outcome of a {@link ChunkQueue.pullNow} that had to wait: exactly one call. */
-export interface PullSink {
-  /** `true`: a chunk was added to the queue; `false`: the source has ended. */
-  pulled(more: boolean): void;
-  /** The source failed with `error`. */
-  pullFailed(error: unknown): void;
-}
 
 const EMPTY = Buffer.alloc(0);
 /** Chunks smaller than this are copied together rather than queued one by one. */
@@ -24,7 +11,8 @@ const ACCUMULATOR_SIZE = 16384;
 
 /**
  * A FIFO of received chunks with the synchronous operations framings need
- * (find a delimiter, take n bytes), plus pulling from an optional source.
+ * (find a delimiter, take n bytes); a {@link SourceQueue} also pulls them
+ * from a source.
  * Whole chunks are kept as they arrived (frames are zero-copy views into
  * them when they do not straddle chunks); small chunks arriving behind
  * buffered data are gathered into one accumulator so the chunk list stays
@@ -41,15 +29,6 @@ export class ChunkQueue {
   #accQueued = false;
   #scanDelim: Buffer | null = null;
   #scanned = 0;
-  #source: ByteSource | null;
-  #direct: (ChunkSink & { target: PullSink | null }) | null = null;
-  #iterator: AsyncIterator<Uint8Array | string> | Iterator<Uint8Array | string> | null = null;
-  #ended: boolean;
-
-  constructor(source: ByteSource | null = null) {
-    this.#source = source;
-    this.#ended = source === null;
-  }
 
   /** Number of bytes buffered. */
   get size(): number {
@@ -59,11 +38,6 @@ export class ChunkQueue {
   /** Stream offset of the first buffered byte (bytes consumed so far). */
   get offset(): number {
     return this.#offset;
-  }
-
-  /** True once the source has ended (or was detached). */
-  get ended(): boolean {
-    return this.#ended;
   }
 
   /** Append received bytes. */
@@ -95,131 +69,6 @@ export class ChunkQueue {
     this.#acc.set(data, this.#accEnd);
     this.#accEnd += n;
     this.#chunks[this.#chunks.length - 1] = this.#acc.subarray(this.#accStart, this.#accEnd);
-  }
-
-  /**
-   * Pull one more chunk from the source into the buffer. Resolves `false`
-   * at the end of the source (or if there is none), `true` otherwise (the
-   * chunk may have been empty).
-   */
-  pull(): Promise<boolean> {
-    return new Promise((resolve, reject) => {
-      const now = this.pullNow({ pulled: resolve, pullFailed: reject });
-      if (now !== undefined) resolve(now);
-    });
-  }
-
-  /**
-   * {@link pull} without a promise when the outcome is known at once:
-   * `true` (a chunk was added) or `false` (the source has ended). Throws if
-   * the source failed. Otherwise returns `undefined` and later calls `sink`,
-   * exactly once. Sources read with {@link readDirect} (a
-   * `StreamConnection`) hand over buffered chunks synchronously and waited
-   * ones the moment they arrive.
-   */
-  pullNow(sink: PullSink): boolean | undefined {
-    if (this.#ended) return false;
-    this.#iterator ??= openIterator(this.#source!);
-    const it = this.#iterator;
-    let r: IteratorResult<Uint8Array | string> | PromiseLike<IteratorResult<Uint8Array | string>>;
-    try {
-      if (isDirectChunkReader(it)) {
-        this.#direct ??= new ChunkQueue.#DirectSink(this);
-        this.#direct.target = sink;
-        const chunk = it[readDirect](this.#direct);
-        if (chunk === undefined) return undefined;
-        this.#direct.target = null;
-        return this.#accept(chunk);
-      }
-      r = it.next();
-    } catch (e) {
-      this.#failed();
-      throw e;
-    }
-    if (!isThenable(r)) return this.#acceptResult(r);
-    r.then(
-      (result) => {
-        let more: boolean;
-        try {
-          more = this.#acceptResult(result);
-        } catch (e) {
-          sink.pullFailed(e);
-          return;
-        }
-        sink.pulled(more);
-      },
-      (e: unknown) => {
-        this.#failed();
-        sink.pullFailed(e);
-      },
-    );
-    return undefined;
-  }
-
-  /** Where a waiting direct read delivers: into the queue, then to the pull's sink. */
-  static readonly #DirectSink = class implements ChunkSink {
-    readonly #queue: ChunkQueue;
-    target: PullSink | null = null;
-    constructor(queue: ChunkQueue) {
-      this.#queue = queue;
-    }
-    chunk(data: Uint8Array): void {
-      const sink = this.target!;
-      this.target = null;
-      this.#queue.push(data);
-      sink.pulled(true);
-    }
-    end(error: Error | null): void {
-      const sink = this.target!;
-      this.target = null;
-      if (error === null) {
-        this.#queue.#ended = true;
-        sink.pulled(false);
-      } else {
-        this.#queue.#failed();
-        sink.pullFailed(error);
-      }
-    }
-  };
-
-  #accept(chunk: Uint8Array | null): boolean {
-    if (chunk === null) {
-      this.#ended = true;
-      return false;
-    }
-    this.push(chunk);
-    return true;
-  }
-
-  #acceptResult(r: IteratorResult<Uint8Array | string>): boolean {
-    if (r.done) {
-      this.#ended = true;
-      return false;
-    }
-    this.push(toBytes(r.value));
-    return true;
-  }
-
-  #failed(): void {
-    this.#ended = true;
-    this.#iterator = null;
-  }
-
-  /** Stop pulling: later pulls report the end; the source is left open. */
-  detach(): void {
-    this.#ended = true;
-  }
-
-  /**
-   * Close the source's iterator (as `for await` does when left early),
-   * unless the source has already ended or failed.
-   */
-  async close(): Promise<void> {
-    if (this.#ended) return;
-    this.#ended = true;
-    const it = this.#iterator;
-    this.#iterator = null;
-    if (it?.return) await it.return();
   }
 
   /**
@@ -414,12 +263,4 @@ function indexIn(chunk: Buffer, delim: Buffer, from: number): number {
     if (chunk[i + 1] === second) return i;
   }
   return -1;
-}
-
-function openIterator(
-  source: ByteSource,
-): AsyncIterator<Uint8Array | string> | Iterator<Uint8Array | string> {
-  const asyncIt = (source as AsyncIterable<Uint8Array | string>)[Symbol.asyncIterator];
-  if (typeof asyncIt === 'function') return asyncIt.call(source);
-  return (source as Iterable<Uint8Array | string>)[Symbol.iterator]();
 }

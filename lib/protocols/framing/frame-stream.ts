@@ -1,6 +1,7 @@
 // Internal: turn a synchronous frame parser into an async generator of frames.
 // Tests: tests/protocols/framing/frame-stream.test.ts, and *.test.ts through lines, netstrings, lengthPrefixed
-import { type ByteSource, ChunkQueue, type PullSink } from './chunk-queue.js';
+import type { ChunkQueue } from './chunk-queue.js';
+import { type ByteSource, type PullSink, SourceQueue } from './source-queue.js';
 
 /**
  * Parse a frame off the front of the queue: the frame, or `null` when more
@@ -81,7 +82,7 @@ export function frameStream<T>(
 }
 
 class FrameStream<T> implements AsyncGenerator<T, void, undefined>, PullSink {
-  readonly #queue: ChunkQueue;
+  readonly #queue: SourceQueue;
   readonly #parse: FrameParser<T>;
   readonly #what: string;
   #done = false;
@@ -92,7 +93,7 @@ class FrameStream<T> implements AsyncGenerator<T, void, undefined>, PullSink {
   #queued: (() => void)[] = [];
 
   constructor(source: ByteSource, parse: FrameParser<T>, what: string) {
-    this.#queue = new ChunkQueue(source);
+    this.#queue = new SourceQueue(source);
     this.#parse = parse;
     this.#what = what;
   }

@@ -1,5 +1,5 @@
 export { ByteReader, type ByteReaderOptions, type ReadLimitOptions } from './byte-reader.js';
-export { type ByteSource, ChunkQueue } from './chunk-queue.js';
+export { ChunkQueue } from './chunk-queue.js';
 export {
   FrameTooLong,
   FramingError,
@@ -24,3 +24,4 @@ export {
   netstrings,
   takeNetstring,
 } from './netstrings.js';
+export type { ByteSource } from './source-queue.js';

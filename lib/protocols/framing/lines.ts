@@ -1,6 +1,7 @@
 // Tests: tests/protocols/framing/lines.test.ts
 import type { Buffer } from 'node:buffer';
-import type { ByteSource, ChunkQueue } from './chunk-queue.js';
+import type { ChunkQueue } from './chunk-queue.js';
+import type { ByteSource } from './source-queue.js';
 import { type Data, toBytes } from '../transport.js';
 import { type BatchOption, batched, frameStream, framesOf } from './frame-stream.js';
 import { takeTextUntil, takeUntil, tooLong } from './line-rule.js';

@@ -1,6 +1,7 @@
 // Tests: tests/protocols/framing/netstrings.test.ts
 import { Buffer } from 'node:buffer';
-import type { ByteSource, ChunkQueue } from './chunk-queue.js';
+import type { ChunkQueue } from './chunk-queue.js';
+import type { ByteSource } from './source-queue.js';
 import { type Data, toBytes } from '../transport.js';
 import { FrameTooLong, FramingError } from './errors.js';
 import { type BatchOption, framesOf } from './frame-stream.js';

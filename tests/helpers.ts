@@ -2,7 +2,9 @@
 // per file.
 import type { Channel } from 'node:diagnostics_channel';
 import { afterEach, beforeEach, expect } from 'vitest';
+import { getEventListeners } from 'node:events';
 import {
+  type Connection,
   type Deferred,
   Failure,
   type IListeningPort,
@@ -64,6 +66,33 @@ export async function readAtLeast(conn: AsyncIterable<Uint8Array>, n: number): P
     if (bytes >= n) break;
   }
   return text + decoder.decode();
+}
+
+/** Write `text` on `conn` and read until as many bytes came back; returns them as UTF-8 text. */
+export async function roundTrip(conn: Connection, text: string): Promise<string> {
+  await conn.write(text);
+  return readAtLeast(conn, Buffer.byteLength(text));
+}
+
+/** A promise with its resolve function exposed, for a test to open a gate when it chooses. */
+export function deferred<T = void>(): { promise: Promise<T>; resolve: (v: T) => void } {
+  let resolve!: (v: T) => void;
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+/** How many `abort` listeners `signal` has now (an operation that settled leaves none). */
+export function abortListeners(signal: AbortSignal): number {
+  return getEventListeners(signal, 'abort').length;
+}
+
+/** The TCP port of a listening port. */
+export function portOf(port: IListeningPort): number {
+  const host = port.getHost();
+  if (host.type === 'UNIX') throw new Error('not a TCP port');
+  return host.port;
 }
 
 /** Resolves after `n` turns of the event loop (no timers). */

@@ -1,4 +1,3 @@
-import { getEventListeners } from 'node:events';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -10,6 +9,7 @@ import {
   QueueUnderflow,
 } from '../../lib/index.js';
 import { outcomes } from './outcome-helpers.js';
+import { abortListeners } from '../helpers.js';
 
 describe('DeferredQueue', () => {
   it('serves waiting gets first, then buffers up to size, with backlog and size limits', () => {
@@ -169,7 +169,7 @@ describe('DeferredQueue', () => {
       const queue = new DeferredQueue<string>();
       const controller = new AbortController();
       const d = queue.get().cancelOn(controller.signal);
-      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+      expect(abortListeners(controller.signal)).toBe(1);
       controller.abort();
       expect(queue.waiting).toEqual([]);
       expect((outcomes(d)[0] as Failure).value).toBeInstanceOf(CancelledError);
@@ -177,7 +177,7 @@ describe('DeferredQueue', () => {
       const kept = queue.get().cancelOn(served.signal);
       queue.put('v');
       expect(outcomes(kept)).toEqual(['v']);
-      expect(getEventListeners(served.signal, 'abort')).toHaveLength(0);
+      expect(abortListeners(served.signal)).toBe(0);
     });
 
     it('frees backlog room when a waiting get is cancelled', () => {

@@ -1,8 +1,3 @@
-// `{ signal }` on the waiting operations of the core: DeferredQueue.get, lock
-// and semaphore acquire, deferLater. Each fails with an AbortError (cause =
-// signal.reason), leaves its waiting list, and removes its listener when it
-// settles, whichever way.
-import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import {
   AbortError,
@@ -13,10 +8,8 @@ import {
   DeferredSemaphore,
   deferLater,
 } from '../../lib/index.js';
-import { failureResultOf } from '../helpers.js';
+import { failureResultOf, abortListeners } from '../helpers.js';
 import { outcomes } from './outcome-helpers.js';
-
-const listeners = (signal: AbortSignal) => getEventListeners(signal, 'abort').length;
 
 function expectAbortedBy(d: Parameters<typeof failureResultOf>[0], reason: unknown): void {
   const f = failureResultOf(d, AbortError);
@@ -29,11 +22,11 @@ describe('DeferredQueue.get({ signal })', () => {
     const queue = new DeferredQueue<string>();
     const ac = new AbortController();
     const d = queue.get({ signal: ac.signal });
-    expect(listeners(ac.signal)).toBe(1);
+    expect(abortListeners(ac.signal)).toBe(1);
     ac.abort(new Error('bye'));
     expectAbortedBy(d, ac.signal.reason);
     expect(queue.waiting).toHaveLength(0);
-    expect(listeners(ac.signal)).toBe(0);
+    expect(abortListeners(ac.signal)).toBe(0);
     queue.put('kept');
     expect(queue.pending).toEqual(['kept']);
   });
@@ -44,7 +37,7 @@ describe('DeferredQueue.get({ signal })', () => {
     const d = queue.get({ signal: ac.signal });
     queue.put('x');
     expect(outcomes(d)).toEqual(['x']);
-    expect(listeners(ac.signal)).toBe(0);
+    expect(abortListeners(ac.signal)).toBe(0);
     queue.put('y');
     expectAbortedBy(queue.get({ signal: AbortSignal.abort('late') }), 'late');
     expect(queue.pending).toEqual(['y']);
@@ -64,7 +57,7 @@ describe.each([
     ac.abort('enough');
     expectAbortedBy(d, 'enough');
     expect(lock.waiting).toHaveLength(0);
-    expect(listeners(ac.signal)).toBe(0);
+    expect(abortListeners(ac.signal)).toBe(0);
     lock.release();
     expect(lock.tokens).toBe(1);
   });
@@ -76,7 +69,7 @@ describe.each([
     const d = lock.acquire({ signal: ac.signal });
     lock.release();
     expect(outcomes(d)).toEqual([lock]);
-    expect(listeners(ac.signal)).toBe(0);
+    expect(abortListeners(ac.signal)).toBe(0);
     ac.abort();
     expect(lock.tokens).toBe(0);
   });
@@ -97,7 +90,7 @@ describe('deferLater(clock, delay, { signal }, fn?, ...args)', () => {
     expect(d.called).toBe(false);
     clock.advance(0.5);
     expect(outcomes(d)).toEqual([42]);
-    expect(listeners(ac.signal)).toBe(0);
+    expect(abortListeners(ac.signal)).toBe(0);
   });
 
   it('an abort unschedules the call and fails with an AbortError', () => {
@@ -112,7 +105,7 @@ describe('deferLater(clock, delay, { signal }, fn?, ...args)', () => {
     expect(clock.getDelayedCalls()).toHaveLength(0);
     clock.advance(2);
     expect(called).toBe(false);
-    expect(listeners(ac.signal)).toBe(0);
+    expect(abortListeners(ac.signal)).toBe(0);
   });
 
   it('an already aborted signal schedules nothing; without fn it fires with undefined', () => {

@@ -1,7 +1,3 @@
-// ConnectionPool against a real TCP server that counts its connections:
-// never more than `max`, idle ones reused, failed or closed ones not, aborted
-// waiters leave the queue, timeouts on a Clock, close() closes everything.
-import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   AbortError,
@@ -14,6 +10,7 @@ import {
   PoolClosedError,
   TimeoutError,
 } from '../../lib/index.js';
+import { deferred, abortListeners } from '../helpers.js';
 
 const ports: IListeningPort[] = [];
 const pools: ConnectionPool[] = [];
@@ -71,14 +68,6 @@ async function ask(conn: Connection, text: string): Promise<string> {
   return got;
 }
 
-function gate() {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  return { open, opened };
-}
-
 describe('ConnectionPool', () => {
   it('runs 30 requests over at most max connections, reusing idle ones', async () => {
     const server = await countingServer();
@@ -97,10 +86,10 @@ describe('ConnectionPool', () => {
   it('an aborted waiter leaves the queue at once, and its listener is removed', async () => {
     const server = await countingServer();
     const p = pool(server.address, { max: 1 });
-    const hold = gate();
+    const hold = deferred();
     const first = p.run(async (conn) => {
       await ask(conn, 'a');
-      await hold.opened;
+      await hold.promise;
     });
     const ac = new AbortController();
     const waiter = p.run((conn) => ask(conn, 'never'), { signal: ac.signal });
@@ -111,8 +100,8 @@ describe('ConnectionPool', () => {
     const error = await waiter.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AbortError);
     expect((error as AbortError).cause).toBe('changed my mind');
-    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(0);
-    hold.open();
+    expect(abortListeners(ac.signal)).toBe(0);
+    hold.resolve();
     await first;
     expect(await next).toBe('b');
     expect(server.stats.made).toBe(1);
@@ -144,19 +133,19 @@ describe('ConnectionPool', () => {
     const server = await countingServer();
     const clock = new Clock();
     const p = pool(server.address, { max: 1, acquireTimeout: 5, clock });
-    const hold = gate();
-    const holding = gate();
+    const hold = deferred();
+    const holding = deferred();
     const first = p.run(async (conn) => {
       await ask(conn, 'a');
-      holding.open();
-      await hold.opened;
+      holding.resolve();
+      await hold.promise;
     });
-    await holding.opened;
+    await holding.promise;
     const late = p.run((conn) => ask(conn, 'late'));
     clock.advance(5);
     await expect(late).rejects.toBeInstanceOf(TimeoutError);
     expect(p.waiting).toBe(0);
-    hold.open();
+    hold.resolve();
     await first;
   });
 
@@ -164,16 +153,16 @@ describe('ConnectionPool', () => {
     const server = await countingServer();
     const clock = new Clock();
     const p = pool(server.address, { max: 3, maxIdle: 1, idleTimeout: 10, clock });
-    const hold = gate();
+    const hold = deferred();
     const runs = ['a', 'b', 'c'].map((t) =>
       p.run(async (conn) => {
         const reply = await ask(conn, t);
-        await hold.opened;
+        await hold.promise;
         return reply;
       }),
     );
     await server.openBecomes(3);
-    hold.open();
+    hold.resolve();
     expect(await Promise.all(runs)).toEqual(['a', 'b', 'c']);
     expect(p.idle).toBe(1);
     await server.openBecomes(1);
@@ -200,7 +189,7 @@ describe('ConnectionPool', () => {
     );
     const error = await run.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AbortError);
-    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(0);
+    expect(abortListeners(ac.signal)).toBe(0);
     expect(await p.run((conn) => ask(conn, 'b'))).toBe('b');
     expect(server.stats.made).toBe(2);
   });
@@ -208,18 +197,18 @@ describe('ConnectionPool', () => {
   it('close() fails waiting runs, closes every connection, and refuses new runs', async () => {
     const server = await countingServer();
     const p = pool(server.address, { max: 1 });
-    const hold = gate();
-    const running = gate();
+    const hold = deferred();
+    const running = deferred();
     const busy = p.run(async (conn) => {
       await ask(conn, 'a');
-      running.open();
-      await hold.opened;
+      running.resolve();
+      await hold.promise;
     });
     const waiting = p.run((conn) => ask(conn, 'w'));
-    await running.opened;
+    await running.promise;
     const closing = p.close();
     await expect(waiting).rejects.toBeInstanceOf(PoolClosedError);
-    hold.open();
+    hold.resolve();
     await busy;
     await closing;
     await server.openBecomes(0);
@@ -246,10 +235,10 @@ describe('ConnectionPool', () => {
     const server = await countingServer();
     const p = pool(server.address, { max: 1 });
     const order: string[] = [];
-    const hold = gate();
+    const hold = deferred();
     const first = p.run(async (conn) => {
       await ask(conn, 'first');
-      await hold.opened;
+      await hold.promise;
     });
     const queued = ['a', 'b'].map((t) =>
       p.run(async (conn) => {
@@ -257,7 +246,7 @@ describe('ConnectionPool', () => {
         return ask(conn, t);
       }),
     );
-    hold.open();
+    hold.resolve();
     await first;
     const late = p.run(async (conn) => {
       order.push('late');

@@ -1,4 +1,3 @@
-import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import {
   CancelledError,
@@ -23,6 +22,7 @@ import {
   UNIXClientEndpoint,
   UNIXServerEndpoint,
 } from '../../lib/index.js';
+import { abortListeners } from '../helpers.js';
 
 const peer = { type: 'TCP', host: '127.0.0.1', port: 4321 } as const;
 
@@ -271,7 +271,7 @@ describe('client endpoints', () => {
     expect(error).toBeInstanceOf(CancelledError);
     expect((error as CancelledError).name).toBe('AbortError');
     expect(reactor.connectors[0]!.stoppedConnecting).toBe(true);
-    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    expect(abortListeners(controller.signal)).toBe(0);
     // A late failure report, or a late connection, changes nothing.
     lastFactory(reactor).clientConnectionFailed(
       reactor.connectors[0]!,
@@ -295,10 +295,10 @@ describe('client endpoints', () => {
     const result = new TCP4ClientEndpoint(reactor, 'h', 1).connect(Recorder, {
       signal: controller.signal,
     });
-    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+    expect(abortListeners(controller.signal)).toBe(1);
     completeConnection(reactor);
     await result;
-    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    expect(abortListeners(controller.signal)).toBe(0);
     controller.abort();
     expect(reactor.connectors[0]!.stoppedConnecting).toBe(false);
   });
@@ -314,7 +314,7 @@ describe('client endpoints', () => {
       new Failure(new ConnectionRefusedError()),
     );
     await expect(result).rejects.toBeInstanceOf(ConnectionRefusedError);
-    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    expect(abortListeners(controller.signal)).toBe(0);
   });
 
   it('HostnameEndpoint connects through connectTCP with the host name', () => {

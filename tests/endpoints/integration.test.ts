@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { echo, Echo, readAtLeast } from '../helpers.js';
+import { echo, Echo, readAtLeast, portOf } from '../helpers.js';
 import { Collector, certArg, fixtures, keyArg } from './helpers.js';
 import {
   type Connection,
@@ -46,12 +46,6 @@ async function serve(desc: string, handler: Parameters<typeof listen>[1]): Promi
   const port = await listen(desc, handler, reactor);
   ports.push(port);
   return port;
-}
-
-function portOf(port: IListeningPort): number {
-  const host = port.getHost();
-  if (host.type === 'UNIX') throw new Error('not a TCP port');
-  return host.port;
 }
 
 async function roundTripConnection(desc: string): Promise<void> {

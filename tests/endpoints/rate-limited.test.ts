@@ -12,7 +12,7 @@ import {
   reactor,
   serverFromString,
 } from '../../lib/index.js';
-import { echo } from '../helpers.js';
+import { echo, roundTrip } from '../helpers.js';
 
 const ports: IListeningPort[] = [];
 const conns: Connection[] = [];
@@ -21,16 +21,6 @@ afterEach(async () => {
   for (const c of conns.splice(0)) c.abort();
   await Promise.all(ports.splice(0).map((p) => p.stopListening()));
 });
-
-async function roundTrip(conn: Connection, text: string): Promise<string> {
-  await conn.write(text);
-  let got = '';
-  for await (const chunk of conn) {
-    got += Buffer.from(chunk).toString();
-    if (got.length >= text.length) break;
-  }
-  return got;
-}
 
 describe('rate= on a server description', () => {
   it('serves the first connection of the second and refuses one past the queue bound', async () => {

@@ -1,6 +1,6 @@
 // `{ signal }` on listen, connect, endpoint listen/connect and Connection.write:
 // each rejects like Node's aborted APIs and removes its listener when it settles.
-import { getEventListeners, once } from 'node:events';
+import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   CancelledError,
@@ -15,7 +15,7 @@ import {
   TCP4ServerEndpoint,
   reactor,
 } from '../../lib/index.js';
-import { echo } from '../helpers.js';
+import { echo, abortListeners } from '../helpers.js';
 
 const ports: IListeningPort[] = [];
 const conns: Connection[] = [];
@@ -24,8 +24,6 @@ afterEach(async () => {
   for (const c of conns.splice(0)) c.abort();
   await Promise.all(ports.splice(0).map((p) => p.stopListening()));
 });
-
-const listeners = (signal: AbortSignal) => getEventListeners(signal, 'abort').length;
 
 function expectAborted(error: unknown, reason: unknown): void {
   expect(error).toBeInstanceOf(CancelledError);
@@ -49,7 +47,7 @@ describe('listen({ signal })', () => {
     ports.push(
       await listen('tcp:0:interface=127.0.0.1', echo, reactor, { signal: controller.signal }),
     );
-    expect(listeners(controller.signal)).toBe(0);
+    expect(abortListeners(controller.signal)).toBe(0);
     controller.abort();
     // Once listening, the port is the caller's: aborting later does not close it.
     const conn = await connect(`tcp:127.0.0.1:${(ports[0]!.getHost() as InetAddress).port}`);
@@ -77,7 +75,7 @@ describe('listen({ signal })', () => {
     const pending = listen(endpoint, echo, { signal: controller.signal });
     controller.abort('changed my mind');
     expectAborted(await rejection(pending), 'changed my mind');
-    expect(listeners(controller.signal)).toBe(0);
+    expect(abortListeners(controller.signal)).toBe(0);
     resolveListen({
       getHost: () => ({ type: 'TCP', host: '127.0.0.1', port: 1 }),
       stopListening: () => {
@@ -92,7 +90,7 @@ describe('listen({ signal })', () => {
     const controller = new AbortController();
     const endpoint = new TCP4ServerEndpoint(reactor, 0, 50, '127.0.0.1');
     ports.push(await endpoint.listen(echo, { signal: controller.signal }));
-    expect(listeners(controller.signal)).toBe(0);
+    expect(abortListeners(controller.signal)).toBe(0);
     const reason = new Error('stop');
     expectAborted(
       await rejection(endpoint.listen(echo, { signal: AbortSignal.abort(reason) })),
@@ -115,7 +113,7 @@ describe('connect({ signal })', () => {
     conns.push(await connect(`tcp:127.0.0.1:${port}`, reactor, { signal: controller.signal }));
     const endpoint = new TCP4ClientEndpoint(reactor, '127.0.0.1', port);
     conns.push(await endpoint.connect({ signal: controller.signal }));
-    expect(listeners(controller.signal)).toBe(0);
+    expect(abortListeners(controller.signal)).toBe(0);
   });
 
   it('rejects an aborted attempt with an AbortError carrying the reason', async () => {
@@ -131,7 +129,7 @@ describe('connect({ signal })', () => {
     const pending = endpoint.connect({ signal: controller.signal });
     controller.abort(reason);
     expectAborted(await rejection(pending), reason);
-    expect(listeners(controller.signal)).toBe(0);
+    expect(abortListeners(controller.signal)).toBe(0);
   });
 
   it('looks aborted to Node: AbortSignal.timeout gives an AbortError caused by a TimeoutError', async () => {
@@ -156,10 +154,10 @@ describe('Connection.write({ signal })', () => {
     const [conn, transport] = pausedConnection();
     const controller = new AbortController();
     const pending = conn.write('data', { signal: controller.signal });
-    expect(listeners(controller.signal)).toBe(1);
+    expect(abortListeners(controller.signal)).toBe(1);
     controller.abort('enough');
     expectAborted(await rejection(pending), 'enough');
-    expect(listeners(controller.signal)).toBe(0);
+    expect(abortListeners(controller.signal)).toBe(0);
     expect(transport.value().toString()).toBe('data');
   });
 
@@ -179,9 +177,9 @@ describe('Connection.write({ signal })', () => {
     const pending = conn.write('data', { signal: controller.signal });
     (transport.producer as { resumeProducing(): void }).resumeProducing();
     await pending;
-    expect(listeners(controller.signal)).toBe(0);
+    expect(abortListeners(controller.signal)).toBe(0);
     // Not paused: resolves at once, no listener added.
     await conn.write('more', { signal: controller.signal });
-    expect(listeners(controller.signal)).toBe(0);
+    expect(abortListeners(controller.signal)).toBe(0);
   });
 });

@@ -1,6 +1,5 @@
-import { getEventListeners } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { echo } from '../helpers.js';
+import { echo, abortListeners } from '../helpers.js';
 import { Collector, certArg, keyArg } from './helpers.js';
 import {
   CancelledError,
@@ -120,7 +119,7 @@ describe('wrapClientTLS over real sockets', () => {
       controller.abort();
       const error = await result.catch((e: unknown) => e);
       expect(error).toBeInstanceOf(CancelledError);
-      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+      expect(abortListeners(controller.signal)).toBe(0);
       await server.closed;
     } finally {
       void serverConn.then((conn) => conn.abort());

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { connect, type IListeningPort } from '../../lib/index.js';
 import { start as startClassic } from '../../examples/echo-classic.js';
 import { start as startStream } from '../../examples/echo-stream.js';
-import { roundTrip, tcpTo } from './helpers.js';
+import { roundTrip } from '../helpers.js';
+import { tcpTo } from './helpers.js';
 
 const servers: IListeningPort[] = [];
 afterEach(async () => {

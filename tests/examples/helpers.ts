@@ -21,16 +21,3 @@ export async function lineClient(description: string) {
     next: async () => (await received.next()).value,
   };
 }
-
-/** Write `text` on `conn` and collect what comes back until `text.length` bytes arrived. */
-export async function roundTrip(conn: Connection, text: string): Promise<string> {
-  await conn.write(text);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of conn) {
-    chunks.push(chunk);
-    size += chunk.length;
-    if (size >= Buffer.byteLength(text)) break;
-  }
-  return Buffer.concat(chunks).toString();
-}

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { start } from '../../examples/tls-echo.js';
 import { connect, type InetAddress, TLSError } from '../../lib/index.js';
-import { roundTrip } from './helpers.js';
+import { roundTrip } from '../helpers.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {

@@ -4,7 +4,7 @@
 // waitForEvent, and with Node's events.once, timers/promises and
 // AbortSignal.timeout. Each loser is aborted quietly (no unhandled
 // rejection), leaves its waiting list, and leaves no listener behind.
-import { EventEmitter, getEventListeners, once } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   all,
@@ -28,8 +28,8 @@ import {
   DeferredQueue,
   deferLater,
 } from '../../lib/index.js';
+import { abortListeners } from '../helpers.js';
 
-const listeners = (signal: AbortSignal) => getEventListeners(signal, 'abort').length;
 const open: Connection[] = [];
 afterEach(() => {
   for (const c of open.splice(0)) c.abort();
@@ -53,7 +53,7 @@ describe('abort-controller-x over woven operations', () => {
     ]);
     await expect(failing).rejects.toBeInstanceOf(RangeError);
     expect([queue.waiting.length, lock.waiting.length]).toEqual([0, 0]);
-    expect(listeners(outer.signal)).toBe(0);
+    expect(abortListeners(outer.signal)).toBe(0);
   });
 
   it('retry: retries a failed woven operation, and stops (without retrying) on an abort', async () => {
@@ -101,7 +101,7 @@ describe('abort-controller-x over woven operations', () => {
     ]);
     expect(winner).toBe('timer');
     expect(queue.waiting).toHaveLength(0);
-    expect(listeners(outer.signal)).toBe(0);
+    expect(abortListeners(outer.signal)).toBe(0);
   });
 
   it("waitForEvent on conn.signal: wins when the peer goes; the clock's deferLater is unscheduled", async () => {
@@ -125,7 +125,7 @@ describe('abort-controller-x over woven operations', () => {
     expect(await winner).toBe('peer left');
     await reader;
     expect(clock.getDelayedCalls()).toHaveLength(0);
-    expect(listeners(a.signal)).toBe(0);
+    expect(abortListeners(a.signal)).toBe(0);
   });
 });
 
@@ -171,7 +171,7 @@ describe("Node's APIs over woven operations", () => {
     expect(error).toBeInstanceOf(AbortError);
     expect(((error as AbortError).cause as Error).name).toBe('TimeoutError');
     expect(queue.waiting).toHaveLength(0);
-    expect(listeners(signal)).toBe(0);
+    expect(abortListeners(signal)).toBe(0);
   });
 
   it('Connection.write({ signal: AbortSignal.timeout }) against a peer that never reads', async () => {
@@ -187,6 +187,6 @@ describe("Node's APIs over woven operations", () => {
       );
     }
     expect(error).toBeInstanceOf(AbortError);
-    expect(listeners(signal)).toBe(0);
+    expect(abortListeners(signal)).toBe(0);
   });
 });

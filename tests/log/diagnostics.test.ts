@@ -17,8 +17,8 @@ import {
   reactor,
   type TLSHandshakeFailedMessage,
 } from '../../lib/index.js';
-import { Echo } from '../helpers.js';
-import { cert, deferred, key, Resources } from '../transports/helpers.js';
+import { Echo, deferred } from '../helpers.js';
+import { cert, key, Resources } from '../transports/helpers.js';
 
 const res = new Resources();
 const subscriptions: [string, (m: unknown) => void][] = [];

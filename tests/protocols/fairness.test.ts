@@ -11,7 +11,8 @@ import {
   Reactor,
   type StreamProtocol,
 } from '../../lib/index.js';
-import { portOf, Resources } from '../transports/helpers.js';
+import { portOf } from '../helpers.js';
+import { Resources } from '../transports/helpers.js';
 
 const LINE = `${'x'.repeat(72)}\r\n`; // chargen's 74 bytes
 const COUNT = 20000; // about 1.5 MB

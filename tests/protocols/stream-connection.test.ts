@@ -1,4 +1,3 @@
-import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import {
   type Address,
@@ -18,7 +17,7 @@ import {
   StreamConnection,
   StringTransport,
 } from '../../lib/index.js';
-import { loggedDuring, loggedWhile, readAll, turns } from '../helpers.js';
+import { loggedDuring, loggedWhile, readAll, turns, abortListeners } from '../helpers.js';
 
 const decoder = new TextDecoder();
 const text = (d: Data): string => (typeof d === 'string' ? d : decoder.decode(d));
@@ -214,7 +213,7 @@ describe('StreamConnection', () => {
     const { conn } = connect();
     const signal = conn.signal;
     expect(conn.signal).toBe(signal);
-    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
+    expect(abortListeners(signal)).toBe(0);
     conn.connectionLost(new Failure(new ConnectionDone()));
     expect(signal.aborted).toBe(true);
     const late = connect().conn;

@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { getEventListeners } from 'node:events';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import {
   ThreadPool,
   Clock,
 } from '../../lib/index.js';
+import { abortListeners } from '../helpers.js';
 
 const tasks = new URL('../fixtures/thread-tasks.mjs', import.meta.url);
 
@@ -47,7 +47,7 @@ describe('deferToThread', () => {
       3,
     );
     expect(await deferToThread({ signal: ac.signal }, tasks, 'add', 2, 2)).toBe(4);
-    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(0);
+    expect(abortListeners(ac.signal)).toBe(0);
     const d = deferToThread({ signal: ac.signal }, { module: tasks, name: 'spin' });
     await new Promise((resolve) => setImmediate(resolve));
     const reason = new Error('enough');
@@ -56,7 +56,7 @@ describe('deferToThread', () => {
     expect(error).toBeInstanceOf(CancelledError);
     expect((error as Error).name).toBe('AbortError');
     expect((error as Error).cause).toBe(reason);
-    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(0);
+    expect(abortListeners(ac.signal)).toBe(0);
   });
 
   it('deferToThreadPool runs on the given pool', async () => {

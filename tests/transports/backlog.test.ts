@@ -1,7 +1,8 @@
 import * as net from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Protocol, Reactor, serverFromString } from '../../lib/index.js';
-import { portOf, Resources } from './helpers.js';
+import { portOf } from '../helpers.js';
+import { Resources } from './helpers.js';
 
 const reactor = new Reactor();
 const res = new Resources();

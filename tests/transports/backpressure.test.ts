@@ -5,8 +5,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Handler, Protocol, Reactor } from '../../lib/index.js';
-import { echo } from '../helpers.js';
-import { portOf, Resources } from './helpers.js';
+import { echo, portOf } from '../helpers.js';
+import { Resources } from './helpers.js';
 
 const reactor = new Reactor();
 const res = new Resources();

@@ -17,7 +17,8 @@ import {
   describeConnectionConformance,
   type MakeConnectionPair,
 } from '../protocols/connection-conformance.js';
-import { cert, deferred, key, portOf } from './helpers.js';
+import { deferred, portOf } from '../helpers.js';
+import { cert, key } from './helpers.js';
 
 const reactor = new Reactor();
 const opened: { ports: ListeningPort[]; connectors: Connector[] } = { ports: [], connectors: [] };

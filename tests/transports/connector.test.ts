@@ -11,8 +11,8 @@ import {
   Reactor,
   UserError,
 } from '../../lib/index.js';
-import { Echo } from '../helpers.js';
-import { deferred, portOf, Recorder, RecordingClientFactory, Resources } from './helpers.js';
+import { Echo, deferred, portOf } from '../helpers.js';
+import { Recorder, RecordingClientFactory, Resources } from './helpers.js';
 
 const reactor = new Reactor();
 const res = new Resources();

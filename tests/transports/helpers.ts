@@ -12,20 +12,12 @@ import {
   type ListeningPort,
   Protocol,
 } from '../../lib/index.js';
+import { deferred } from '../helpers.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'tls');
 /** A self-signed certificate for CN/SAN `localhost` and `127.0.0.1`, and its key. */
 export const cert = readFileSync(join(fixtures, 'localhost.crt'));
 export const key = readFileSync(join(fixtures, 'localhost.key'));
-
-/** A promise with its resolve function exposed. */
-export function deferred<T = void>(): { promise: Promise<T>; resolve: (v: T) => void } {
-  let resolve!: (v: T) => void;
-  const promise = new Promise<T>((r) => {
-    resolve = r;
-  });
-  return { promise, resolve };
-}
 
 /** Everything a test opens, closed in `afterEach` by {@link Resources.closeAll}. */
 export class Resources {
@@ -183,11 +175,4 @@ export function readAtLeast(socket: net.Socket, n: number): Promise<Buffer> {
     socket.on('data', onData);
     socket.once('error', reject);
   });
-}
-
-/** The TCP port of a listening port. */
-export function portOf(port: ListeningPort): number {
-  const host = port.getHost();
-  if (host.type === 'UNIX') throw new Error('not a TCP port');
-  return host.port;
 }

@@ -1,10 +1,7 @@
-// Opening and closing many connections leaves nothing behind: no socket,
-// no listener on the port, no timer, no pending connector.
-import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Connection, Reactor } from '../../lib/index.js';
-import { echo } from '../helpers.js';
-import { deferred, portOf, Resources } from './helpers.js';
+import { abortListeners, deferred, echo, portOf, turns } from '../helpers.js';
+import { Resources } from './helpers.js';
 
 const reactor = new Reactor();
 const res = new Resources();
@@ -17,14 +14,10 @@ function resources(): Record<string, number> {
   return counts;
 }
 
-async function settle(): Promise<void> {
-  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
-}
-
 describe('resource hygiene', () => {
   it('leaves no socket, timer or signal listener behind after 1,000 connections', async () => {
     const port = res.port(await reactor.listenTCP(0, echo, 128, '127.0.0.1'));
-    await settle();
+    await turns(20);
     const before = resources();
     const signals: AbortSignal[] = [];
     const once = () => {
@@ -44,15 +37,13 @@ describe('resource hygiene', () => {
       return done.promise;
     };
     for (let batch = 0; batch < 20; batch++) await Promise.all(Array.from({ length: 50 }, once));
-    await settle();
+    await turns(20);
     expect(signals).toHaveLength(1000);
     const after = resources();
     expect(after.TCPSocketWrap ?? 0).toBe(before.TCPSocketWrap ?? 0);
     expect(after.TCPServerWrap).toBe(before.TCPServerWrap);
     expect(after.Timeout ?? 0).toBeLessThanOrEqual(before.Timeout ?? 0);
     expect(reactor.getDelayedCalls()).toHaveLength(0);
-    expect(signals.every((s) => s.aborted && getEventListeners(s, 'abort').length === 0)).toBe(
-      true,
-    );
+    expect(signals.every((s) => s.aborted && abortListeners(s) === 0)).toBe(true);
   }, 30_000);
 });

@@ -11,10 +11,8 @@ import {
   Protocol,
   Reactor,
 } from '../../lib/index.js';
-import { Echo, echo } from '../helpers.js';
+import { Echo, echo, deferred, portOf } from '../helpers.js';
 import {
-  deferred,
-  portOf,
   RecordingClientFactory,
   Recorder,
   Resources,

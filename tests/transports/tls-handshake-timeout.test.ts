@@ -6,8 +6,8 @@ import * as tls from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Connection, lines, Reactor, serverFromString, TLSError } from '../../lib/index.js';
 import { certArg, keyArg } from '../endpoints/helpers.js';
-import { echo, logEventsOfEachTest } from '../helpers.js';
-import { cert, key, portOf, Resources, rawConnect, readAtLeast } from './helpers.js';
+import { echo, logEventsOfEachTest, portOf } from '../helpers.js';
+import { cert, key, Resources, rawConnect, readAtLeast } from './helpers.js';
 
 const reactor = new Reactor();
 const res = new Resources();

@@ -10,12 +10,10 @@ import {
   type SocketTransport,
   TLSError,
 } from '../../lib/index.js';
-import { Echo, echo } from '../helpers.js';
+import { Echo, echo, deferred, portOf } from '../helpers.js';
 import {
   cert,
-  deferred,
   key,
-  portOf,
   RecordingClientFactory,
   Recorder,
   Resources,

@@ -1,4 +1,3 @@
-import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   ConnectionClosedError,
@@ -9,7 +8,7 @@ import {
   Reactor,
   UDPPort,
 } from '../../lib/index.js';
-import { loggedDuring } from '../helpers.js';
+import { loggedDuring, abortListeners } from '../helpers.js';
 import { Recorder, sendFrom, UDPResources } from './udp-helpers.js';
 
 const reactor = new Reactor();
@@ -167,7 +166,7 @@ describe('listenUDP with a stream-style handler', () => {
     await port.stopListening();
     expect(received).toEqual(['one', 'two']);
     expect(signal!.aborted).toBe(true);
-    expect(getEventListeners(signal!, 'abort')).toHaveLength(0);
+    expect(abortListeners(signal!)).toBe(0);
   });
 
   it('instantiates a DatagramProtocol class', async () => {

@@ -1,29 +1,19 @@
-// JobQueue: p-queue's limits, with waiting jobs that really leave the queue
-// when aborted (p-queue 8 keeps them queued and its abort listeners attached).
-import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AbortError, JobQueue, QueueFullError } from '../../../lib/index.js';
+import { deferred, abortListeners } from '../../helpers.js';
 
 afterEach(() => {
   vi.useRealTimers();
 });
 
-function gate() {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  return { open, opened };
-}
-
 describe('JobQueue', () => {
   it('an aborted waiter leaves the queue at once, never runs, and its listener is removed', async () => {
     const q = new JobQueue({ concurrency: 1 });
-    const first = gate();
+    const first = deferred();
     const ran: string[] = [];
     const a = q.run(async () => {
       ran.push('a');
-      await first.opened;
+      await first.promise;
     });
     const ac = new AbortController();
     const b = q.run(
@@ -41,8 +31,8 @@ describe('JobQueue', () => {
     const error = await b.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AbortError);
     expect((error as AbortError).cause).toBe('no longer needed');
-    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(0);
-    first.open();
+    expect(abortListeners(ac.signal)).toBe(0);
+    first.resolve();
     await Promise.all([a, c]);
     expect(ran).toEqual(['a', 'c']);
     expect([q.waiting, q.running]).toEqual([0, 0]);
@@ -52,7 +42,7 @@ describe('JobQueue', () => {
     const q = new JobQueue({ concurrency: 1 });
     const ac = new AbortController();
     expect(await q.run(async () => 42, { signal: ac.signal })).toBe(42);
-    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(0);
+    expect(abortListeners(ac.signal)).toBe(0);
     await expect(q.run(async () => 1, { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(
       AbortError,
     );
@@ -61,15 +51,15 @@ describe('JobQueue', () => {
 
   it('refuses a job past maxWaiting; clear() rejects the waiting ones', async () => {
     const q = new JobQueue({ concurrency: 1, maxWaiting: 1 });
-    const first = gate();
-    const a = q.run(() => first.opened);
+    const first = deferred();
+    const a = q.run(() => first.promise);
     const b = q.run(async () => 'b');
     await expect(q.run(async () => 'c')).rejects.toBeInstanceOf(QueueFullError);
     expect(q.waiting).toBe(1);
     q.clear(new Error('closing'));
     await expect(b).rejects.toThrow('closing');
     expect(q.waiting).toBe(0);
-    first.open();
+    first.resolve();
     await a;
   });
 

@@ -15,14 +15,8 @@ import {
   TimeoutFactory,
   type WrappingFactory,
 } from '../../../lib/index.js';
-import { captureLog } from '../../helpers.js';
+import { captureLog, Echo, roundTrip } from '../../helpers.js';
 import { peer, policyEvents } from './helpers.js';
-
-class Echo extends Protocol {
-  override dataReceived(data: Uint8Array) {
-    this.transport!.write(data);
-  }
-}
 
 /** Build and connect a protocol from `factory` for a peer on `host`; null when refused. */
 function open(factory: { buildProtocol(a: ReturnType<typeof peer>): unknown }, host = '10.0.0.2') {
@@ -107,12 +101,6 @@ describe('limits over TCP', () => {
   afterEach(async () => {
     for (const c of cleanups.splice(0).reverse()) await c();
   });
-
-  async function roundTrip(conn: Connection, text: string): Promise<string> {
-    await conn.write(text);
-    const { value } = await conn[Symbol.asyncIterator]().next();
-    return Buffer.from(value ?? []).toString();
-  }
 
   it.each([
     ['LimitConnectionsByPeer', LimitConnectionsByPeer],

@@ -1,5 +1,4 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -9,19 +8,18 @@ import {
   type ServicePlugin,
   type StreamServerEndpointService,
 } from '../../lib/index.js';
-import { connectTo, readUntil } from '../runner/woven-process.js';
+import { connectTo, readUntil, destroyClients } from '../runner/woven-process.js';
 import { httpGet } from './http-get.js';
 
 const LOCAL = 'tcp:0:interface=127.0.0.1';
 let builtins: Map<string, ServicePlugin>;
 const services: IService[] = [];
-const sockets: Socket[] = [];
 
 beforeAll(async () => {
   builtins = new Map((await getPlugins('service')).map((p) => [p.name, p]));
 });
 afterEach(async () => {
-  for (const s of sockets.splice(0)) s.destroy();
+  destroyClients();
   for (const s of services.splice(0)) await s.stopService();
 });
 
@@ -40,28 +38,22 @@ async function start(name: string, options: Record<string, unknown>): Promise<nu
   return host.port;
 }
 
-async function open(port: number): Promise<Socket> {
-  const s = await connectTo(port);
-  sockets.push(s);
-  return s;
-}
-
 describe('built-in services', () => {
   it('echo sends every byte back', async () => {
-    const s = await open(await start('echo', {}));
+    const s = await connectTo(await start('echo', {}));
     const bytes = Buffer.from([112, 105, 110, 103, 0, 255, 13, 10]);
     s.write(bytes);
     expect((await readUntil(s, (b) => b.length >= bytes.length)).equals(bytes)).toBe(true);
   });
 
   it('discard reads everything and answers nothing, closing after the client does', async () => {
-    const s = await open(await start('discard', {}));
+    const s = await connectTo(await start('discard', {}));
     s.end('x'.repeat(100_000));
     expect((await readUntil(s, () => false)).length).toBe(0);
   });
 
   it('chargen sends 72-character lines rotating through the printable characters', async () => {
-    const s = await open(await start('chargen', {}));
+    const s = await connectTo(await start('chargen', {}));
     const received = await readUntil(s, (b) => b.length >= 74 * 3);
     const lines = received.toString('latin1').split('\r\n');
     const printable = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join('');
@@ -71,14 +63,14 @@ describe('built-in services', () => {
   });
 
   it('daytime sends the date and time as a line, then closes', async () => {
-    const s = await open(await start('daytime', {}));
+    const s = await connectTo(await start('daytime', {}));
     const text = (await readUntil(s, () => false)).toString();
     expect(text.endsWith('\r\n')).toBe(true);
     expect(Math.abs(Date.parse(text.trim()) - Date.now())).toBeLessThan(5_000);
   });
 
   it('time sends 32-bit big-endian seconds since 1900, then closes', async () => {
-    const s = await open(await start('time', {}));
+    const s = await connectTo(await start('time', {}));
     const bytes = await readUntil(s, () => false);
     expect(bytes.length).toBe(4);
     const since1900 = bytes.readUInt32BE(0);
@@ -87,7 +79,9 @@ describe('built-in services', () => {
 
   it('portforward relays both ways, with backpressure, to --host and --dest-port', async () => {
     const target = await start('echo', {});
-    const s = await open(await start('portforward', { host: '127.0.0.1', 'dest-port': target }));
+    const s = await connectTo(
+      await start('portforward', { host: '127.0.0.1', 'dest-port': target }),
+    );
     const payload = Buffer.alloc(4 * 1024 * 1024, 7);
     s.write(payload);
     const back = await readUntil(s, (b) => b.length >= payload.length, 15_000);
@@ -96,7 +90,9 @@ describe('built-in services', () => {
 
   it('portforward passes the half-close on', async () => {
     const target = await start('daytime', {});
-    const s = await open(await start('portforward', { host: '127.0.0.1', 'dest-port': target }));
+    const s = await connectTo(
+      await start('portforward', { host: '127.0.0.1', 'dest-port': target }),
+    );
     const text = (await readUntil(s, () => false)).toString();
     expect(text).toMatch(/\r\n$/);
   });
@@ -147,7 +143,7 @@ describe('the web built-in', () => {
 
   it('closes idle keep-alive connections when stopped', async () => {
     port = await start('web', { path: join(root, 'site') });
-    const s = await open(port);
+    const s = await connectTo(port);
     s.write('GET /a.txt HTTP/1.1\r\nHost: localhost\r\n\r\n');
     const response = await readUntil(s, (b) => b.toString().endsWith('hello, static world'));
     expect(response.toString()).toMatch(/keep-alive/i);

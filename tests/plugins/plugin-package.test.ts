@@ -1,15 +1,20 @@
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { connectTo, killAll, readUntil, runWoven, WovenProcess } from '../runner/woven-process.js';
+import {
+  connectTo,
+  killAll,
+  readUntil,
+  runWoven,
+  WovenProcess,
+  destroyClients,
+} from '../runner/woven-process.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
 const EXAMPLE = join(REPO, 'examples', 'plugin-package');
 let project: string;
 let bin: string;
-const sockets: Socket[] = [];
 
 /** A temporary project with woven (linked to this repo) and the example plugin package installed. */
 beforeAll(() => {
@@ -25,18 +30,12 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(project, { recursive: true, force: true }));
 afterEach(async () => {
-  for (const s of sockets.splice(0)) s.destroy();
+  destroyClients();
   await killAll();
 });
 
 function woven(args: string[]): WovenProcess {
   return new WovenProcess(args, { cwd: project, bin });
-}
-
-async function open(port: number): Promise<Socket> {
-  const s = await connectTo(port);
-  sockets.push(s);
-  return s;
 }
 
 describe('a third-party plugin package', () => {
@@ -61,7 +60,7 @@ describe('a third-party plugin package', () => {
       '--exclaim',
     ]);
     const port = await p.listeningPort();
-    const s = await open(port);
+    const s = await connectTo(port);
     expect((await readUntil(s, (b) => b.includes('\r\n'))).toString()).toBe('hi\r\n');
     s.write('plain JavaScript\r\n');
     expect((await readUntil(s, (b) => b.includes('\r\n'))).toString()).toBe(
@@ -78,7 +77,7 @@ describe('a third-party plugin package', () => {
     const port = await p.listeningPort();
     const listening = p.events().find((e) => e.log_format === 'listening on {address}');
     expect(listening?.host).toBe('127.0.0.1');
-    const s = await open(port);
+    const s = await connectTo(port);
     s.write('ok');
     expect((await readUntil(s, (b) => b.length >= 2)).toString()).toBe('ok');
   });

@@ -10,11 +10,10 @@ import {
   type StreamServerEndpointService,
 } from '../../lib/index.js';
 import { loggedDuring } from '../helpers.js';
-import { connectTo, readUntil } from '../runner/woven-process.js';
+import { connectTo, readUntil, destroyClients } from '../runner/woven-process.js';
 import { httpGet, type Reply } from './http-get.js';
 
 const services: IService[] = [];
-const sockets: Socket[] = [];
 let web: ServicePlugin;
 let root: string;
 let site: string;
@@ -39,7 +38,7 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 afterEach(async () => {
-  for (const s of sockets.splice(0)) s.destroy();
+  destroyClients();
   for (const s of services.splice(0)) await s.stopService();
 });
 
@@ -54,12 +53,6 @@ async function start(options: Record<string, unknown> = {}): Promise<number> {
   const host = service.port?.getHost() as { port: number } | undefined;
   if (!host) throw new Error('web is not listening');
   return host.port;
-}
-
-async function open(port: number): Promise<Socket> {
-  const s = await connectTo(port);
-  sockets.push(s);
-  return s;
 }
 
 function closed(s: Socket): Promise<void> {
@@ -77,7 +70,7 @@ describe('web: timeouts a client cannot outlast', () => {
   it('closes a slowloris connection sending headers a byte at a time, and serves others meanwhile', async () => {
     const port = await start({ 'headers-timeout': 0.3, 'request-timeout': 0 });
     const [events] = await loggedDuring(async () => {
-      const slow = await open(port);
+      const slow = await connectTo(port);
       const gone = closed(slow);
       const request = 'GET /a.txt HTTP/1.1\r\nHost: localhost\r\nX-Slow: ';
       let sent = 0;
@@ -100,7 +93,7 @@ describe('web: timeouts a client cannot outlast', () => {
   it('closes an idle keep-alive connection after the keep-alive timeout', async () => {
     const port = await start({ 'keep-alive-timeout': 0.2 });
     const [events] = await loggedDuring(async () => {
-      const s = await open(port);
+      const s = await connectTo(port);
       s.write('GET /a.txt HTTP/1.1\r\nHost: localhost\r\n\r\n');
       const reply = await readUntil(s, (b) => b.toString().endsWith('hello, static world'));
       expect(reply.toString()).toMatch(/keep-alive/i);
@@ -111,7 +104,7 @@ describe('web: timeouts a client cannot outlast', () => {
 
   it('serves a second request on a kept-alive connection (the idle deadline is cancelled)', async () => {
     const port = await start({ 'keep-alive-timeout': 0.5, 'headers-timeout': 0.5 });
-    const s = await open(port);
+    const s = await connectTo(port);
     s.write('GET /a.txt HTTP/1.1\r\nHost: localhost\r\n\r\n');
     await readUntil(s, (b) => b.toString().endsWith('hello, static world'));
     s.write('GET /a.txt HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
@@ -124,7 +117,7 @@ describe('web: request targets', () => {
   it('answers an absolute-form target (RFC 9112) and 400s one that does not parse', async () => {
     const port = await start();
     const ask = async (target: string) => {
-      const s = await open(port);
+      const s = await connectTo(port);
       s.write(`GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
       return (await readUntil(s, (b) => b.includes('\r\n\r\n'))).toString('latin1');
     };

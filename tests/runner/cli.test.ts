@@ -1,5 +1,5 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -11,28 +11,22 @@ import {
   heldConnection,
   WovenProcess,
   waitForFile,
+  destroyClients,
 } from './woven-process.js';
 
 const LOCAL = 'tcp:0:interface=127.0.0.1';
 let dir: string;
-const sockets: Socket[] = [];
 const servers: Server[] = [];
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'woven-cli-'));
 });
 afterEach(async () => {
-  for (const s of sockets.splice(0)) s.destroy();
+  destroyClients();
   await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
   await killAll();
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function open(port: number): Promise<Socket> {
-  const s = await connectTo(port);
-  sockets.push(s);
-  return s;
-}
 
 async function startEcho(extra: string[] = []): Promise<{ woven: WovenProcess; port: number }> {
   const woven = new WovenProcess(['--log-format', 'json', ...extra, 'echo', '--port', LOCAL]);
@@ -40,7 +34,7 @@ async function startEcho(extra: string[] = []): Promise<{ woven: WovenProcess; p
 }
 
 async function echoes(port: number, text: string): Promise<boolean> {
-  const s = await open(port);
+  const s = await connectTo(port);
   s.write(text);
   const got = await readUntil(s, (b) => b.length >= text.length);
   s.destroy();
@@ -119,7 +113,7 @@ describe('running a service', () => {
 
   it('closes the listening port first, then tells open connections, and exits 0 once they closed', async () => {
     const { woven, port } = await startEcho(['--shutdown-timeout', '30']);
-    const inFlight = await open(port);
+    const inFlight = await connectTo(port);
     inFlight.write('before');
     await readUntil(inFlight, (b) => b.length >= 6);
     const closed = new Promise<void>((resolve) => inFlight.once('close', () => resolve()));
@@ -132,7 +126,7 @@ describe('running a service', () => {
 
   it('exits as soon as the last connection closes after a stop', async () => {
     const { woven, port } = await startEcho(['--shutdown-timeout', '30']);
-    const inFlight = await open(port);
+    const inFlight = await connectTo(port);
     woven.signal('SIGTERM');
     await woven.waitForLine(/"log_text":"stopped"/);
     inFlight.end();
@@ -140,14 +134,14 @@ describe('running a service', () => {
   });
 
   it('aborts what is still open at --shutdown-timeout and exits 1', async () => {
-    const { woven } = await heldConnection(sockets, ['--shutdown-timeout', '0.5']);
+    const { woven } = await heldConnection(['--shutdown-timeout', '0.5']);
     woven.signal('SIGTERM');
     expect(await woven.exitCode(10_000)).toBe(1);
     expect(woven.stdout).toMatch(/shutdown did not finish within 0\.5 s/);
   });
 
   it('exits at once, with code 1, on a second signal during a slow shutdown', async () => {
-    const { woven } = await heldConnection(sockets, ['--shutdown-timeout', '30']);
+    const { woven } = await heldConnection(['--shutdown-timeout', '30']);
     woven.signal('SIGTERM');
     await woven.waitForLine(/closing 1 open connections/);
     woven.signal('SIGTERM');

@@ -1,12 +1,18 @@
 // `woven --metrics DESC`: Prometheus metrics (prom-client), /healthz and
 // /readyz over HTTP, from the real CLI, alone and summed over --workers.
-import { type AddressInfo, createServer, type Socket } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectTo, heldConnection, killAll, readUntil, WovenProcess } from './woven-process.js';
+import {
+  connectTo,
+  heldConnection,
+  killAll,
+  readUntil,
+  WovenProcess,
+  destroyClients,
+} from './woven-process.js';
 
-const sockets: Socket[] = [];
 afterEach(async () => {
-  for (const s of sockets.splice(0)) s.destroy();
+  destroyClients();
   await killAll();
 });
 
@@ -59,7 +65,6 @@ describe('woven --metrics', () => {
     expect((await get(mport, '/healthz')).status).toBe(200);
     await until(mport, '/readyz', (r) => r.status === 200);
     const client = await connectTo(port);
-    sockets.push(client);
     client.write('twelve bytes');
     await readUntil(client, (b) => b.length >= 12);
     const label = `{port="127.0.0.1:${port}"}`;
@@ -83,7 +88,7 @@ describe('woven --metrics', () => {
   });
 
   it('/readyz answers 503 while the service is stopping', async () => {
-    const { woven } = await heldConnection(sockets, [...METRICS, '--shutdown-timeout', '5']);
+    const { woven } = await heldConnection([...METRICS, '--shutdown-timeout', '5']);
     const mport = await metricsPort(woven);
     await until(mport, '/readyz', (r) => r.status === 200);
     woven.signal('SIGTERM');
@@ -122,7 +127,6 @@ describe('woven --metrics', () => {
     await until(mport, '/readyz', (r) => r.status === 200);
     for (let i = 0; i < 6; i++) {
       const client = await connectTo(port);
-      sockets.push(client);
       client.write('ping');
       await readUntil(client, (b) => b.length >= 4);
     }

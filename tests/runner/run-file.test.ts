@@ -8,15 +8,20 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { connectTo, killAll, readUntil, runWoven, WovenProcess } from './woven-process.js';
+import {
+  connectTo,
+  killAll,
+  readUntil,
+  runWoven,
+  WovenProcess,
+  destroyClients,
+} from './woven-process.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 let dir: string;
-const sockets: Socket[] = [];
 
 /** A project directory whose node_modules holds this woven (and, with `tsx`, tsx). */
 function project({ tsx = false, type = 'module' } = {}): string {
@@ -31,7 +36,7 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'woven-run-'));
 });
 afterEach(async () => {
-  for (const s of sockets.splice(0)) s.destroy();
+  destroyClients();
   await killAll();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -59,7 +64,6 @@ export default service;
 
 async function roundTrip(port: number, text: string): Promise<string> {
   const s = await connectTo(port);
-  sockets.push(s);
   s.write(text);
   return (await readUntil(s, (b) => b.length >= text.length)).toString();
 }

@@ -2,7 +2,6 @@
 // that hangs, a second signal. Every line the runner writes, before and after
 // the stop, goes where --log-format and --logfile say.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -14,16 +13,16 @@ import {
   STOP_PLUGINS,
   WovenProcess,
   waitForFile,
+  destroyClients,
 } from './woven-process.js';
 
 let dir: string;
-const sockets: Socket[] = [];
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'woven-stop-'));
 });
 afterEach(async () => {
-  for (const s of sockets.splice(0)) s.destroy();
+  destroyClients();
   await killAll();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -75,11 +74,7 @@ describe('a service whose start never finishes', () => {
 describe('a stop that rejects', () => {
   it("still closes the port beside it and logs the failure (MultiService's stop goes on)", async () => {
     // Its connection ignores the stop: woven waits for it, with the port closed.
-    const { woven, port, held } = await heldConnection(
-      sockets,
-      ['--shutdown-timeout', '30'],
-      'failstop',
-    );
+    const { woven, port, held } = await heldConnection(['--shutdown-timeout', '30'], 'failstop');
     woven.signal('SIGTERM');
     await woven.waitForLine(/the database said no/);
     await woven.waitForLine(/closing 1 open connections/);
@@ -101,7 +96,6 @@ describe('a stop that rejects', () => {
     ]);
     const port = await woven.listeningPort();
     const held = await connectTo(port);
-    sockets.push(held);
     await readUntil(held, (b) => b.toString() === 'held\n');
     woven.signal('SIGTERM');
     await woven.waitForLine(/flushing the queue failed/);

@@ -1,11 +1,17 @@
-import { createServer, type Server, type Socket } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectTo, killAll, readUntil, runWoven, WovenProcess } from './woven-process.js';
+import {
+  connectTo,
+  killAll,
+  readUntil,
+  runWoven,
+  WovenProcess,
+  destroyClients,
+} from './woven-process.js';
 
-const sockets: Socket[] = [];
 const servers: Server[] = [];
 afterEach(async () => {
-  for (const s of sockets.splice(0)) s.destroy();
+  destroyClients();
   await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
   await killAll();
 });
@@ -58,7 +64,6 @@ describe('woven --workers', () => {
     expect(listening.map((e) => e.worker_id).sort()).toEqual([1, 2]);
 
     const s = await connectTo(port);
-    sockets.push(s);
     s.write('shared');
     expect((await readUntil(s, (b) => b.length >= 6)).toString()).toBe('shared');
     s.destroy();

@@ -130,13 +130,23 @@ export async function killAll(): Promise<void> {
   await Promise.all(left.map((p) => p.exited));
 }
 
-/** Open a TCP connection to 127.0.0.1:`port`. */
+const clients = new Set<Socket>();
+
+/** Open a TCP connection to 127.0.0.1:`port` ({@link destroyClients} closes it). */
 export function connectTo(port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
+    clients.add(socket);
+    socket.once('close', () => clients.delete(socket));
     socket.once('connect', () => resolve(socket));
     socket.once('error', reject);
   });
+}
+
+/** Destroy every connection {@link connectTo} opened that is still open (call from afterEach). */
+export function destroyClients(): void {
+  for (const socket of clients) socket.destroy();
+  clients.clear();
 }
 
 /** Read from `socket` until `predicate(received)` holds or it ends; at most `timeout` ms. */
@@ -175,10 +185,9 @@ export const STOP_PLUGINS = join(import.meta.dirname, '..', 'fixtures', 'stop-pl
  * Run `woven --log-format json <args> <service>` (a service of
  * {@link STOP_PLUGINS} whose connections ignore the stop) and open one
  * connection the server has accepted (it greeted): a stop must wait for it,
- * or abort it at --shutdown-timeout. The client is pushed onto `sockets`.
+ * or abort it at --shutdown-timeout.
  */
 export async function heldConnection(
-  sockets: Socket[],
   args: string[],
   service: 'stubborn' | 'failstop' = 'stubborn',
 ): Promise<{ woven: WovenProcess; port: number; held: Socket }> {
@@ -192,7 +201,6 @@ export async function heldConnection(
   ]);
   const port = await woven.listeningPort();
   const held = await connectTo(port);
-  sockets.push(held);
   await readUntil(held, (b) => b.toString() === 'held\n');
   return { woven, port, held };
 }

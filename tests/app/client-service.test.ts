@@ -12,9 +12,7 @@ import {
   Protocol,
   reactor,
 } from '../../lib/index.js';
-
-/** Let promise callbacks run (no timers involved). */
-const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
+import { turns } from '../helpers.js';
 
 type Outcome = 'refuse' | 'accept';
 
@@ -67,15 +65,15 @@ describe('ClientService', () => {
       },
     });
     service.startService();
-    await flush();
+    await turns();
     expect(endpoint.attempts).toBe(1);
     clock.advance(9.9);
     expect(endpoint.attempts).toBe(1);
     clock.advance(0.1);
-    await flush();
+    await turns();
     expect(endpoint.attempts).toBe(2);
     clock.advance(20);
-    await flush();
+    await turns();
     expect(endpoint.attempts).toBe(3);
     expect(delays).toEqual([1, 2]);
     await service.whenConnected();
@@ -90,7 +88,7 @@ describe('ClientService', () => {
     const first = await service.whenConnected();
     await endpoint.servers[0]?.close();
     await (first as Connection).closed;
-    await flush();
+    await turns();
     const next = service.whenConnected();
     expect(next.called).toBe(false);
     clock.advance(5);
@@ -105,12 +103,12 @@ describe('ClientService', () => {
     const endpoint = new ScriptedEndpoint([]);
     const service = new ClientService(endpoint, undefined, { clock, retryPolicy: () => 1 });
     service.startService();
-    await flush();
+    await turns();
     const pending = service.whenConnected();
     await service.stopService();
     await expect(pending).rejects.toBeInstanceOf(CancelledError);
     clock.advance(10);
-    await flush();
+    await turns();
     expect(endpoint.attempts).toBe(1);
     expect(clock.getDelayedCalls()).toEqual([]);
   });

@@ -22,7 +22,7 @@ import {
   UNIXClientEndpoint,
   UNIXServerEndpoint,
 } from '../../lib/index.js';
-import { abortListeners } from '../helpers.js';
+import { abortListeners, turns } from '../helpers.js';
 
 const peer = { type: 'TCP', host: '127.0.0.1', port: 4321 } as const;
 
@@ -166,7 +166,7 @@ describe('client endpoints', () => {
     const { transport, wrapper } = completeConnection(reactor);
     const conn: Connection = await result;
     await conn.write('ping');
-    await new Promise((resolve) => setImmediate(resolve));
+    await turns();
     expect(transport.value().toString()).toBe('ping');
     wrapper.dataReceived(Buffer.from('pong'));
     const iterator = conn[Symbol.asyncIterator]();
@@ -183,7 +183,7 @@ describe('client endpoints', () => {
     const conn = await result;
     expect(typeof conn.write).toBe('function');
     for (let i = 0; i < 20 && transport.value().length === 0; i++) {
-      await new Promise((resolve) => setImmediate(resolve));
+      await turns();
     }
     expect(transport.value().toString()).toBe('hello from the generator');
   });

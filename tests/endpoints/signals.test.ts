@@ -15,7 +15,7 @@ import {
   TCP4ServerEndpoint,
   reactor,
 } from '../../lib/index.js';
-import { echo, abortListeners } from '../helpers.js';
+import { echo, abortListeners, turns } from '../helpers.js';
 
 const ports: IListeningPort[] = [];
 const conns: Connection[] = [];
@@ -82,7 +82,7 @@ describe('listen({ signal })', () => {
         stopped += 1;
       },
     });
-    await new Promise((r) => setImmediate(r));
+    await turns();
     expect(stopped).toBe(1);
   });
 

@@ -9,7 +9,7 @@ import {
   StandardIOEndpoint,
   serverFromString,
 } from '../../lib/index.js';
-import { echo } from '../helpers.js';
+import { echo, turns } from '../helpers.js';
 
 function pipes() {
   const stdin = new PassThrough();
@@ -53,7 +53,7 @@ describe('StandardIOEndpoint', () => {
       stopReactor: false,
     }).listen(Upper);
     stdin.write('shout\n');
-    await new Promise((resolve) => setImmediate(resolve));
+    await turns();
     await port.closeConnections(new ServerStoppingError());
     expect(await output).toBe('SHOUT\n');
   });

@@ -13,7 +13,7 @@ import {
   ThreadPool,
   Clock,
 } from '../../lib/index.js';
-import { abortListeners } from '../helpers.js';
+import { abortListeners, turns } from '../helpers.js';
 
 const tasks = new URL('../fixtures/thread-tasks.mjs', import.meta.url);
 
@@ -36,7 +36,7 @@ describe('deferToThread', () => {
   it('is cancellable: a running busy loop is terminated and fails with CancelledError', async () => {
     await deferToThread({ module: tasks, name: 'add' }, 0, 0);
     const d = deferToThread({ module: tasks, name: 'spin' });
-    await new Promise((resolve) => setImmediate(resolve));
+    await turns();
     d.cancel();
     await expect(d.asPromise()).rejects.toBeInstanceOf(CancelledError);
   });
@@ -49,7 +49,7 @@ describe('deferToThread', () => {
     expect(await deferToThread({ signal: ac.signal }, tasks, 'add', 2, 2)).toBe(4);
     expect(abortListeners(ac.signal)).toBe(0);
     const d = deferToThread({ signal: ac.signal }, { module: tasks, name: 'spin' });
-    await new Promise((resolve) => setImmediate(resolve));
+    await turns();
     const reason = new Error('enough');
     ac.abort(reason);
     const error = await d.asPromise().catch((e: unknown) => e);

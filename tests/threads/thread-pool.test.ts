@@ -10,7 +10,7 @@ import {
   ThreadPool,
   ThreadWorkerError,
 } from '../../lib/index.js';
-import { nextLogged } from '../helpers.js';
+import { nextLogged, turns } from '../helpers.js';
 
 const tasks = new URL('../fixtures/thread-tasks.mjs', import.meta.url);
 const pools: ThreadPool[] = [];
@@ -194,7 +194,7 @@ describe('ThreadPool', () => {
     // make sure the worker is up so the task is really running when cancelled
     await pool.run({ module: tasks, name: 'add' }, 0, 0);
     const spinning = pool.run({ module: tasks, name: 'spin' });
-    await new Promise((resolve) => setImmediate(resolve));
+    await turns();
     // The task spins forever: only terminating its worker can settle it.
     spinning.cancel();
     const { error } = await outcome(spinning);

@@ -13,6 +13,7 @@ import {
   TaskFailed,
   TaskStopped,
 } from '../../lib/index.js';
+import { turns } from '../helpers.js';
 
 /** A scheduler run by hand, as Twisted's test FakeScheduler. */
 class FakeScheduler {
@@ -330,7 +331,7 @@ describe('Cooperator', () => {
     const d = c.coiterate(gen());
     for (let i = 0; i < 10 && !d.called; i++) {
       clock.advance(0);
-      await new Promise((resolve) => setImmediate(resolve));
+      await turns();
     }
     expect(seen).toEqual([1, 2]);
     expect(d.called).toBe(true);

@@ -8,7 +8,7 @@ import {
   Reactor,
   UDPPort,
 } from '../../lib/index.js';
-import { loggedDuring, abortListeners } from '../helpers.js';
+import { loggedDuring, abortListeners, turns } from '../helpers.js';
 import { Recorder, sendFrom, UDPResources } from './udp-helpers.js';
 
 const reactor = new Reactor();
@@ -47,7 +47,7 @@ describe('DatagramStream (in memory)', () => {
     const reading = (async () => {
       for await (const d of stream) seen.push(new TextDecoder().decode(d.data));
     })();
-    await new Promise((r) => setImmediate(r));
+    await turns();
     stream.datagramReceived(bytes('c'), addr);
     stream.doStop();
     await reading;
@@ -161,7 +161,7 @@ describe('listenUDP with a stream-style handler', () => {
     await sendFrom(raw, 'one', port.getHost().port);
     await sendFrom(raw, 'two', port.getHost().port);
     await ended;
-    await new Promise((r) => setImmediate(r));
+    await turns();
     expect(port.listening).toBe(false); // the handler's end stopped it
     await port.stopListening();
     expect(received).toEqual(['one', 'two']);

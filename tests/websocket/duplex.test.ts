@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { readAll } from '../helpers.js';
+import { readAll, turns } from '../helpers.js';
 import { describe, expect, it } from 'vitest';
 import {
   Clock,
@@ -59,7 +59,7 @@ describe('connectionDuplex', () => {
         }),
       );
       written += chunk.byteLength;
-      for (let j = 0; j < 3; j++) await new Promise((resolve) => setImmediate(resolve));
+      await turns(3);
       if (!calledBack) pending = done;
     }
     expect(pending).not.toBeNull(); // the peer reads nothing: a write is held back
@@ -119,7 +119,7 @@ describe('connectionDuplex', () => {
     const [a, b] = connectionPair();
     const duplex = connectionDuplex(a);
     await b.write('x'.repeat(10));
-    await new Promise((resolve) => setImmediate(resolve));
+    await turns();
     expect(duplex.readableLength).toBe(0); // no reader yet: the connection keeps the bytes
     const [chunk] = await once(duplex, 'data');
     expect(String(chunk)).toBe('x'.repeat(10));
@@ -155,7 +155,7 @@ describe('WebSocket over an in-memory connection pair', () => {
     });
     await client.write('GET / HTTP/1.1\r\nHost: x\r\n'); // an unfinished request
     clock.advance(4.9);
-    await new Promise((resolve) => setImmediate(resolve));
+    await turns();
     expect(server.signal.aborted).toBe(false);
     clock.advance(0.1);
     await server.closed;

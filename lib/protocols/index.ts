@@ -66,6 +66,7 @@ export { forwardHalfClose } from './half-close.js';
 export { isAsyncIterable } from './async-iterable.js';
 export {
   currentTurn,
+  DueAtNextTurn,
   nextTurn,
   onNextTurn,
   TURN_BUDGET_BYTES,

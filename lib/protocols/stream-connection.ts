@@ -327,7 +327,7 @@ export class StreamConnection
     if (this.#writeClosed) return rejected(new ConnectionClosedError());
     const signal = options?.signal;
     if (signal?.aborted) return rejected(AbortError.fromSignal(signal));
-    if (this.#batched()) this.#flush();
+    this.#flush();
     this.transport!.write(data);
     if (this.#writePaused) return signal === undefined ? this.#drained() : this.#drainedOr(signal);
     return this.#turnBudget().spend(sizeOf(data)) ? RESOLVED : nextTurn();
@@ -343,7 +343,7 @@ export class StreamConnection
   /** Half-close after flushing: send `data` if given, then EOF. Reading goes on. */
   end(data?: Data): Promise<void> {
     if (this.#writeClosed) return data === undefined ? RESOLVED : this.write(data);
-    if (this.#batched()) this.#flush();
+    this.#flush();
     const transport = this.transport!;
     if (data !== undefined) transport.write(data);
     this.#writeClosed = true;
@@ -355,7 +355,7 @@ export class StreamConnection
   /** Close gracefully after flushing; resolves once the connection is gone. */
   close(): Promise<void> {
     if (this.#lost === null) {
-      if (this.#batched()) this.#flush();
+      this.#flush();
       this.#writeClosed = true;
       this.transport?.loseConnection();
     }
@@ -417,7 +417,7 @@ export class StreamConnection
     if (!isTLSTransport(transport)) {
       return rejected(new TypeError('this transport does not support startTLS'));
     }
-    if (this.#batched()) this.#flush();
+    this.#flush();
     const unread = this.#reading.takeAll(pending);
     const started = transport.startTLS(options, unread);
     started.catch(noop); // a handshake failure reaches whoever awaits, and crashes nobody
@@ -466,7 +466,7 @@ export class StreamConnection
 
   /** The reader is about to wait for input: what was yielded meanwhile goes out now. */
   #beforeWaiting(): void {
-    if (this.#batched()) this.#flush();
+    this.#flush();
     if (this.#readPaused) this.#resumeReading();
   }
 
@@ -491,11 +491,6 @@ export class StreamConnection
     for (const w of waiters) w();
   }
 
-  /** Whether yielded data waits in the batch. */
-  #batched(): boolean {
-    return this.#batch?.pending === true;
-  }
-
   /** This turn's work, counted from the first write or yield on. */
   #turnBudget(): TurnBudget {
     if (this.#budget === null) this.#budget = new TurnBudget();
@@ -509,7 +504,7 @@ export class StreamConnection
     if (this.#batch.size >= this.#settings.batchMax) this.#batch.flush();
   }
 
-  /** Hand what the generator yielded to the transport now. */
+  /** Hand what the generator yielded, if anything, to the transport now. */
   #flush(): void {
     this.#batch?.flush();
   }
@@ -558,7 +553,7 @@ export class StreamConnection
     protected override gate(): Promise<void> | null {
       const conn = this.#conn;
       if (!conn.#writePaused && !conn.#budget?.exhausted) return null;
-      if (conn.#batched()) conn.#flush();
+      conn.#flush();
       return conn.#writePaused ? conn.#drained() : nextTurn();
     }
     protected override ran(): void {

@@ -51,6 +51,33 @@ export function onNextTurn(fn: () => void): void {
   schedule();
 }
 
+/**
+ * Owners with work due at the next turn, all handled there in one pass: one
+ * entry in the turn's list serves them all (every transport's write flush,
+ * say) rather than a callback each. An owner added twice is run twice: it
+ * keeps its own "already due" flag.
+ */
+export class DueAtNextTurn<T> {
+  #due: T[] = [];
+  readonly #run: (owner: T) => void;
+  readonly #runAll = (): void => {
+    const due = this.#due;
+    this.#due = [];
+    for (const owner of due) this.#run(owner);
+  };
+
+  /** @param run what to do for each owner at the next turn. */
+  constructor(run: (owner: T) => void) {
+    this.#run = run;
+  }
+
+  /** Run `owner` at the next turn. */
+  add(owner: T): void {
+    if (this.#due.length === 0) onNextTurn(this.#runAll);
+    this.#due.push(owner);
+  }
+}
+
 /** A promise (one per turn, shared) that resolves at the next turn. */
 export function nextTurn(): Promise<void> {
   if (nextPromise === null) {

@@ -1,6 +1,7 @@
 // Internal: what a stream protocol yields, gathered into one transport write.
 // Tests: tests/protocols/stream-connection-batching.test.ts
 import type { Data, ITransport } from './transport.js';
+import { DueAtNextTurn } from './turn.js';
 import { flushNow, WriteBuffer } from './write-buffer.js';
 
 /**
@@ -12,16 +13,16 @@ import { flushNow, WriteBuffer } from './write-buffer.js';
 export class YieldBatch {
   readonly #buffer = new WriteBuffer();
   readonly #transport: ITransport;
+  /** The transport's write methods, made once per batch rather than once per flush. */
+  readonly #write: (data: Data) => void;
+  readonly #writeSequence: (parts: Data[]) => void;
   #scheduled = false;
 
   /** @param transport where the batch goes. */
   constructor(transport: ITransport) {
     this.#transport = transport;
-  }
-
-  /** Whether anything waits to go out. */
-  get pending(): boolean {
-    return !this.#buffer.empty;
+    this.#write = (data) => transport.write(data);
+    this.#writeSequence = (parts) => transport.writeSequence(parts);
   }
 
   /** The size of what waits (see `sizeOf`). */
@@ -39,34 +40,26 @@ export class YieldBatch {
     this.#buffer.clear();
   }
 
-  /** Hand what waits to the transport, in one write (or one `writeSequence` of large pieces), sent at once. */
+  /**
+   * Hand what waits (if anything) to the transport, in one write (or one
+   * `writeSequence` of large pieces), sent at once.
+   */
   flush(): void {
-    const transport = this.#transport;
-    this.#buffer.drainInto(
-      (data) => transport.write(data),
-      (parts) => transport.writeSequence(parts),
-    );
-    (transport as { [flushNow]?: () => void })[flushNow]?.();
+    if (this.#buffer.empty) return;
+    this.#buffer.drainInto(this.#write, this.#writeSequence);
+    (this.#transport as { [flushNow]?: () => void })[flushNow]?.();
   }
 
   /** Flush at the next turn of the event loop, unless it goes out before. */
   flushSoon(): void {
     if (this.#scheduled || this.#buffer.empty) return;
     this.#scheduled = true;
-    const due = YieldBatch.#due;
-    if (due.length === 0) setImmediate(YieldBatch.#flushDue);
-    due.push(this);
+    YieldBatch.#due.add(this);
   }
 
-  /** Batches with a fallback flush due: one `setImmediate` serves them all. */
-  static #due: YieldBatch[] = [];
-
-  static #flushDue(): void {
-    const due = YieldBatch.#due;
-    YieldBatch.#due = [];
-    for (const batch of due) {
-      batch.#scheduled = false;
-      if (!batch.#buffer.empty) batch.flush();
-    }
-  }
+  /** Batches with a fallback flush due. */
+  static readonly #due = new DueAtNextTurn<YieldBatch>((batch) => {
+    batch.#scheduled = false;
+    batch.flush();
+  });
 }

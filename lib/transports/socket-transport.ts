@@ -13,6 +13,7 @@ import {
   type IPushProducer,
   type ITLSTransport,
   type Protocol,
+  DueAtNextTurn,
   onNextTurn,
   ProducerSlot,
   publishHandlerFailure,
@@ -315,22 +316,14 @@ export class SocketTransport implements ITLSTransport {
   #scheduleFlush(): void {
     if (this.#flushScheduled || this.#receiving) return;
     this.#flushScheduled = true;
-    const due = SocketTransport.#flushDue;
-    if (due.length === 0) onNextTurn(SocketTransport.#flushAll);
-    due.push(this);
+    SocketTransport.#flushDue.add(this);
   }
 
-  /** Transports with writes to flush at the next turn: one callback serves them all. */
-  static #flushDue: SocketTransport[] = [];
-
-  static #flushAll(): void {
-    const due = SocketTransport.#flushDue;
-    SocketTransport.#flushDue = [];
-    for (const t of due) {
-      t.#flushScheduled = false;
-      t.#flush();
-    }
-  }
+  /** Transports with writes to flush at the next turn. */
+  static readonly #flushDue = new DueAtNextTurn<SocketTransport>((t) => {
+    t.#flushScheduled = false;
+    t.#flush();
+  });
 
   /** Hand what was written to the socket now (see `flushNow`). */
   [flushNow](): void {

@@ -222,6 +222,20 @@ export async function stopServing(): Promise<void> {
 }
 
 /**
+ * Lists for the ports and connections the calling file's tests open: after
+ * each test the connections are aborted and the ports stopped.
+ */
+export function closedAfterEach(): { ports: IListeningPort[]; conns: Connection[] } {
+  const ports: IListeningPort[] = [];
+  const conns: Connection[] = [];
+  afterEach(async () => {
+    for (const c of conns.splice(0)) c.abort();
+    await Promise.all(ports.splice(0).map((p) => p.stopListening()));
+  });
+  return { ports, conns };
+}
+
+/**
  * The unhandled promise rejections the process reports while `fn` runs and
  * for one event-loop turn after it (Node reports them once the microtasks
  * have drained), for tests that prove a promise nobody awaits is harmless.

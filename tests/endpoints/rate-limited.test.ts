@@ -1,26 +1,18 @@
 // `rate=N:rateQueue=M` on a server description: a real TCP port serving at
 // most N new connections per second, refusing those past the queue bound.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  type Connection,
   connect,
   EndpointDescriptionError,
-  type IListeningPort,
   type InetAddress,
   listen,
   RateLimitedServerEndpoint,
   reactor,
   serverFromString,
 } from '../../lib/index.js';
-import { echo, roundTrip } from '../helpers.js';
+import { echo, roundTrip, closedAfterEach } from '../helpers.js';
 
-const ports: IListeningPort[] = [];
-const conns: Connection[] = [];
-
-afterEach(async () => {
-  for (const c of conns.splice(0)) c.abort();
-  await Promise.all(ports.splice(0).map((p) => p.stopListening()));
-});
+const { ports, conns } = closedAfterEach();
 
 describe('rate= on a server description', () => {
   it('serves the first connection of the second and refuses one past the queue bound', async () => {

@@ -1,10 +1,9 @@
 // `{ signal }` on listen, connect, endpoint listen/connect and Connection.write:
 // each rejects like Node's aborted APIs and removes its listener when it settles.
 import { once } from 'node:events';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   CancelledError,
-  type Connection,
   connect,
   type IListeningPort,
   type InetAddress,
@@ -15,15 +14,9 @@ import {
   TCP4ServerEndpoint,
   reactor,
 } from '../../lib/index.js';
-import { echo, abortListeners, turns } from '../helpers.js';
+import { echo, abortListeners, turns, closedAfterEach } from '../helpers.js';
 
-const ports: IListeningPort[] = [];
-const conns: Connection[] = [];
-
-afterEach(async () => {
-  for (const c of conns.splice(0)) c.abort();
-  await Promise.all(ports.splice(0).map((p) => p.stopListening()));
-});
+const { ports, conns } = closedAfterEach();
 
 function expectAborted(error: unknown, reason: unknown): void {
   expect(error).toBeInstanceOf(CancelledError);

@@ -172,7 +172,13 @@ export class ChunkQueue {
     const first = this.#chunks[0];
     if (first === undefined) return 0;
     const d = delim.length;
-    const i = d === 1 ? first.lastIndexOf(delim[0]!) : first.lastIndexOf(delim, first.length - d);
+    // A chunk of whole requests ends with the delimiter: look there first.
+    const tail = first.length - d;
+    const i = endsWith(first, delim)
+      ? tail
+      : d === 1
+        ? first.lastIndexOf(delim[0]!)
+        : first.lastIndexOf(delim, tail);
     return i < this.#head ? 0 : i + d - this.#head;
   }
 
@@ -263,4 +269,12 @@ function indexIn(chunk: Buffer, delim: Buffer, from: number): number {
     if (chunk[i + 1] === second) return i;
   }
   return -1;
+}
+
+/** Whether `chunk` ends with `delim`. */
+function endsWith(chunk: Buffer, delim: Buffer): boolean {
+  const tail = chunk.length - delim.length;
+  if (tail < 0) return false;
+  for (let k = 0; k < delim.length; k++) if (chunk[tail + k] !== delim[k]) return false;
+  return true;
 }

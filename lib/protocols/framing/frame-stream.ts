@@ -35,6 +35,7 @@ export function batched<T>(
   let failure: { error: unknown } | null = null;
   return (queue) => {
     if (failure !== null) throw failure.error;
+    if (queue.size === 0) return null;
     let frames = takeMany?.(queue);
     if (frames === undefined) {
       const first = parse(queue);
@@ -42,7 +43,11 @@ export function batched<T>(
       frames = [first];
     }
     try {
-      for (let frame = parse(queue); frame !== null; frame = parse(queue)) frames.push(frame);
+      while (queue.size > 0) {
+        const frame = parse(queue);
+        if (frame === null) break;
+        frames.push(frame);
+      }
     } catch (error) {
       failure = { error };
     }

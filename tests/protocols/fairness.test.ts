@@ -11,13 +11,15 @@ import {
   Reactor,
   type StreamProtocol,
 } from '../../lib/index.js';
+import { TURN_BUDGET_BYTES } from '../../lib/protocols/turn.js';
 import { portOf } from '../helpers.js';
 import { Resources } from '../transports/helpers.js';
 
 const LINE = `${'x'.repeat(72)}\r\n`; // chargen's 74 bytes
-const COUNT = 20000; // about 1.5 MB
+/** The flood is 24 turns' budgets (6 MiB at 256 KiB a turn)… */
+const COUNT = Math.ceil((24 * TURN_BUDGET_BYTES) / LINE.length);
 const TOTAL = LINE.length * COUNT;
-/** The flood is some 23 turns' budgets: a fair loop turns at least this often meanwhile. */
+/** …so a fair loop turns at least this often meanwhile. */
 const MIN_TURNS = 8;
 
 /** Count setImmediate turns until `work` settles. */

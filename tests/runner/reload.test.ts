@@ -98,7 +98,13 @@ describe('SIGHUP under --workers', () => {
     }
     expect(finishedAt).toBeDefined();
     console.log(`reload: ${results.length} exchanges, reload finished after ${finishedAt}`);
-    expect(results.filter((r) => r.error !== undefined)).toEqual([]);
+    // An old worker that stops closes its idle connections gracefully (DESIGN's
+    // "Stopping"): one greeted by v1 and closed before the client's byte
+    // arrived is that, not a refusal or a reset; anything else is a failure.
+    const idleClose = 'closed early after "v1\\n"';
+    const failed = results.filter((r) => r.error !== undefined && r.error !== idleClose);
+    expect(failed).toEqual([]);
+    expect(results.filter((r) => r.error === idleClose).length).toBeLessThanOrEqual(2);
     expect(results.slice(finishedAt).every((r) => r.version === 'v2')).toBe(true);
     expect(results.some((r) => r.version === 'v2')).toBe(true);
     expect(woven.lines.filter((l) => l.includes('"worker {pid} started"'))).toHaveLength(4);

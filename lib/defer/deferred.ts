@@ -48,6 +48,13 @@ const CONTINUE: Step = () => undefined;
  */
 const CHAIN: Step = () => undefined;
 
+/**
+ * The marker of a {@link Deferred.then} step: its argument slots hold the
+ * native Promise's `resolve` (callback side) and `reject` (errback side),
+ * called with the result here, which passes on unchanged.
+ */
+const SETTLE: Step = () => undefined;
+
 /** Each chain step takes four slots: callback, errback, callback args, errback args. */
 const STEP = 4;
 
@@ -336,13 +343,17 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
     }
     let resolve!: (v: unknown) => void;
     let reject!: (e: unknown) => void;
-    const promise = new Promise<R1 | R2>((res, rej) => {
-      resolve = res as (v: unknown) => void;
+    const promise = new Promise<unknown>((res, rej) => {
+      resolve = res;
       reject = rej;
     });
-    const args = [resolve, reject, onFulfilled, onRejected];
-    this.#add(settleFulfilled as Step, settleRejected as Step, args, args);
-    return promise;
+    this.#push(SETTLE, SETTLE, resolve, reject);
+    if (this.#called) this.#runCallbacks();
+    return (
+      onFulfilled == null && onRejected == null
+        ? promise
+        : promise.then(onFulfilled as never, onRejected)
+    ) as Promise<R1 | R2>;
   }
 
   /** As `Promise.prototype.catch`, observing this chain (see {@link then}). */
@@ -532,6 +543,10 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
       const args = steps[failed ? i + 3 : i + 2] as unknown[] | undefined;
       steps[i] = steps[i + 1] = steps[i + 2] = steps[i + 3] = undefined;
       if (fn === undefined) continue;
+      if (fn === SETTLE) {
+        settle(this.#result, args as unknown as (v: unknown) => void);
+        continue;
+      }
       if (fn === CONTINUE) {
         // Hand the result to the Deferred waiting on this one.
         handedTo = args as unknown as Deferred<unknown>;
@@ -739,39 +754,10 @@ function cancelledToTimeoutError(result: unknown, seconds: number): unknown {
   return result;
 }
 
-function settleFulfilled(
-  value: unknown,
-  resolve: (v: unknown) => void,
-  reject: (e: unknown) => void,
-  onFulfilled: ((v: unknown) => unknown) | null | undefined,
-): unknown {
-  if (typeof onFulfilled !== 'function') resolve(value);
-  else queueMicrotask(() => runHandler(onFulfilled, value, resolve, reject));
-  return value;
-}
-
-function settleRejected(
-  failure: Failure,
-  resolve: (v: unknown) => void,
-  reject: (e: unknown) => void,
-  _onFulfilled: unknown,
-  onRejected: ((e: unknown) => unknown) | null | undefined,
-): Failure {
-  markHandled(failure);
-  if (typeof onRejected !== 'function') reject(failure.value);
-  else queueMicrotask(() => runHandler(onRejected, failure.value, resolve, reject));
-  return failure;
-}
-
-function runHandler(
-  handler: (v: unknown) => unknown,
-  arg: unknown,
-  resolve: (v: unknown) => void,
-  reject: (e: unknown) => void,
-): void {
-  try {
-    resolve(handler(arg));
-  } catch (error) {
-    reject(error);
-  }
+/** A {@link SETTLE} step: hand `result` to the Promise's `resolve`, or a failure's error to its `reject`. */
+function settle(result: unknown, resolveOrReject: (v: unknown) => void): void {
+  if (isFailure(result)) {
+    markHandled(result);
+    resolveOrReject(result.value);
+  } else resolveOrReject(result);
 }

@@ -65,7 +65,6 @@ export {
 export { forwardHalfClose } from './half-close.js';
 export { isAsyncIterable } from './async-iterable.js';
 export {
-  currentTurn,
   DueAtNextTurn,
   nextTurn,
   onNextTurn,
@@ -73,6 +72,6 @@ export {
   TURN_BUDGET_STEPS,
   TurnBudget,
 } from './turn.js';
-export { COPY_BELOW, flushNow, joinData, sizeOf, WriteBuffer } from './write-buffer.js';
+export { batchWrites, COPY_BELOW, joinData, sizeOf, WriteBuffer } from './write-buffer.js';
 export * from './basic/index.js';
 export * from './framing/index.js';

@@ -41,15 +41,6 @@ function schedule(): void {
   setImmediate(tick);
 }
 
-/**
- * The number of the current turn. It changes at the next turn (calling this
- * makes sure the next turn is counted).
- */
-export function currentTurn(): number {
-  schedule();
-  return turn;
-}
-
 /** Run `fn` at the start of the next turn (after timers and I/O of this one). */
 export function onNextTurn(fn: () => void): void {
   waiting.push(fn);
@@ -96,7 +87,10 @@ export function nextTurn(): Promise<void> {
 
 /**
  * Work done in the current turn by one owner (a connection): bytes and
- * steps, reset when the turn changes.
+ * steps, reset when the turn changes. Counting schedules nothing: the turn
+ * is only marked once an owner reaches the budget, so a lightly loaded loop
+ * runs no extra callback per turn. Until then the counts may span several
+ * turns, which at worst makes an owner wait one turn early.
  */
 export class TurnBudget {
   #turn = -1;
@@ -105,15 +99,16 @@ export class TurnBudget {
 
   /** Count `bytes` written and `steps` taken; returns true while still within the budget. */
   spend(bytes: number, steps = 0): boolean {
-    const now = currentTurn();
-    if (now !== this.#turn) {
-      this.#turn = now;
+    if (this.#turn !== turn) {
+      this.#turn = turn;
       this.#bytes = 0;
       this.#steps = 0;
     }
     this.#bytes += bytes;
     this.#steps += steps;
-    return this.#bytes < TURN_BUDGET_BYTES && this.#steps < TURN_BUDGET_STEPS;
+    if (this.#bytes < TURN_BUDGET_BYTES && this.#steps < TURN_BUDGET_STEPS) return true;
+    schedule(); // the next turn renews the budget
+    return false;
   }
 
   /** True when this turn's budget is used up (it is renewed at the next turn). */

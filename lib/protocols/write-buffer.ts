@@ -11,12 +11,14 @@ import type { Data } from './transport.js';
 export const COPY_BELOW = 16384;
 
 /**
- * The method of a transport that buffers writes (until the end of the turn)
- * which hands what is buffered to the system now. A writer that has already
- * gathered one turn's writes into one piece (a stream connection's batch)
- * calls it, so the piece leaves at once rather than one more hop later.
+ * The method of a transport that buffers writes (until the end of the turn):
+ * `transport[batchWrites](writes)` runs `writes` (calls of `write` and
+ * `writeSequence`) and hands what they wrote to the system when it returns,
+ * without scheduling a flush for later. A writer that has already gathered
+ * one turn's writes (a stream connection's batch) uses it, so they leave at
+ * once rather than one more hop later.
  */
-export const flushNow: unique symbol = Symbol('woven.flushNow');
+export const batchWrites: unique symbol = Symbol('woven.batchWrites');
 
 /** The size of `data` for buffering purposes (a string counts its UTF-16 units). */
 export function sizeOf(data: Data): number {

@@ -2,7 +2,7 @@
 // Tests: tests/protocols/stream-connection-batching.test.ts
 import type { Data, ITransport } from './transport.js';
 import { DueAtNextTurn } from './turn.js';
-import { flushNow, WriteBuffer } from './write-buffer.js';
+import { batchWrites, WriteBuffer } from './write-buffer.js';
 
 /**
  * The values a stream protocol yielded and its connection has not yet
@@ -12,17 +12,19 @@ import { flushNow, WriteBuffer } from './write-buffer.js';
  */
 export class YieldBatch {
   readonly #buffer = new WriteBuffer();
-  readonly #transport: ITransport;
-  /** The transport's write methods, made once per batch rather than once per flush. */
-  readonly #write: (data: Data) => void;
-  readonly #writeSequence: (parts: Data[]) => void;
+  /** Hands what waits to the transport, to be sent at once: made once per batch rather than once per flush. */
+  readonly #send: () => void;
   #scheduled = false;
 
   /** @param transport where the batch goes. */
   constructor(transport: ITransport) {
-    this.#transport = transport;
-    this.#write = (data) => transport.write(data);
-    this.#writeSequence = (parts) => transport.writeSequence(parts);
+    const write = (data: Data) => transport.write(data);
+    const writeSequence = (parts: Data[]) => transport.writeSequence(parts);
+    const drain = () => {
+      this.#buffer.drainInto(write, writeSequence);
+    };
+    const batched = (transport as { [batchWrites]?: (writes: () => void) => void })[batchWrites];
+    this.#send = batched === undefined ? drain : () => batched.call(transport, drain);
   }
 
   /** The size of what waits (see `sizeOf`). */
@@ -45,9 +47,7 @@ export class YieldBatch {
    * `writeSequence` of large pieces), sent at once.
    */
   flush(): void {
-    if (this.#buffer.empty) return;
-    this.#buffer.drainInto(this.#write, this.#writeSequence);
-    (this.#transport as { [flushNow]?: () => void })[flushNow]?.();
+    if (!this.#buffer.empty) this.#send();
   }
 
   /** Flush at the next turn of the event loop, unless it goes out before. */

@@ -19,7 +19,7 @@ import {
   publishHandlerFailure,
   type StartTLSOptions,
   WriteBuffer,
-  flushNow,
+  batchWrites,
 } from '../protocols/index.js';
 import { publishClosed, publishOpened } from './connection-events.js';
 import { errorMessage, TLSError } from './errors.js';
@@ -97,7 +97,7 @@ export class SocketTransport implements ITLSTransport {
   /** What was written and not yet handed to the socket. */
   #out: WriteBuffer | null = null;
   #flushScheduled = false;
-  /** Inside the protocol's `dataReceived`: writes go out when it returns. */
+  /** Inside the protocol's `dataReceived` (or a `batchWrites`): writes go out when it returns. */
   #receiving = false;
   /** loseConnection() was called (it may wait for the producer to unregister). */
   #disconnecting = false;
@@ -325,8 +325,18 @@ export class SocketTransport implements ITLSTransport {
     t.#flush();
   });
 
-  /** Hand what was written to the socket now (see `flushNow`). */
-  [flushNow](): void {
+  /** Run `writes`; what they write goes to the socket when they return (see `batchWrites`). */
+  [batchWrites](writes: () => void): void {
+    if (this.#receiving) {
+      writes(); // inside dataReceived: it all goes out when that returns
+      return;
+    }
+    this.#receiving = true;
+    try {
+      writes();
+    } finally {
+      this.#receiving = false;
+    }
     this.#flush();
   }
 

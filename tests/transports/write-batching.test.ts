@@ -2,6 +2,7 @@
 // callback scheduled for the next turn of the event loop.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { lines, Reactor } from '../../lib/index.js';
+import { portOf } from '../helpers.js';
 import { Resources, rawConnect } from './helpers.js';
 
 const reactor = new Reactor();
@@ -25,7 +26,7 @@ describe('stream protocol writes over TCP', () => {
         '127.0.0.1',
       ),
     );
-    const socket = await rawConnect(port.getHost().port, res);
+    const socket = await rawConnect(portOf(port), res);
     socket.setEncoding('latin1');
     const immediate = vi.spyOn(globalThis, 'setImmediate');
     let answered = 0;

@@ -488,7 +488,9 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
     callbackArgs: unknown,
     errbackArgs: unknown,
   ): void {
-    if (this.#steps === null) this.#steps = spareSteps.pop() ?? [];
+    // A new array has room for one step: most chains have one or two, and an
+    // empty array would grow to 17 slots at its first store.
+    if (this.#steps === null) this.#steps = spareSteps.pop() ?? new Array(STEP);
     const steps = this.#steps;
     const end = this.#end;
     steps[end] = callback;

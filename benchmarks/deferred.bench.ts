@@ -178,18 +178,55 @@ interface Row extends Record<'woven' | 'then' | 'async', number> {
   twisted?: number;
 }
 
+/** The bodies of the one-at-a-time error path, each chain throwing with `thrower`. */
+function errorBodies(n: number, thrower: () => never): Scenario['bodies'] {
+  return {
+    woven: () => {
+      for (let i = 0; i < n; i++) {
+        const d = wovenError(new Deferred<number>(), thrower);
+        d.callback(0);
+        sink += d.result as number;
+      }
+    },
+    then: async () => {
+      for (let i = 0; i < n; i++) sink += await pending((p) => nativeError(p, thrower));
+    },
+    async: async () => {
+      for (let i = 0; i < n; i++) sink += await pending((p) => asyncError(p, thrower));
+    },
+  };
+}
+
+/** `bodies`, each run with V8's stack capture off: what the error path costs without it. */
+function withoutStacks(bodies: Scenario['bodies']): Scenario['bodies'] {
+  const off =
+    (body: Body): Body =>
+    async () => {
+      const limit = Error.stackTraceLimit;
+      Error.stackTraceLimit = 0;
+      try {
+        await body();
+      } finally {
+        Error.stackTraceLimit = limit;
+      }
+    };
+  return { woven: off(bodies.woven), then: off(bodies.then), async: off(bodies.async) };
+}
+
+/** A Promise chain built by `chain` on a pending Promise, which is then resolved with 0. */
+function pending<T>(chain: (p: Promise<number>) => Promise<T>): Promise<T> {
+  let fire!: (v: number) => void;
+  const p = chain(
+    new Promise<number>((r) => {
+      fire = r;
+    }),
+  );
+  fire(0);
+  return p;
+}
+
 /** One chain at a time: woven fired synchronously, native awaited. */
 function sequentialScenarios(n: number): Scenario[] {
-  const pending = <T>(chain: (p: Promise<number>) => Promise<T>) => {
-    let fire!: (v: number) => void;
-    const p = chain(
-      new Promise<number>((r) => {
-        fire = r;
-      }),
-    );
-    fire(0);
-    return p;
-  };
   return [
     {
       name: '(a) fresh + 10 callbacks, fired',
@@ -250,45 +287,17 @@ function sequentialScenarios(n: number): Scenario[] {
         },
       },
     },
+    { name: '(c) error path, trapped', twisted: 2, target: 1.3, bodies: errorBodies(n, boom) },
     {
-      name: '(c) error path, trapped',
-      twisted: 2,
+      name: '(c0) error path, no stack captured (`Error.stackTraceLimit = 0`)',
       target: 1.3,
-      bodies: {
-        woven: () => {
-          for (let i = 0; i < n; i++) {
-            const d = wovenError(new Deferred<number>());
-            d.callback(0);
-            sink += d.result as number;
-          }
-        },
-        then: async () => {
-          for (let i = 0; i < n; i++) sink += await pending(nativeError);
-        },
-        async: async () => {
-          for (let i = 0; i < n; i++) sink += await pending(asyncError);
-        },
-      },
+      bodies: withoutStacks(errorBodies(n, boom)),
     },
     {
       name: '(c*) error path, shared error',
       twisted: 2,
       target: 1.3,
-      bodies: {
-        woven: () => {
-          for (let i = 0; i < n; i++) {
-            const d = wovenError(new Deferred<number>(), boomShared);
-            d.callback(0);
-            sink += d.result as number;
-          }
-        },
-        then: async () => {
-          for (let i = 0; i < n; i++) sink += await pending((p) => nativeError(p, boomShared));
-        },
-        async: async () => {
-          for (let i = 0; i < n; i++) sink += await pending((p) => asyncError(p, boomShared));
-        },
-      },
+      bodies: errorBodies(n, boomShared),
     },
   ];
 }

@@ -178,23 +178,41 @@ interface Row extends Record<'woven' | 'then' | 'async', number> {
   twisted?: number;
 }
 
-/** The bodies of the one-at-a-time error path, each chain throwing with `thrower`. */
-function errorBodies(n: number, thrower: () => never): Scenario['bodies'] {
+/**
+ * One-at-a-time bodies: chain `i` built by `woven(i)` and fired, or built by
+ * `native(p, i)` / `asyncFn(p, i)` on a pending Promise and awaited.
+ */
+function firedBodies(
+  n: number,
+  woven: (i: number) => Deferred<number>,
+  native: (p: Promise<number>, i: number) => Promise<number>,
+  asyncFn: (p: Promise<number>, i: number) => Promise<number>,
+): Scenario['bodies'] {
   return {
     woven: () => {
       for (let i = 0; i < n; i++) {
-        const d = wovenError(new Deferred<number>(), thrower);
+        const d = woven(i);
         d.callback(0);
         sink += d.result as number;
       }
     },
     then: async () => {
-      for (let i = 0; i < n; i++) sink += await pending((p) => nativeError(p, thrower));
+      for (let i = 0; i < n; i++) sink += await pending((p) => native(p, i));
     },
     async: async () => {
-      for (let i = 0; i < n; i++) sink += await pending((p) => asyncError(p, thrower));
+      for (let i = 0; i < n; i++) sink += await pending((p) => asyncFn(p, i));
     },
   };
+}
+
+/** The one-at-a-time error path, each chain throwing with `thrower`. */
+function errorBodies(n: number, thrower: () => never): Scenario['bodies'] {
+  return firedBodies(
+    n,
+    () => wovenError(new Deferred<number>(), thrower),
+    (p) => nativeError(p, thrower),
+    (p) => asyncError(p, thrower),
+  );
 }
 
 /** `bodies`, each run with V8's stack capture off: what the error path costs without it. */
@@ -255,21 +273,7 @@ function sequentialScenarios(n: number): Scenario[] {
     {
       name: '(d) 10 distinct + closure, fired',
       target: 1.5,
-      bodies: {
-        woven: () => {
-          for (let i = 0; i < n; i++) {
-            const d = wovenDistinct(i);
-            d.callback(0);
-            sink += d.result as number;
-          }
-        },
-        then: async () => {
-          for (let i = 0; i < n; i++) sink += await pending((p) => nativeDistinct(p, i));
-        },
-        async: async () => {
-          for (let i = 0; i < n; i++) sink += await pending((p) => asyncDistinct(p, i));
-        },
-      },
+      bodies: firedBodies(n, wovenDistinct, nativeDistinct, asyncDistinct),
     },
     {
       name: '(b) fired + 10 callbacks added',

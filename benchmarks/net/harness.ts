@@ -1,6 +1,6 @@
 // Shared plumbing of the network benchmarks: start a server process, run the
 // load client against it, take medians, print ratios.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -49,20 +49,28 @@ function stopper(child: ChildProcess): () => Promise<void> {
     });
 }
 
-/** Start `benchmarks/net/servers.ts <kind>` (or a Twisted script with `python`). */
+/** The environment of a child process: this one's, with `extra` on top. */
+function envWith(extra: Record<string, string> | undefined): NodeJS.ProcessEnv {
+  return extra === undefined ? process.env : { ...process.env, ...extra };
+}
+
+/**
+ * Start `benchmarks/net/servers.ts <kind>` (or a Twisted script with
+ * `python`), with `env` added to its environment.
+ */
 export async function startServer(
   kind: string,
   python?: string,
   args: string[] = [],
+  env?: Record<string, string>,
 ): Promise<ServerProcess> {
+  const options: SpawnOptions = { stdio: ['pipe', 'pipe', 'inherit'], env: envWith(env) };
   const child = python
-    ? spawn('/usr/bin/python3', ['-c', python], { stdio: ['pipe', 'pipe', 'inherit'] })
+    ? spawn('/usr/bin/python3', ['-c', python], options)
     : spawn(
         process.execPath,
         ['--expose-gc', '--import', 'tsx', join(here, 'servers.ts'), kind, ...args],
-        {
-          stdio: ['pipe', 'pipe', 'inherit'],
-        },
+        options,
       );
   const { lines, nextLine } = lineReader(child);
   const port = Number(await nextLine());
@@ -73,15 +81,16 @@ export async function startServer(
   return { port, child, lines, nextLine, stop: stopper(child), cpu };
 }
 
-/** Run the load client with `args`; resolves with its JSON result. */
-export function runClient(args: (string | number)[]): Promise<Record<string, number | boolean>> {
+/** Run the load client with `args` (and `env` added to its environment); resolves with its JSON result. */
+export function runClient(
+  args: (string | number)[],
+  env?: Record<string, string>,
+): Promise<Record<string, number | boolean>> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', join(here, 'load-client.ts'), ...args.map(String)],
-      {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
+      { stdio: ['ignore', 'pipe', 'inherit'], env: envWith(env) },
     );
     let out = '';
     child.stdout.on('data', (d) => {
@@ -152,17 +161,21 @@ reactor.run()
 `;
 }
 
-/** Run the load client against a fresh `kind` server; the result plus the server's CPU seconds used. */
+/**
+ * Run the load client against a fresh `kind` server, both with `env` added
+ * to their environment; the result plus the server's CPU seconds used.
+ */
 export async function measureOnce(
   kind: string,
   args: (string | number)[],
   python?: string,
   serverArgs: string[] = [],
+  env?: Record<string, string>,
 ): Promise<Record<string, number | boolean> & { cpu: number }> {
-  const server = await startServer(kind, python, serverArgs);
+  const server = await startServer(kind, python, serverArgs, env);
   try {
     const cpu0 = await server.cpu();
-    const result = await runClient([args[0]!, server.port, ...args.slice(1)]);
+    const result = await runClient([args[0]!, server.port, ...args.slice(1)], env);
     const cpu = (await server.cpu()) - cpu0;
     if (!result.ok) throw new Error(`${kind}: the replies did not match what was sent`);
     return { ...result, cpu };
@@ -182,6 +195,8 @@ export interface BenchServer {
   kind: string;
   python?: string;
   args?: string[];
+  /** Added to the environment of the server and of its load client. */
+  env?: Record<string, string>;
 }
 
 /**

@@ -87,10 +87,10 @@ export function nextTurn(): Promise<void> {
 
 /**
  * Work done in the current turn by one owner (a connection): bytes and
- * steps, reset when the turn changes. Counting schedules nothing: the turn
- * is only marked once an owner reaches the budget, so a lightly loaded loop
- * runs no extra callback per turn. Until then the counts may span several
- * turns, which at worst makes an owner wait one turn early.
+ * steps, reset when the turn changes. Counting schedules nothing: an owner
+ * past the budget waits for {@link nextTurn}, which marks the turn, so a
+ * lightly loaded loop runs no extra callback per turn. Until then the counts
+ * may span several turns, which at worst makes an owner wait one turn early.
  */
 export class TurnBudget {
   #turn = -1;
@@ -106,9 +106,7 @@ export class TurnBudget {
     }
     this.#bytes += bytes;
     this.#steps += steps;
-    if (this.#bytes < TURN_BUDGET_BYTES && this.#steps < TURN_BUDGET_STEPS) return true;
-    schedule(); // the next turn renews the budget
-    return false;
+    return this.#bytes < TURN_BUDGET_BYTES && this.#steps < TURN_BUDGET_STEPS;
   }
 
   /** True when this turn's budget is used up (it is renewed at the next turn). */

@@ -40,6 +40,10 @@ const servers: BenchServer[] = [
   { name: 'woven `LineReceiver`, byte lines', kind: 'woven-linereceiver-bytes-ping' },
   { name: 'woven `for await (line of lines(conn))` yield', kind: 'woven-stream-lines-ping' },
   { name: 'woven `lines(conn, { batch: true })`', kind: 'woven-stream-batch-ping' },
+  {
+    name: 'woven `for await (line of lines(conn))` `await conn.write()`',
+    kind: 'woven-stream-write-ping',
+  },
   { name: 'woven `for await (chunk of conn)`, split by hand', kind: 'woven-stream-chunk-ping' },
 ];
 if (await twistedAvailable()) {

@@ -79,6 +79,12 @@ const streamPingLines: StreamProtocol = async function* (conn) {
   for await (const line of lines(conn, { encoding: 'latin1' })) yield `${pong(line)}\r\n`;
 };
 
+/** An async function awaiting each write, as `await`-based protocol code does. */
+const streamPingWrites: StreamProtocol = async (conn) => {
+  for await (const line of lines(conn, { encoding: 'latin1' }))
+    await conn.write(`${pong(line)}\r\n`);
+};
+
 /** woven's own chunk iterator, lines split by hand as Node's `for await` peer does. */
 const streamPingChunks: StreamProtocol = async function* (conn) {
   let rest = '';
@@ -157,6 +163,7 @@ const servers: Record<string, () => Promise<number>> = {
   'woven-stream-lines-ping': () => wovenServer(streamPingLines),
   'woven-stream-batch-ping': () => wovenServer(streamPingBatch),
   'woven-stream-chunk-ping': () => wovenServer(streamPingChunks),
+  'woven-stream-write-ping': () => wovenServer(streamPingWrites),
   'raw-flood': () => rawServer(rawFlood),
   'woven-yield-flood': () => wovenServer(streamYieldFlood),
   'woven-write-flood': () => wovenServer(streamWriteFlood),

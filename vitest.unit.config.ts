@@ -8,6 +8,7 @@ import base from './vitest.config.js';
 /** Tests that use real sockets, processes or worker threads, and the documentation check. */
 export const integrationTests = [
   'tests/architecture/examples.test.ts',
+  'tests/benchmarks/**',
   'tests/examples/**',
   'tests/interop/**',
   'tests/package/**',

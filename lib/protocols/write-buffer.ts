@@ -15,8 +15,8 @@ export const COPY_BELOW = 16384;
  * `transport[batchWrites](writes)` runs `writes` (calls of `write` and
  * `writeSequence`) and hands what they wrote to the system when it returns,
  * without scheduling a flush for later. A writer that has already gathered
- * one turn's writes (a stream connection's batch) uses it, so they leave at
- * once rather than one more hop later.
+ * a large batch (a stream connection's, of bulk data) uses it, so it leaves
+ * at once rather than at the end of the turn.
  */
 export const batchWrites: unique symbol = Symbol('woven.batchWrites');
 

@@ -1,5 +1,5 @@
 // Internal: what a stream protocol yields, gathered into one transport write.
-// Tests: tests/protocols/stream-connection-batching.test.ts
+// Tests: tests/protocols/stream-connection-batching.test.ts, tests/transports/write-batching.test.ts
 import type { Data, ITransport } from './transport.js';
 import { DueAtNextTurn } from './turn.js';
 import { batchWrites, COPY_BELOW, WriteBuffer } from './write-buffer.js';

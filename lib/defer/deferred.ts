@@ -335,11 +335,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
       } else {
         settled = Promise.resolve(result);
       }
-      return (
-        onFulfilled == null && onRejected == null
-          ? settled
-          : settled.then(onFulfilled as never, onRejected)
-      ) as Promise<R1 | R2>;
+      return withHandlers(settled, onFulfilled, onRejected);
     }
     let resolve!: (v: unknown) => void;
     let reject!: (e: unknown) => void;
@@ -349,11 +345,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
     });
     this.#push(SETTLE, SETTLE, resolve, reject);
     if (this.#called) this.#runCallbacks();
-    return (
-      onFulfilled == null && onRejected == null
-        ? promise
-        : promise.then(onFulfilled as never, onRejected)
-    ) as Promise<R1 | R2>;
+    return withHandlers(promise, onFulfilled, onRejected);
   }
 
   /** As `Promise.prototype.catch`, observing this chain (see {@link then}). */
@@ -754,6 +746,16 @@ function cancelledToTimeoutError(result: unknown, seconds: number): unknown {
     throw new TimeoutError(`Deferred timed out after ${seconds} seconds`);
   }
   return result;
+}
+
+/** `promise` itself when there are no handlers, else `promise.then(onFulfilled, onRejected)`. */
+function withHandlers<R1, R2>(
+  promise: Promise<unknown>,
+  onFulfilled: ((value: never) => R1 | PromiseLike<R1>) | null | undefined,
+  onRejected: ((reason: unknown) => R2 | PromiseLike<R2>) | null | undefined,
+): Promise<R1 | R2> {
+  if (onFulfilled == null && onRejected == null) return promise as Promise<R1 | R2>;
+  return promise.then(onFulfilled as never, onRejected);
 }
 
 /** A {@link SETTLE} step: hand `result` to the Promise's `resolve`, or a failure's error to its `reject`. */

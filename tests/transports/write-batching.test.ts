@@ -16,7 +16,7 @@ afterEach(() => {
 
 const ROUND_TRIPS = 200;
 
-/** Serve `handler`, then do ROUND_TRIPS request/reply exchanges, one at a time; resolves with the replies' total size. */
+/** Serve `handler`, then do ROUND_TRIPS request/reply exchanges, one at a time, checking each reply (`replySize(n)` bytes, ending `pong n`). */
 async function roundTrips(handler: StreamProtocol, replySize: (n: number) => number) {
   const port = res.port(await reactor.listenTCP(0, handler, 50, '127.0.0.1'));
   const socket = await rawConnect(portOf(port), res);

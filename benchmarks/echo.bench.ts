@@ -6,6 +6,9 @@
 // glibc's malloc keeping 64 MiB of slack (MALLOC_TOP_PAD_), so that the cost
 // of handing freed heap back to the kernel and faulting it in again (large
 // on some VMs, and paid unevenly: see the README) shows apart from the work.
+// The last column counts the server's major GCs per second: a server reading
+// 64 KiB buffers can fall into a run of them (V8's external-memory pressure),
+// raw Node and woven alike, and a row that did swings with it.
 //   npx tsx benchmarks/echo.bench.ts [seconds per run, default 2] [rounds, default 5]
 import {
   type BenchServer,
@@ -46,8 +49,16 @@ const servers = [...plain, ...padded];
 console.log(
   `echo: MB/s echoed (64 KiB chunks) and server CPU µs per MB, ${ROUNDS} interleaved rounds of ${seconds}s runs\n`,
 );
-row(['connections', 'server', 'MB/s', 'vs raw pipe', 'server CPU µs/MB', 'CPU vs raw']);
-row(['---', '---', '---', '---', '---', '---']);
+row([
+  'connections',
+  'server',
+  'MB/s',
+  'vs raw pipe',
+  'server CPU µs/MB',
+  'CPU vs raw',
+  'major GCs/s',
+]);
+row(['---', '---', '---', '---', '---', '---', '---']);
 for (const connections of [1, 50]) {
   const runs = await interleaved(servers, ROUNDS, async (server) => {
     const r = await measureOnce(
@@ -58,7 +69,8 @@ for (const connections of [1, 50]) {
       server.env,
     );
     const mb = (r.bytes as number) / 1e6;
-    return { rate: mb / (r.seconds as number), cost: (r.cpu * 1e6) / mb };
+    const elapsed = r.seconds as number;
+    return { rate: mb / elapsed, cost: (r.cpu * 1e6) / mb, gcs: r.majorGCs / elapsed };
   });
   // Each group against its own raw pipe: the first of the group.
   for (const [start, group] of [
@@ -75,6 +87,7 @@ for (const connections of [1, 50]) {
         ratioOf(v, raw, 'rate'),
         fixed(medianOf(v, 'cost')),
         ratioOf(v, raw, 'cost'),
+        fixed(medianOf(v, 'gcs'), 1),
       ]);
     }
   }

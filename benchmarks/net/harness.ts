@@ -17,6 +17,8 @@ export interface ServerProcess {
   stop(): Promise<void>;
   /** The CPU seconds the server has used so far. */
   cpu(): Promise<number>;
+  /** The major GCs the server has run so far (`NaN` for a Twisted server). */
+  majorGCs(): Promise<number>;
 }
 
 function lineReader(child: ChildProcess): { lines: Interface; nextLine: () => Promise<string> } {
@@ -74,11 +76,13 @@ export async function startServer(
       );
   const { lines, nextLine } = lineReader(child);
   const port = Number(await nextLine());
-  const cpu = async () => {
-    child.stdin!.write('cpu\n');
+  const ask = async (command: string) => {
+    child.stdin!.write(`${command}\n`);
     return Number(await nextLine());
   };
-  return { port, child, lines, nextLine, stop: stopper(child), cpu };
+  const cpu = () => ask('cpu');
+  const majorGCs = async () => (python ? Number.NaN : ask('gc'));
+  return { port, child, lines, nextLine, stop: stopper(child), cpu, majorGCs };
 }
 
 /** Run the load client with `args` (and `env` added to its environment); resolves with its JSON result. */
@@ -163,7 +167,8 @@ reactor.run()
 
 /**
  * Run the load client against a fresh `kind` server, both with `env` added
- * to their environment; the result plus the server's CPU seconds used.
+ * to their environment; the result plus the server's CPU seconds used and
+ * the major GCs it ran meanwhile (`NaN` for Twisted).
  */
 export async function measureOnce(
   kind: string,
@@ -171,14 +176,16 @@ export async function measureOnce(
   python?: string,
   serverArgs: string[] = [],
   env?: Record<string, string>,
-): Promise<Record<string, number | boolean> & { cpu: number }> {
+): Promise<Record<string, number | boolean> & { cpu: number; majorGCs: number }> {
   const server = await startServer(kind, python, serverArgs, env);
   try {
     const cpu0 = await server.cpu();
+    const gcs0 = await server.majorGCs();
     const result = await runClient([args[0]!, server.port, ...args.slice(1)], env);
     const cpu = (await server.cpu()) - cpu0;
+    const majorGCs = (await server.majorGCs()) - gcs0;
     if (!result.ok) throw new Error(`${kind}: the replies did not match what was sent`);
-    return { ...result, cpu };
+    return { ...result, cpu, majorGCs };
   } finally {
     await server.stop();
   }

@@ -2,7 +2,8 @@
 // prints the port it listens on (127.0.0.1), then serves until stdin ends.
 // Commands on stdin: `mem` prints its memory (after a GC when --expose-gc),
 // `cpu` the CPU seconds it has used, `lateness` how late a 10 ms interval
-// timer ran since the previous `lateness` (for the fairness benchmark).
+// timer ran since the previous `lateness` (for the fairness benchmark), `gc`
+// the number of major GCs V8 has run.
 // WOVEN_BENCH_MONITOR=subscriber|metrics runs it monitored (see monitoring.ts).
 //
 // Every server sets TCP_NODELAY, as woven's transports do, so that raw Node
@@ -20,6 +21,7 @@ import {
 } from '../../lib/index.js';
 import { pong, pongAll } from './ping.js';
 import { lateness } from './lateness.js';
+import { majorGCs } from './major-gcs.js';
 import { startMonitoring } from './monitoring.js';
 
 class Echo extends Protocol {
@@ -206,6 +208,7 @@ const { globalLogPublisher } = await import('../../lib/index.js');
 globalLogPublisher.addObserver(() => {}); // keep the benchmark's stdout clean
 const port = await start();
 const timer = lateness(0.01);
+const gcs = majorGCs();
 console.log(String(port));
 createInterface({ input: process.stdin }).on('line', (line) => {
   if (line === 'mem') console.log(JSON.stringify(memory()));
@@ -214,5 +217,6 @@ createInterface({ input: process.stdin }).on('line', (line) => {
     console.log(String((user + system) / 1e6));
   }
   if (line === 'lateness') console.log(JSON.stringify(timer.take()));
+  if (line === 'gc') console.log(String(gcs.count()));
 });
 process.stdin.on('end', () => process.exit(0));

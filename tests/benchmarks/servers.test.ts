@@ -45,6 +45,19 @@ describe('benchmark servers', () => {
     }
   });
 
+  it('report the major GCs they run (the echo bench shows them per second)', async () => {
+    const server = await startServer('raw-pipe');
+    try {
+      const before = await server.majorGCs();
+      server.child.stdin!.write('mem\n'); // runs three full GCs before it answers
+      await server.nextLine();
+      expect(before).toBeGreaterThanOrEqual(0);
+      expect((await server.majorGCs()) - before).toBeGreaterThanOrEqual(3);
+    } finally {
+      await server.stop();
+    }
+  });
+
   it.each(kinds.filter((k) => modeOf(k) !== null))(
     '%s answers what the load client checks',
     async (kind) => {
